@@ -1,0 +1,52 @@
+"""API key authentication (Bearer or Token) and the per-endpoint scope check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from apps.core.errors import Forbidden, Unauthorized
+from apps.tenants.models import ApiKey
+from apps.tenants.services import api_key_authenticate, tenant_resolve_acting
+
+SCHEMES = ("bearer", "token")  # OpenAI's SDK sends Bearer; mem0's and MemOS's clients send Token
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[ApiKey, ApiKey] | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header:
+            return None  # the permission check answers 401 "missing credentials"
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() not in SCHEMES or not token.strip():
+            raise Unauthorized(
+                "Malformed Authorization header; use 'Bearer <key>' or 'Token <key>'.",
+                code="malformed_header",
+            )
+        key = api_key_authenticate(raw=token.strip())
+        return key, key
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+
+class HasEndpointScope(BasePermission):
+    """Resolves the acting tenant (X-Tenant-ID) and checks the view's `required_scope`."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        key = request.auth
+        if not isinstance(key, ApiKey):
+            raise NotAuthenticated("Missing API key; send 'Authorization: Bearer <key>'.")
+        request.tenant = tenant_resolve_acting(
+            key=key, requested=request.headers.get("X-Tenant-ID")
+        )
+        if not request.tenant.is_active and not key.is_platform_admin:
+            raise Forbidden("This tenant is suspended.", code="tenant_suspended")
+        scope = getattr(view, "required_scope", None)
+        if scope and not key.has_scope(scope):
+            raise Forbidden(f"This key lacks the '{scope}' scope.", code="missing_scope")
+        return True

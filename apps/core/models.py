@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class FailedTask(models.Model):
+    """A Celery task that failed for good (after its retries). Platform-level, not tenant-owned:
+    arguments are ids only, never user content."""
+
+    task_name = models.CharField(max_length=200, db_index=True)
+    task_id = models.CharField(max_length=64, unique=True)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    exception = models.TextField()
+    traceback = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.task_id}"

@@ -1,0 +1,70 @@
+"""OpenAPI: the API key security scheme and the error envelope on every operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "apps.core.auth.ApiKeyAuthentication"
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key `mpk_...`, as `Authorization: Bearer <key>` "
+            "(also accepted: `Authorization: Token <key>`).",
+        }
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=[
+            "BadRequest", "Unauthorized", "Forbidden", "NotFound", "MethodNotAllowed", "Conflict",
+            "PayloadTooLarge", "UnsupportedMediaType", "TooManyRequests", "InternalError",
+            "ExternalServiceError", "ServiceUnavailable",
+        ]
+    )  # fmt: skip
+    message = serializers.CharField()
+    details = serializers.JSONField(required=False, allow_null=True)
+    request_id = serializers.CharField(required=False)
+
+
+class ErrorEnvelopeSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+_ERRORS = {
+    "400": "Invalid input",
+    "401": "Missing, malformed, unknown, revoked or expired API key",
+    "403": "Key lacks the scope, tenant suspended, or another tenant named",
+    "404": "Not found (also: another tenant's object)",
+    "413": "Request body too large",
+    "415": "Unsupported media type",
+    "429": "Rate limit exceeded (see Retry-After)",
+    "500": "Internal error",
+    "503": "A backing service is unavailable",
+}
+
+
+class EnvelopeAutoSchema(AutoSchema):
+    """Adds the error envelope responses to every authenticated operation."""
+
+    def _get_response_bodies(self, direction: str = "response") -> dict:
+        responses = super()._get_response_bodies(direction)
+        if not self.get_auth():
+            return responses
+        for code, description in _ERRORS.items():
+            if code in responses:
+                continue
+            if code in {"413", "415"} and self.method not in {"POST", "PUT", "PATCH"}:
+                continue
+            body = self._get_response_for_code(ErrorEnvelopeSerializer, code, direction=direction)
+            body["description"] = description
+            responses[code] = body
+        return responses

@@ -1,0 +1,49 @@
+"""Live probes of the backing services, each bounded by a short timeout."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+import redis
+from django.db import connection
+
+from apps.core.ratelimit import redis_client
+
+HEARTBEAT_KEY = "mp:worker:heartbeat"
+HEARTBEAT_STALE_AFTER = 120
+
+
+def postgres_up() -> bool:
+    params = {**connection.get_connection_params(), "connect_timeout": 2}
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    try:
+        with psycopg.connect(**params) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
+
+
+def redis_up() -> bool:
+    try:
+        return bool(redis_client().ping())
+    except redis.RedisError:
+        return False
+
+
+def worker_state() -> str:
+    try:
+        beat = redis_client().get(HEARTBEAT_KEY)
+    except redis.RedisError:
+        return "unknown"
+    if beat is None:
+        return "down"
+    return "up" if time.time() - float(beat) < HEARTBEAT_STALE_AFTER else "down"
+
+
+def platform_mode(*, postgres: bool, redis_ok: bool) -> str:
+    if not postgres:
+        return "not_ready"
+    return "ready" if redis_ok else "degraded_ready"

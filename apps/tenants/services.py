@@ -1,0 +1,193 @@
+"""Tenants and API keys: creation, authentication, revocation, acting tenant."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.core.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from apps.tenants.models import KEY_PREFIX, SCOPES, ApiKey, Tenant
+
+_PREFIX_LEN = 12
+_KEY_RE = re.compile(rf"^{KEY_PREFIX}([0-9a-f]{{{_PREFIX_LEN}}})_([A-Za-z0-9_-]{{20,128}})$")
+_SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+LAST_USED_GRANULARITY = timedelta(seconds=60)
+BOOTSTRAP_TENANT = "default"
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    key: ApiKey
+    secret: str  # the whole key string; never stored, shown once
+
+
+def _digest(prefix: str, secret: str) -> str:
+    message = f"{prefix}.{secret}".encode()
+    return hmac.new(settings.API_KEY_PEPPER.encode(), message, hashlib.sha256).hexdigest()
+
+
+def tenant_create(*, slug: str, name: str = "", tenant_settings: dict | None = None) -> Tenant:
+    if not _SLUG_RE.match(slug):
+        raise BadRequest(
+            "Tenant slug must be 1-63 lowercase letters, digits or inner hyphens.",
+            code="invalid_slug",
+        )
+    try:
+        with transaction.atomic():
+            return Tenant.objects.create(
+                slug=slug, name=name or slug, settings=tenant_settings or {}
+            )
+    except IntegrityError:
+        raise Conflict(f"Tenant {slug!r} already exists.", code="tenant_exists") from None
+
+
+def tenant_set_status(*, tenant: Tenant, status: str) -> Tenant:
+    if status not in Tenant.Status.values:
+        raise BadRequest(f"Unknown tenant status {status!r}.", code="invalid_status")
+    tenant.status = status
+    tenant.save(update_fields=["status", "updated_at"])
+    return tenant
+
+
+def validate_scopes(scopes: list[str]) -> list[str]:
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:
+        raise BadRequest(
+            f"Unknown scopes: {', '.join(unknown)}.",
+            code="invalid_scope",
+            details={"allowed": SCOPES},
+        )
+    return sorted(set(scopes))
+
+
+def api_key_create(
+    *,
+    tenant: Tenant,
+    name: str = "",
+    scopes: list[str] | None = None,
+    expires_at: datetime | None = None,
+    is_platform_admin: bool = False,
+    rate_limit_per_minute: int | None = None,
+) -> IssuedKey:
+    scopes = validate_scopes(list(SCOPES) if scopes is None else scopes)
+    if expires_at is not None and expires_at <= timezone.now():
+        raise BadRequest("expires_at must be in the future.", code="invalid_expiry")
+    prefix = secrets.token_hex(_PREFIX_LEN // 2)
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey.unscoped.create(
+        tenant=tenant,
+        name=name,
+        prefix=prefix,
+        digest=_digest(prefix, secret),
+        scopes=scopes,
+        expires_at=expires_at,
+        is_platform_admin=is_platform_admin,
+        rate_limit_per_minute=rate_limit_per_minute,
+    )
+    return IssuedKey(key=key, secret=f"{KEY_PREFIX}{prefix}_{secret}")
+
+
+def api_key_authenticate(*, raw: str) -> ApiKey:
+    """The key for a presented secret, or Unauthorized. Constant-time digest comparison.
+
+    Lookup is by prefix across all tenants (`unscoped`): the key is what tells us the tenant.
+    Every failure gives the same kind of answer, so a caller learns nothing about which keys exist
+    beyond revoked/expired, which only a holder of the full secret can see.
+    """
+    match = _KEY_RE.match(raw)
+    if not match:
+        raise Unauthorized("Malformed API key.", code="malformed_key")
+    prefix, secret = match.groups()
+    key = ApiKey.unscoped.select_related("tenant").filter(prefix=prefix).first()
+    if key is None or not hmac.compare_digest(key.digest, _digest(prefix, secret)):
+        raise Unauthorized("Invalid API key.", code="invalid_key")
+    if key.is_revoked:
+        raise Unauthorized("This API key has been revoked.", code="revoked_key")
+    if key.is_expired:
+        raise Unauthorized("This API key has expired.", code="expired_key")
+    _touch_last_used(key)
+    return key
+
+
+def _touch_last_used(key: ApiKey) -> None:
+    now = timezone.now()
+    if key.last_used_at and now - key.last_used_at < LAST_USED_GRANULARITY:
+        return
+    ApiKey.unscoped.filter(pk=key.pk).update(last_used_at=now)
+    key.last_used_at = now
+
+
+def tenant_get_by_ref(*, ref: str) -> Tenant:
+    """A tenant by slug or numeric id."""
+    lookup = {"pk": int(ref)} if ref.isdigit() else {"slug": ref}
+    tenant = Tenant.objects.filter(**lookup).first()
+    if tenant is None:
+        raise NotFound(f"Tenant {ref!r} not found.", code="tenant_not_found")
+    return tenant
+
+
+def tenant_resolve_acting(*, key: ApiKey, requested: str | None) -> Tenant:
+    """The tenant a request acts on: the key's own, or for a platform-admin key the one named
+    by X-Tenant-ID. Any other key naming another tenant is refused (403)."""
+    own = key.tenant
+    if not own.is_active and not key.is_platform_admin:
+        raise Forbidden("This tenant is suspended.", code="tenant_suspended")
+    requested = (requested or "").strip()
+    if not requested or requested in {own.slug, str(own.pk)}:
+        return own
+    if not key.is_platform_admin:
+        raise Forbidden("This key may not act on another tenant.", code="cross_tenant")
+    return tenant_get_by_ref(ref=requested)
+
+
+def api_key_revoke(*, tenant: Tenant, ref: str) -> ApiKey:
+    """Revoke a key of `tenant`, named by its full secret, its prefix or its id. Idempotent."""
+    ref = ref.strip()
+    match = _KEY_RE.match(ref)
+    if match:
+        lookup = {"prefix": match.group(1)}
+    elif ref.startswith(KEY_PREFIX):
+        lookup = {"prefix": ref[len(KEY_PREFIX) :]}
+    elif ref.isdigit():
+        lookup = {"pk": int(ref)}
+    else:
+        lookup = {"prefix": ref}
+    key = ApiKey.unscoped.filter(tenant=tenant, **lookup).first()
+    if key is None:
+        raise NotFound("API key not found.", code="key_not_found")
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def bootstrap_ensure(*, slug: str = BOOTSTRAP_TENANT) -> IssuedKey | None:
+    """Make sure the bootstrap tenant and a platform-admin key exist. Returns the new key the
+    first time (to print once), None when one already exists."""
+    tenant, _ = Tenant.objects.get_or_create(slug=slug, defaults={"name": "Default tenant"})
+    if ApiKey.unscoped.filter(
+        tenant=tenant, is_platform_admin=True, revoked_at__isnull=True
+    ).exists():
+        return None
+    return api_key_create(
+        tenant=tenant, name="bootstrap admin", scopes=list(SCOPES), is_platform_admin=True
+    )
+
+
+def tenant_delete(*, tenant: Tenant) -> None:
+    """Delete a tenant and everything it owns, its audit trail included (the only path that may
+    purge audit events: the append-only trigger lets DELETE through when this flag is set)."""
+    from django.db import connection
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL memplatform.audit_purge = 'on'")
+        tenant.delete()

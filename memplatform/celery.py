@@ -1,0 +1,22 @@
+"""The Celery app: Redis broker, JSON, late acks, time limits, named queues, beat schedule."""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memplatform.settings.base")
+
+app = Celery("memplatform")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues = [
+    Queue(name) for name in ("default", "ingest", "graph", "wiki", "maintenance")
+]
+app.conf.task_routes = {
+    "apps.health.tasks.*": {"queue": "maintenance"},
+    "apps.core.tasks.*": {"queue": "maintenance"},
+}
+app.conf.beat_schedule = {
+    "worker-heartbeat": {"task": "apps.health.tasks.worker_heartbeat", "schedule": 30.0},
+}
+app.autodiscover_tasks()

@@ -111,7 +111,10 @@ def error_response(
 
 def _describe(exc: Exception) -> tuple[int, str, Any, dict[str, str]]:
     if isinstance(exc, AppError):
-        return exc.status, exc.message, exc.details, exc.headers
+        headers = dict(exc.headers)
+        if exc.status == 401:
+            headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
+        return exc.status, exc.message, exc.details, headers
     if isinstance(exc, drf.ValidationError):
         return 400, "Invalid input.", exc.detail, {}
     if isinstance(exc, drf.Throttled):

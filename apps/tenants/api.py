@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from apps.core.api import TenantAPIView
 from apps.core.errors import Forbidden
+from apps.core.tenancy import tenant_scope
 from apps.tenants import selectors, services
 from apps.tenants.models import SCOPES, ApiKey
 
@@ -75,14 +76,15 @@ class ApiKeyCollectionView(TenantAPIView):
             tenant = services.tenant_resolve_acting(key=caller, requested=params["tenant"])
         if params["is_platform_admin"] and not caller.is_platform_admin:
             raise Forbidden("Only a platform-admin key may create platform-admin keys.")
-        issued = services.api_key_create(
-            tenant=tenant,
-            name=params["name"],
-            scopes=params.get("scopes"),
-            expires_at=params["expires_at"],
-            is_platform_admin=params["is_platform_admin"],
-            rate_limit_per_minute=params["rate_limit_per_minute"],
-        )
+        with tenant_scope(tenant.pk):  # a platform admin may create in another tenant
+            issued = services.api_key_create(
+                tenant=tenant,
+                name=params["name"],
+                scopes=params.get("scopes"),
+                expires_at=params["expires_at"],
+                is_platform_admin=params["is_platform_admin"],
+                rate_limit_per_minute=params["rate_limit_per_minute"],
+            )
         self.set_audit_target("api_key", issued.key.pk)
         body = {**ApiKeyOutSerializer(issued.key).data, "key": issued.secret}
         return Response(body, status=status.HTTP_201_CREATED)

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "apps.health.metrics.MetricsMiddleware",
     "apps.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,7 +196,11 @@ SPECTACULAR_SETTINGS = {
 
 # --- Static, i18n, logging ------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = BASE_DIR / "staticfiles"  # filled by `collectstatic` in the Docker image
+STATIC_ROOT.mkdir(exist_ok=True)
+# Console and Swagger/ReDoc assets (from drf-spectacular-sidecar) are served by WhiteNoise,
+# straight from the installed apps, so the docs work offline without a collectstatic step.
+WHITENOISE_USE_FINDERS = True
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -1,0 +1,133 @@
+"""Shared fixtures. Named actors, as in the style guide:
+alice is tenant A's owner (every scope), bob is alice's teammate with only the `memory` scope,
+charlie owns tenant B (every scope, admin included) and is the outsider in isolation tests.
+`root` is the platform-admin key of the bootstrap tenant."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from apps.tenants.models import ApiKey, Tenant
+from apps.tenants.services import api_key_create, tenant_create
+from memplatform import embedded
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Actor:
+    name: str
+    tenant: Tenant
+    key: ApiKey
+    secret: str
+
+    def client(self, scheme: str = "Bearer") -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"{scheme} {self.secret}")
+        return client
+
+
+def make_actor(name: str, tenant: Tenant, **kwargs: object) -> Actor:
+    issued = api_key_create(tenant=tenant, name=name, **kwargs)
+    return Actor(name=name, tenant=tenant, key=issued.key, secret=issued.secret)
+
+
+@pytest.fixture
+def tenant_a(db) -> Tenant:
+    return tenant_create(slug="acme", name="Acme")
+
+
+@pytest.fixture
+def tenant_b(db) -> Tenant:
+    return tenant_create(slug="globex", name="Globex")
+
+
+@pytest.fixture
+def alice(tenant_a) -> Actor:
+    return make_actor("alice", tenant_a)
+
+
+@pytest.fixture
+def bob(tenant_a) -> Actor:
+    return make_actor("bob", tenant_a, scopes=["memory"])
+
+
+@pytest.fixture
+def charlie(tenant_b) -> Actor:
+    return make_actor("charlie", tenant_b)
+
+
+@pytest.fixture
+def root(db) -> Actor:
+    tenant = tenant_create(slug="platform", name="Platform")
+    return make_actor("root", tenant, is_platform_admin=True)
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_test_redis() -> None:
+    """Tests use their own Redis db (REDIS_DB=1); start each session from empty."""
+    from apps.core.ratelimit import redis_client
+
+    redis_client().flushdb()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker process on the test database and the test Redis db."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "memplatform.settings.test",
+        "DATABASE_NAME": settings.DATABASES["default"]["NAME"],
+        "REDIS_DB": str(settings.REDIS_DB),
+        "PYTHONPATH": str(ROOT),
+    }
+    queues = ",".join(settings.CELERY_TASK_QUEUES_NAMES)
+    log = open(embedded.var_dir() / "test-worker.log", "w")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "memplatform", "worker", "-Q", queues,
+            "--include", "tests.worker_tasks", "-c", "2", "--loglevel", "INFO",
+            "-n", f"test-{os.getpid()}@%h", "--without-mingle", "--without-gossip",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    from memplatform.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        replies = app.control.ping(timeout=0.5)
+        if any(name.startswith(f"test-{os.getpid()}@") for reply in replies for name in reply):
+            break
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"worker exited: {(embedded.var_dir() / 'test-worker.log').read_text()}"
+            )
+    else:
+        proc.kill()
+        raise RuntimeError("the Celery worker did not come up within 60 s")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # Stop only the embedded servers this test run started (not those of a `make run` beside it).
+    embedded.stop_started()

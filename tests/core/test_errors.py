@@ -1,0 +1,87 @@
+"""Every error is the one JSON envelope: never HTML, never a stack trace."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from apps.tenants.models import ApiKey
+
+KEYS = "/v1/admin/keys"
+
+
+def assert_envelope(response, status: int, error_type: str) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["type"] == error_type
+    assert error["message"]
+    assert "Traceback" not in response.content.decode()
+    return error
+
+
+def test_malformed_json_is_400(alice):
+    response = alice.client().post(KEYS, data='{"name": ', content_type="application/json")
+    assert_envelope(response, 400, "BadRequest")
+
+
+def test_wrong_content_type_is_415(alice):
+    response = alice.client().post(KEYS, data="name=x", content_type="text/plain")
+    assert_envelope(response, 415, "UnsupportedMediaType")
+
+
+@override_settings(REQUEST_BODY_LIMIT=2048, DATA_UPLOAD_MAX_MEMORY_SIZE=2048)
+def test_oversized_body_is_413_and_writes_nothing(alice):
+    before = ApiKey.unscoped.count()
+    body = '{"name": "' + "x" * 5000 + '"}'
+    response = alice.client().post(KEYS, data=body, content_type="application/json")
+    assert_envelope(response, 413, "PayloadTooLarge")
+    assert ApiKey.unscoped.count() == before
+
+
+def test_validation_error_names_the_field(alice):
+    response = alice.client().post(KEYS, {"name": "x" * 500}, format="json")
+    error = assert_envelope(response, 400, "BadRequest")
+    assert "name" in error["details"]
+
+
+@pytest.mark.parametrize("path", ["/nope", "/v1/nope", "/v1/admin/keys/1/extra"])
+def test_unknown_route_is_404_json(alice, path):
+    assert_envelope(alice.client().get(path), 404, "NotFound")
+
+
+def test_wrong_method_is_405(alice):
+    assert_envelope(alice.client().put(KEYS, {}, format="json"), 405, "MethodNotAllowed")
+    assert_envelope(alice.client().post("/health", {}, format="json"), 405, "MethodNotAllowed")
+
+
+def test_every_response_carries_a_request_id(alice, anon):
+    assert len(anon.get("/health")["X-Request-ID"]) == 32
+    response = alice.client().get(KEYS, HTTP_X_REQUEST_ID="trace-123")
+    assert response["X-Request-ID"] == "trace-123"
+    error = anon.get(KEYS, HTTP_X_REQUEST_ID="trace-456").json()["error"]
+    assert error["request_id"] == "trace-456"
+
+
+def test_unsafe_incoming_request_id_is_replaced(anon):
+    response = anon.get("/health", HTTP_X_REQUEST_ID="<script>")
+    assert response["X-Request-ID"] != "<script>"
+
+
+def test_rate_limit_is_per_key_and_answers_429_with_retry_after(alice, tenant_a):
+    ApiKey.unscoped.filter(pk=alice.key.pk).update(rate_limit_per_minute=3)
+    statuses = [alice.client().get(KEYS).status_code for _ in range(5)]
+    assert statuses[:3] == [200, 200, 200]
+    assert statuses[3:] == [429, 429]
+    response = alice.client().get(KEYS)
+    assert_envelope(response, 429, "TooManyRequests")
+    assert 1 <= int(response["Retry-After"]) <= 60
+
+
+def test_tenant_setting_sets_the_rate_limit(alice, charlie):
+    tenant = alice.tenant
+    tenant.settings = {"rate_limit_per_minute": 2}
+    tenant.save()
+    statuses = [alice.client().get(KEYS).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert charlie.client().get(KEYS).status_code == 200  # another tenant is not affected

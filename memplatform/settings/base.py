@@ -130,10 +130,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, cache, rate limits ------------------------------------------------------
 REDIS_URL = (env.str("REDIS_URL", default="") or embedded.ensure_redis()).rstrip("/")
-REDIS_DB = env_int("REDIS_DB", 0, maximum=15)
+_url_db = 0
 if REDIS_URL.rsplit("/", 1)[-1].isdigit():  # the URL names its own db index
-    REDIS_URL, _, _db_index = REDIS_URL.rpartition("/")
-    REDIS_DB = int(_db_index)
+    REDIS_URL, _, _index = REDIS_URL.rpartition("/")
+    _url_db = int(_index)
+# An explicit REDIS_DB wins over the URL's index (the tests rely on it to stay off db 0).
+REDIS_DB = env_int("REDIS_DB", _url_db, maximum=15)
 REDIS_DB_URL = f"{REDIS_URL}/{REDIS_DB}"
 CACHES = {
     "default": {
@@ -155,7 +157,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=1, maximum=3000)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ["default", "ingest", "graph", "wiki", "maintenance"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -18,5 +18,9 @@ app.conf.task_routes = {
 }
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "apps.health.tasks.worker_heartbeat", "schedule": 30.0},
+    "flush-access-counts": {
+        "task": "apps.memories.tasks.flush_access_counts",
+        "schedule": 15.0,
+    },
 }
 app.autodiscover_tasks()

@@ -19,6 +19,8 @@ urlpatterns = [
     path("redoc", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
     path("", include("apps.health.urls")),
     path("", include("apps.tenants.urls")),
+    path("", include("apps.memories.urls")),
+    path("", include("apps.jobs.urls")),
 ]
 
 

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "apps.tenants",
     "apps.audit",
     "apps.health",
+    "apps.memories",
+    "apps.jobs",
 ]
 
 MIDDLEWARE = [
@@ -225,3 +227,18 @@ LOGGING = {
 
 # Behind a reverse proxy that sets X-Forwarded-For, take the client IP from it.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+
+# --- Memories: embeddings and search --------------------------------------------------------
+# use (USE multilingual v3, 512-d) | e5 (multilingual-e5-small, 384-d) | openai | ollama.
+# The vector column's dimension must match: `manage.py reembed --resize` changes it.
+EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="use")
+if EMBEDDING_BACKEND not in {"use", "e5", "openai", "ollama"}:
+    raise ImproperlyConfigured("EMBEDDING_BACKEND must be one of use, e5, openai, ollama")
+EMBEDDING_API_BASE = env.str("EMBEDDING_API_BASE", default="http://127.0.0.1:11434")
+EMBEDDING_API_KEY = env.str("EMBEDDING_API_KEY", default="")
+EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="")
+EMBEDDING_DIM = env_int(
+    "EMBEDDING_DIM", {"use": 512, "e5": 384}.get(EMBEDDING_BACKEND, 1024), minimum=8, maximum=16000
+)
+MEMORY_CONTENT_MAX_CHARS = env_int("MEMORY_CONTENT_MAX_CHARS", 20000, minimum=100)
+SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 100, minimum=10, maximum=1000)

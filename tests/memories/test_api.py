@@ -229,8 +229,8 @@ def test_list_paginates_and_delete_all_of_one_user(alice):
 
 
 def test_messages_are_kept_in_order(alice):
-    add(alice, conversation_id="c1", messages=[{"role": "user", "content": "hi"},
-                                                {"role": "assistant", "content": "hello"}])  # fmt: skip
+    turns = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]
+    add(alice, conversation_id="c1", messages=turns)
     add(alice, conversation_id="c2", messages="elsewhere")
     rows = alice.client().get("/v1/memory/messages?user_id=u1&conversation_id=c1").json()
     assert [(r["role"], r["content"]) for r in rows] == [("user", "hi"), ("assistant", "hello")]

@@ -18,6 +18,8 @@ from typing import Protocol
 import httpx
 import numpy as np
 from django.conf import settings
+from django.db import connection
+from pgvector.psycopg import register_vector
 
 from apps.core.errors import ExternalServiceError
 
@@ -108,6 +110,17 @@ class HttpEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
+
+
+def use_binary_vectors() -> None:
+    """Vectors travel in binary (numpy in and out) instead of as long decimal text. Registered
+    once per database connection, lazily: a connection opened before the extension existed
+    (a fresh test database) must still get it."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw is not None and not getattr(raw, "_memplatform_vector", False):
+        register_vector(raw)
+        raw._memplatform_vector = True
 
 
 def build_embedder(backend: str) -> Embedder:

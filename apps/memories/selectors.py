@@ -12,12 +12,14 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
+from pgvector.django import CosineDistance
 
 from apps.memories import text
 from apps.memories.access import access_record
-from apps.memories.embeddings import get_embedder
+from apps.memories.embeddings import get_embedder, use_binary_vectors
 from apps.memories.filters import compile_filters
 from apps.memories.models import Memory, MemoryVersion, Message, TermStat
 from apps.tenants.models import Tenant
@@ -79,67 +81,70 @@ def _scope_sql(tenant: Tenant, q: SearchQuery) -> tuple[str, list[Any]]:
     return " AND ".join(where), params
 
 
-def _vector_literal(vector: np.ndarray) -> str:
-    return "[" + ",".join(f"{x:.6f}" for x in vector.tolist()) + "]"
+def _keyword_weights(
+    tenant: Tenant, q: SearchQuery, terms: list[str]
+) -> tuple[list[float], float, list[str]]:
+    """BM25 IDF of each term, the mean document length, and the terms that select candidates:
+    those in at most a fifth of the user's memories (all terms when every one is common), so a
+    word that is everywhere scores but does not drag every row into the candidate set."""
+    if not q.user_id:
+        return [1.0] * len(terms), 20.0, terms
+    stats = {
+        term: (df, total)
+        for term, df, total in TermStat.objects.filter(
+            tenant=tenant, user_id=q.user_id, term__in=["", *terms]
+        ).values_list("term", "df", "total_length")
+    }
+    n_docs, total_length = stats.get("", (0, 0))
+    n_docs = max(n_docs, 1)
+    dfs = [stats.get(t, (0, 0))[0] for t in terms]
+    idf = [math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for df in dfs]
+    selective = [t for t, df in zip(terms, dfs, strict=True) if 0 < df <= n_docs / 5]
+    return idf, max(total_length / n_docs, 1.0), selective or terms
 
 
-def _vector_ranking(cursor: Any, scope: str, params: list, qvec: str, n: int) -> list[str]:
-    cursor.execute(
-        f"SELECT m.id FROM {TABLE} m WHERE {scope} AND m.embedding IS NOT NULL "
-        "ORDER BY m.embedding <=> %s::vector LIMIT %s",
-        [*params, qvec, n],
-    )
-    return [row[0] for row in cursor.fetchall()]
+VECTOR_SQL = """
+    SELECT 'v', m.id, 0.0 FROM {table} m WHERE {scope} AND m.embedding IS NOT NULL
+    ORDER BY m.embedding <=> %s LIMIT %s
+"""
+KEYWORD_SQL = """
+    SELECT 'k', c.id,
+           SUM(w.idf * cardinality(u.positions) * {k1p1}
+               / (cardinality(u.positions) + {k1} * (1 - {b} + {b} * c.search_length / %s)))
+    FROM (
+        SELECT m.id, m.search_vector, m.search_length FROM {table} m
+        WHERE {scope} AND m.search_vector @@ %s::tsquery
+        LIMIT 5000
+    ) c
+    CROSS JOIN LATERAL unnest(c.search_vector) u
+    JOIN unnest(%s::text[], %s::float8[]) AS w(term, idf) ON w.term = u.lexeme
+    GROUP BY c.id ORDER BY 3 DESC LIMIT %s
+"""
 
 
-def _idf(tenant: Tenant, user_id: str | None, terms: list[str]) -> list[float]:
-    if not user_id:
-        return [1.0] * len(terms)
-    stats = dict(
-        TermStat.objects.filter(tenant=tenant, user_id=user_id, term__in=["", *terms]).values_list(
-            "term", "df"
+def _rankings(tenant: Tenant, q: SearchQuery, qvector: np.ndarray, n: int) -> list[list[str]]:
+    """The vector and keyword rankings, in one round trip."""
+    scope, params = _scope_sql(tenant, q)
+    parts, args = [], []
+    if q.mode in {"hybrid", "vector"}:
+        parts.append(VECTOR_SQL.format(table=TABLE, scope=scope))
+        args += [*params, qvector, n]
+    terms = text.query_terms(q.query) if q.mode in {"hybrid", "keyword"} else []
+    if terms:
+        idf, avg_length, selective = _keyword_weights(tenant, q, terms)
+        tsquery = text.tsquery_literal(selective)
+        parts.append(
+            KEYWORD_SQL.format(table=TABLE, scope=scope, k1=BM25_K1, k1p1=BM25_K1 + 1, b=BM25_B)
         )
-    )
-    n_docs = max(stats.get("", 0), 1)
-    return [math.log(1 + (n_docs - stats.get(t, 0) + 0.5) / (stats.get(t, 0) + 0.5)) for t in terms]
-
-
-def _avg_length(tenant: Tenant, user_id: str | None) -> float:
-    if user_id:
-        row = TermStat.objects.filter(tenant=tenant, user_id=user_id, term="").first()
-        if row and row.df > 0:
-            return max(row.total_length / row.df, 1.0)
-    return 20.0
-
-
-def _keyword_ranking(
-    cursor: Any, tenant: Tenant, q: SearchQuery, scope: str, params: list, n: int
-) -> list[str]:
-    terms = text.query_terms(q.query)
-    if not terms:
+        args += [avg_length, *params, tsquery, terms, idf, n]
+    if not parts:
         return []
-    tsquery = text.tsquery_literal(terms)
-    idf = _idf(tenant, q.user_id, terms)
-    avg = _avg_length(tenant, q.user_id)
-    cursor.execute(
-        f"""
-        WITH cand AS (
-            SELECT m.id, m.search_vector, m.search_length FROM {TABLE} m
-            WHERE {scope} AND m.search_vector @@ %s::tsquery
-            ORDER BY ts_rank_cd(m.search_vector, %s::tsquery) DESC
-            LIMIT 2000
-        ), w AS (SELECT * FROM unnest(%s::text[], %s::float8[]) AS w(term, idf))
-        SELECT c.id,
-               SUM(w.idf * cardinality(u.positions) * {BM25_K1 + 1}
-                   / (cardinality(u.positions)
-                      + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * c.search_length / %s))) AS score
-        FROM cand c CROSS JOIN LATERAL unnest(c.search_vector) u
-        JOIN w ON w.term = u.lexeme
-        GROUP BY c.id ORDER BY score DESC LIMIT %s
-        """,
-        [*params, tsquery, tsquery, terms, idf, avg, n],
-    )
-    return [row[0] for row in cursor.fetchall()]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(f"({p})" for p in parts), args)
+        rows = cursor.fetchall()
+    vector = [mid for kind, mid, _ in rows if kind == "v"]
+    keyword = [mid for kind, mid, _ in rows if kind == "k"]
+    return [r for r in (vector, keyword) if r]
 
 
 def _fuse(rankings: list[list[str]]) -> list[tuple[str, float]]:
@@ -171,38 +176,43 @@ def _mmr(
     return chosen
 
 
-def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int = 100) -> list[Hit]:
+def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = None) -> list[Hit]:
     qvector = get_embedder().embed_query(q.query)
-    qvec = _vector_literal(qvector)
-    scope, params = _scope_sql(tenant, q)
-    n = max(candidates, q.limit * 3)
-    with transaction.atomic(), connection.cursor() as cursor:
-        # pgvector 0.8: keep scanning the HNSW graph until enough rows pass the filters
-        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        cursor.execute("SET LOCAL hnsw.ef_search = %s", [max(40, n)])
-        rankings = []
-        if q.mode in {"hybrid", "vector"}:
-            rankings.append(_vector_ranking(cursor, scope, params, qvec, n))
-        if q.mode in {"hybrid", "keyword"}:
-            rankings.append(_keyword_ranking(cursor, tenant, q, scope, params, n))
-    fused = _fuse([r for r in rankings if r] or [[]])
-    pool = fused[: q.limit * 3 if q.mmr else q.limit * 2]
-    rows = {
-        str(m.pk): m for m in Memory.objects.filter(tenant=tenant, pk__in=[mid for mid, _ in pool])
-    }
-    vectors = {mid: np.asarray(m.embedding, dtype=np.float32) for mid, m in rows.items()}
+    use_binary_vectors()
+    n = max(candidates or settings.SEARCH_CANDIDATES, q.limit * 3)
+    fused = _fuse(_rankings(tenant, q, qvector, n))
+    wanted = q.limit * 3 if q.mmr else (q.limit * 2 if q.threshold is not None else q.limit)
+    pool = fused[:wanted]
+    rows = _fetch_hits(tenant, [mid for mid, _ in pool], qvector, with_vectors=q.mmr)
     hits = []
     for memory_id, score in pool:
         memory = rows.get(str(memory_id))
-        if memory is None or memory.embedding is None:
+        if memory is None:
             continue
-        similarity = float(vectors[str(memory_id)] @ qvector)
-        if q.threshold is not None and similarity < q.threshold:
+        if q.threshold is not None and memory.similarity < q.threshold:
             continue
-        hits.append(Hit(memory=memory, score=round(score, 6), similarity=round(similarity, 6)))
-    hits = _mmr(hits, vectors, q.limit) if q.mmr else hits[: q.limit]
+        similarity = round(float(memory.similarity), 6)
+        hits.append(Hit(memory=memory, score=round(score, 6), similarity=similarity))
+    if q.mmr:
+        vectors = {str(h.memory.pk): np.asarray(h.memory.embedding) for h in hits}
+        hits = _mmr(hits, vectors, q.limit)
+    hits = hits[: q.limit]
     access_record(tenant_id=tenant.pk, memory_ids=[str(h.memory.pk) for h in hits])
     return hits
+
+
+def _fetch_hits(
+    tenant: Tenant, ids: list[str], qvector: np.ndarray, *, with_vectors: bool
+) -> dict[str, Memory]:
+    queryset = Memory.objects.filter(tenant=tenant, pk__in=ids).annotate(
+        similarity=1 - CosineDistance("embedding", qvector)
+    )
+    queryset = (
+        queryset.defer("search_vector")
+        if with_vectors
+        else queryset.defer("search_vector", "embedding")
+    )
+    return {str(m.pk): m for m in queryset}
 
 
 def memory_list(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.core.errors import Conflict, NotFound
 from apps.memories import text
-from apps.memories.embeddings import get_embedder
+from apps.memories.embeddings import get_embedder, use_binary_vectors
 from apps.memories.models import AddBatch, Memory, MemoryVersion, Message, TermStat
 from apps.tenants.models import Tenant
 
@@ -143,6 +143,7 @@ def message_source(message: Message) -> dict[str, Any]:
 
 
 def _embed(values: list[str]) -> tuple[list[Any], str]:
+    use_binary_vectors()
     embedder = get_embedder()
     return list(embedder.embed_documents(values)), embedder.name
 

@@ -127,6 +127,8 @@ else:
     _db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     _db["CONN_HEALTH_CHECKS"] = True
 _db["OPTIONS"].setdefault("connect_timeout", 5)
+# pgvector 0.8: filtered HNSW scans keep walking the graph until enough rows pass the filters.
+_db["OPTIONS"].setdefault("options", "-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=200")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -15,6 +15,7 @@ from apps.tenants.services import tenant_get_by_ref
 
 class Command(BaseCommand):
     help = "Re-embed memories after an embedding model change (resumable, with progress)."
+    requires_system_checks: list[str] = []  # the dimension check fails until this command runs
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--tenant", help="slug or id; default: every tenant")

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -130,6 +130,16 @@ def _describe(exc: Exception) -> tuple[int, str, Any, dict[str, str]]:
         return 403, "Permission denied.", None, {}
     if isinstance(exc, RequestDataTooBig):
         return 413, "Request body too large.", None, {}
+    if isinstance(exc, RecursionError):
+        return 400, "JSON nested too deeply.", None, {}
+    if isinstance(exc, DataError):  # a value PostgreSQL cannot store (NUL byte, out of range)
+        logger.info("rejected value: %s", exc)
+        return (
+            400,
+            "A value in the request cannot be stored (NUL character or out of range).",
+            None,
+            {},
+        )
     if isinstance(exc, OperationalError | InterfaceError):
         logger.warning("database unavailable: %s", exc)
         return 503, "The database is unavailable; retry shortly.", None, {"Retry-After": "5"}

@@ -128,7 +128,7 @@ class CollectionView(MemoryView):
 
     @extend_schema(operation_id="memory_delete_all",
                    parameters=[OpenApiParameter("user_id", str, required=True)],
-                   responses=s.DeletedOutSerializer, tags=TAGS)  # fmt: skip
+                   responses={200: s.DeletedOutSerializer}, tags=TAGS)  # fmt: skip
     def delete(self, request: Request) -> Response:
         user_id = request.query_params.get("user_id", "").strip()
         if not user_id:
@@ -176,7 +176,7 @@ class DetailView(MemoryView):
         )
         return Response(s.MemoryOutSerializer(memory).data)
 
-    @extend_schema(operation_id="memory_delete", responses=s.DeletedOutSerializer, tags=TAGS)
+    @extend_schema(operation_id="memory_delete", responses={200: s.DeletedOutSerializer}, tags=TAGS)
     def delete(self, request: Request, memory_id: str) -> Response:
         services.memory_delete(tenant=request.tenant, memory_id=memory_id, actor=actor_of(request))
         return Response({"deleted": 1})

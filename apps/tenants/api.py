@@ -41,7 +41,9 @@ class ApiKeyCreateSerializer(serializers.Serializer):
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=SCOPES), required=False, allow_empty=True
     )
-    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    expires_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="Must be in the future."
+    )
     rate_limit_per_minute = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=1_000_000
     )
@@ -99,7 +101,7 @@ class ApiKeyDetailView(TenantAPIView):
         parameters=[
             OpenApiParameter("key", str, OpenApiParameter.PATH, description="Key, prefix or id")
         ],
-        responses=ApiKeyOutSerializer,
+        responses={200: ApiKeyOutSerializer},
         tags=["admin"],
     )
     def delete(self, request: Request, key: str) -> Response:

@@ -19,6 +19,7 @@ from apps.tenants.models import KEY_PREFIX, SCOPES, ApiKey, Tenant
 _PREFIX_LEN = 12
 _KEY_RE = re.compile(rf"^{KEY_PREFIX}([0-9a-f]{{{_PREFIX_LEN}}})_([A-Za-z0-9_-]{{20,128}})$")
 _SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_REF_RE = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
 LAST_USED_GRANULARITY = timedelta(seconds=60)
 BOOTSTRAP_TENANT = "default"
 
@@ -27,6 +28,11 @@ BOOTSTRAP_TENANT = "default"
 class IssuedKey:
     key: ApiKey
     secret: str  # the whole key string; never stored, shown once
+
+
+def _is_id(ref: str) -> bool:
+    """An ASCII whole number that fits a bigint (Unicode digits are not ids)."""
+    return ref.isascii() and ref.isdigit() and len(ref) <= 18
 
 
 def _digest(prefix: str, secret: str) -> str:
@@ -127,7 +133,9 @@ def _touch_last_used(key: ApiKey) -> None:
 
 def tenant_get_by_ref(*, ref: str) -> Tenant:
     """A tenant by slug or numeric id."""
-    lookup = {"pk": int(ref)} if ref.isdigit() else {"slug": ref}
+    if len(ref) > 100 or "\x00" in ref:
+        raise NotFound("Tenant not found.", code="tenant_not_found")
+    lookup = {"pk": int(ref)} if _is_id(ref) else {"slug": ref}
     tenant = Tenant.objects.filter(**lookup).first()
     if tenant is None:
         raise NotFound(f"Tenant {ref!r} not found.", code="tenant_not_found")
@@ -151,12 +159,14 @@ def tenant_resolve_acting(*, key: ApiKey, requested: str | None) -> Tenant:
 def api_key_revoke(*, tenant: Tenant, ref: str) -> ApiKey:
     """Revoke a key of `tenant`, named by its full secret, its prefix or its id. Idempotent."""
     ref = ref.strip()
+    if not _REF_RE.match(ref):
+        raise NotFound("API key not found.", code="key_not_found")
     match = _KEY_RE.match(ref)
     if match:
         lookup = {"prefix": match.group(1)}
     elif ref.startswith(KEY_PREFIX):
         lookup = {"prefix": ref[len(KEY_PREFIX) :]}
-    elif ref.isdigit():
+    elif _is_id(ref):
         lookup = {"pk": int(ref)}
     else:
         lookup = {"prefix": ref}

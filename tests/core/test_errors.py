@@ -85,3 +85,46 @@ def test_tenant_setting_sets_the_rate_limit(alice, charlie):
     statuses = [alice.client().get(KEYS).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert charlie.client().get(KEYS).status_code == 200  # another tenant is not affected
+
+
+# Regressions from fuzzing the OpenAPI schema (schemathesis) and hand-made nasty inputs.
+
+
+def test_deeply_nested_json_is_400_not_500(alice):
+    for body in ("[" * 10000 + "]" * 10000, '{"a":' * 10000 + "1" + "}" * 10000):
+        response = alice.client().post(KEYS, data=body, content_type="application/json")
+        assert_envelope(response, 400, "BadRequest")
+
+
+def test_nul_characters_are_400_and_leave_nothing_behind(alice):
+    before = ApiKey.unscoped.count()
+    response = alice.client().post(
+        KEYS, data='{"name": "a\\u0000b"}', content_type="application/json"
+    )
+    assert_envelope(response, 400, "BadRequest")
+    assert ApiKey.unscoped.count() == before
+
+
+@pytest.mark.parametrize(
+    "ref", ["%00", "a%00b", "mpk_%00", "%C2%B2", "%D9%A1%D9%A2", "9" * 5000, "x" * 300]
+)
+def test_odd_key_references_are_404(alice, ref):
+    response = alice.client().delete(f"{KEYS}/{ref}")
+    assert_envelope(response, 404, "NotFound")
+    assert alice.client().get(KEYS).status_code == 200  # nothing was revoked
+
+
+def test_nul_in_a_path_is_audited_without_the_nul(alice):
+    from apps.audit.models import AuditEvent
+
+    alice.client().delete(f"{KEYS}/a%00b")
+    event = AuditEvent.unscoped.get(action="DELETE /v1/admin/keys/<str:key>")
+    assert event.status_code == 404 and event.target_id == "ab"
+
+
+@pytest.mark.django_db
+def test_openapi_declares_delete_bodies_and_one_security_entry(anon):
+    schema = anon.get("/openapi.json").json()
+    delete = schema["paths"]["/v1/admin/keys/{key}"]["delete"]
+    assert "200" in delete["responses"] and "204" not in delete["responses"]
+    assert delete["security"] == [{"ApiKeyAuth": []}]

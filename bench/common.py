@@ -46,8 +46,7 @@ def spawned_server(
         **(extra_env or {}),
     }
     manage("migrate", "--noinput", env=env)
-    if backend not in {"use"}:
-        manage("reembed", "--resize", env=env)  # column dimension follows the backend
+    manage("reembed", "--resize", env=env)  # column dimension follows the backend
     slug = f"bench-{int(time.time())}"
     manage("create_tenant", slug, env=env)
     key = manage("create_api_key", "--tenant", slug, "--name", "bench", env=env).strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, register
 from django.db import DatabaseError, connection
 
 from apps.memories.embeddings import vector_dim_for
@@ -23,13 +23,24 @@ def column_dimension() -> int | None:
     return row[0] if row else None
 
 
-@register()
+def _migrations_pending() -> bool:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] == "memories"]
+    return bool(executor.migration_plan(targets))
+
+
+@register(Tags.database)
 def embedding_dimension_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Runs with `check --database default` (and so before `make run` starts anything)."""
     wanted = vector_dim_for(settings.EMBEDDING_BACKEND)
     try:
+        if _migrations_pending():
+            return []  # the pending migration sets the dimension
         actual = column_dimension()
     except DatabaseError:
-        return []  # not migrated yet
+        return []
     if actual is None or actual == wanted:
         return []
     return [

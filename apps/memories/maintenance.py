@@ -9,8 +9,9 @@ from django.db import connection, transaction
 from apps.core.tenancy import tenant_scope
 from apps.jobs.models import Job
 from apps.jobs.services import job_finish, job_progress, job_start
-from apps.memories.embeddings import get_embedder
+from apps.memories.embeddings import get_embedder, use_binary_vectors
 from apps.memories.models import Memory
+from apps.memories.services import embedding_text
 from apps.tenants.models import Tenant
 
 TABLE = Memory._meta.db_table
@@ -56,15 +57,19 @@ def memories_reembed(
                 batch = list(
                     Memory.objects.exclude(embedding_model=embedder.name)
                     .order_by("pk")
-                    .only("pk", "value")[:batch_size]
+                    .only("pk", "value", "embed_context")[:batch_size]
                 )
                 if not batch:
                     break
-                vectors = embedder.embed_documents([m.value for m in batch])
-                for memory, vector in zip(batch, vectors, strict=True):
-                    memory.embedding = vector
-                    memory.embedding_model = embedder.name
-                Memory.objects.bulk_update(batch, ["embedding", "embedding_model"])
+                vectors = embedder.embed_documents(
+                    [embedding_text(m.value, m.embed_context) for m in batch]
+                )
+                use_binary_vectors()
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"UPDATE {TABLE} SET embedding = %s, embedding_model = %s WHERE id = %s",
+                        [(v, embedder.name, m.pk) for m, v in zip(batch, vectors, strict=True)],
+                    )
                 done += len(batch)
                 job_progress(job=job, done=done)
                 if on_progress:

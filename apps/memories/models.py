@@ -10,9 +10,8 @@ from pgvector.django import HnswIndex, VectorField
 
 from apps.core.tenancy import TenantOwnedModel
 
-# The vector column's dimension; `manage.py reembed --resize` changes it when the embedding
-# backend's dimension differs (checked at start, see checks.py).
-VECTOR_DIM = 512
+# The vector column's dimension is not part of the model: migration 0003 sets it from the
+# embedding backend, `manage.py reembed --resize` changes it, checks.py compares it at start.
 
 
 class Role(models.TextChoices):
@@ -96,7 +95,10 @@ class Memory(TenantOwnedModel):
     version = models.PositiveIntegerField(default=1)
     # [{"message_id": ..., "role": ..., "metadata": {...}}]: the turns this memory came from
     sources = models.JSONField(default=list, blank=True)
-    embedding = VectorField(dimensions=VECTOR_DIM, null=True)
+    embedding = VectorField(null=True)
+    # What the embedding saw besides the value: the turn before it in the conversation, so a
+    # reply ("Yes, last May") is found by the question it answers. Kept to re-embed the same.
+    embed_context = models.TextField(blank=True, default="")
     embedding_model = models.CharField(max_length=100, blank=True, default="")
     search_vector = SearchVectorField(null=True)
     search_length = models.PositiveIntegerField(default=0)

@@ -25,7 +25,6 @@ from apps.memories.models import Memory, MemoryVersion, Message, TermStat
 from apps.tenants.models import Tenant
 
 TABLE = Memory._meta.db_table
-RRF_K = 60
 BM25_K1, BM25_B = 1.2, 0.75
 
 
@@ -148,11 +147,13 @@ def _rankings(tenant: Tenant, q: SearchQuery, qvector: np.ndarray, n: int) -> li
 
 
 def _fuse(rankings: list[list[str]]) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion, normalised so that first in every ranking scores 1."""
+    k = settings.SEARCH_RRF_K
     scores: dict[str, float] = {}
     for ranking in rankings:
         for rank, memory_id in enumerate(ranking, start=1):
-            scores[memory_id] = scores.get(memory_id, 0.0) + 1.0 / (RRF_K + rank)
-    best = len(rankings) / (RRF_K + 1)
+            scores[memory_id] = scores.get(memory_id, 0.0) + 1.0 / (k + rank)
+    best = len(rankings) / (k + 1)
     return sorted(((mid, s / best) for mid, s in scores.items()), key=lambda x: -x[1])
 
 

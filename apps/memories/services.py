@@ -35,6 +35,7 @@ class MemoryIn:
     confidence: float = 1.0
     sources: list[dict[str, Any]] = field(default_factory=list)
     occurred_at: datetime | None = None
+    context: str = ""  # what the embedding sees before the value (e.g. the previous turn)
 
 
 @dataclass
@@ -142,6 +143,13 @@ def message_source(message: Message) -> dict[str, Any]:
 # --- memories -------------------------------------------------------------------------------
 
 
+CONTEXT_MAX_CHARS = 1000
+
+
+def embedding_text(value: str, context: str) -> str:
+    return f"{context[-CONTEXT_MAX_CHARS:]}\n{value}" if context else value
+
+
 def _embed(values: list[str]) -> tuple[list[Any], str]:
     use_binary_vectors()
     embedder = get_embedder()
@@ -158,7 +166,7 @@ def memories_create(
     """Create memories with their embeddings, keyword index, statistics and ADD versions."""
     if not items:
         return []
-    vectors, model_name = _embed([item.value for item in items])
+    vectors, model_name = _embed([embedding_text(item.value, item.context) for item in items])
     with transaction.atomic():
         memories = Memory.objects.bulk_create(
             [
@@ -176,6 +184,7 @@ def memories_create(
                     sources=item.sources,
                     embedding=vector,
                     embedding_model=model_name,
+                    embed_context=item.context[-CONTEXT_MAX_CHARS:],
                     occurred_at=item.occurred_at,
                 )
                 for item, vector in zip(items, vectors, strict=True)
@@ -251,7 +260,7 @@ def memory_update(
         changed_text = value is not None and value != old_value
         if changed_text:
             memory.value = value
-            [vector], memory.embedding_model = _embed([value])
+            [vector], memory.embedding_model = _embed([embedding_text(value, memory.embed_context)])
             memory.embedding = vector
         memory.version += 1
         memory.save()
@@ -335,6 +344,7 @@ def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
         agent_id=first.agent_id if first else "",
         conversation_id=first.conversation_id if first else "",
     )
+    contexts = _previous_turns(batch=batch, messages=messages)
     items = [
         MemoryIn(
             value=m.content,
@@ -342,6 +352,7 @@ def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
             metadata=m.metadata,
             sources=[message_source(m)],
             occurred_at=m.timestamp,
+            context=contexts[m.pk],
         )
         for m in messages
         if m.content.strip()
@@ -351,6 +362,32 @@ def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
         status=AddBatch.Status.DONE, memory_count=len(memories), updated_at=timezone.now()
     )
     return memories
+
+
+def _previous_turns(*, batch: AddBatch, messages: list[Message]) -> dict[int, str]:
+    """For each message, the turn before it in its conversation: earlier in the batch, or the
+    last stored turn of that conversation before the batch."""
+    out: dict[int, str] = {}
+    last: dict[str, str] = {}
+    for message in messages:
+        conv = message.conversation_id
+        if conv not in last:
+            before = (
+                Message.objects.filter(
+                    tenant_id=batch.tenant_id,
+                    user_id=message.user_id,
+                    conversation_id=conv,
+                    id__lt=message.pk,
+                )
+                .exclude(batch=batch)
+                .order_by("-id")
+                .values_list("content", flat=True)
+                .first()
+            )
+            last[conv] = before or ""
+        out[message.pk] = last[conv]
+        last[conv] = message.content
+    return out
 
 
 @dataclass

@@ -232,7 +232,7 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 # --- Memories: embeddings and search --------------------------------------------------------
 # use (USE multilingual v3, 512-d) | e5 (multilingual-e5-small, 384-d) | openai | ollama.
 # The vector column's dimension must match: `manage.py reembed --resize` changes it.
-EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="use")
+EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="e5")
 if EMBEDDING_BACKEND not in {"use", "e5", "openai", "ollama"}:
     raise ImproperlyConfigured("EMBEDDING_BACKEND must be one of use, e5, openai, ollama")
 EMBEDDING_API_BASE = env.str("EMBEDDING_API_BASE", default="http://127.0.0.1:11434")
@@ -243,3 +243,5 @@ EMBEDDING_DIM = env_int(
 )
 MEMORY_CONTENT_MAX_CHARS = env_int("MEMORY_CONTENT_MAX_CHARS", 20000, minimum=100)
 SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 100, minimum=10, maximum=1000)
+# Reciprocal rank fusion constant: smaller trusts the top of each ranking more (bench/locomo.py).
+SEARCH_RRF_K = env_int("SEARCH_RRF_K", 10, minimum=1, maximum=1000)

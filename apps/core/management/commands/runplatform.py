@@ -29,6 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("check", databases=["default"])  # e.g. embedding dimension vs column
         call_command("bootstrap")
         python = sys.executable
         queues = ",".join(settings.CELERY_TASK_QUEUES_NAMES)

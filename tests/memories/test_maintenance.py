@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from apps.core.tenancy import tenant_scope
+from apps.jobs.models import Job
+from apps.memories.checks import embedding_dimension_check
+from apps.memories.models import Memory
+from tests.memories.factories import make_memories
+
+
+def add(actor, conversation_id, *turns):
+    messages = [{"role": "user", "content": t} for t in turns]
+    body = {"user_id": "u1", "conversation_id": conversation_id, "messages": messages}
+    assert actor.client().post("/v1/memory/add", body, format="json").status_code == 200
+
+
+def test_each_turn_is_embedded_with_the_turn_before_it_in_its_conversation(alice):
+    add(alice, "c1", "Did you ever go to Japan?", "Yes, last May.")
+    add(alice, "c2", "Unrelated conversation")
+    add(alice, "c1", "What did you see there?")
+    with tenant_scope(alice.tenant.pk):
+        contexts = dict(Memory.objects.values_list("value", "embed_context"))
+    assert contexts == {
+        "Did you ever go to Japan?": "",
+        "Yes, last May.": "Did you ever go to Japan?",
+        "Unrelated conversation": "",
+        "What did you see there?": "Yes, last May.",
+    }
+
+
+def test_a_reply_is_found_by_the_question_it_answers(alice):
+    add(alice, "c1", "Caroline: did you adopt the dog from the shelter?", "Melanie: yes, in March!")
+    add(alice, "c1", "Caroline: I painted a sunset over the lake.")
+    hits = (
+        alice.client()
+        .post(
+            "/v1/memory/search",
+            {
+                "query": "When did Melanie adopt her dog?",
+                "user_id": "u1",
+                "mode": "vector",
+                "limit": 2,
+            },
+            format="json",
+        )
+        .json()["results"]
+    )
+    assert "Melanie: yes, in March!" in [h["memory"] for h in hits]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reembed_refreshes_stale_vectors_resumably_with_a_job(alice):
+    memories = make_memories(alice.tenant, "u1", ["one", "two", "three"])
+    Memory.unscoped.filter(pk=memories[0].pk).update(embedding_model="old-model", embedding=None)
+    out = StringIO()
+    call_command("reembed", "--tenant", "acme", "--batch-size", "2", stdout=out, stderr=StringIO())
+    assert "re-embedded 1 memories" in out.getvalue()
+    refreshed = Memory.unscoped.get(pk=memories[0].pk)
+    assert (
+        refreshed.embedding is not None and refreshed.embedding_model == memories[1].embedding_model
+    )
+    job = Job.unscoped.get(kind="reembed")
+    assert (job.status, job.done, job.total, job.percent) == ("done", 1, 1, 100.0)
+    call_command("reembed", "--tenant", "acme", stdout=StringIO(), stderr=StringIO())
+    assert Job.unscoped.filter(kind="reembed").count() == 1  # nothing stale: no new job
+
+
+@pytest.mark.django_db
+def test_dimension_mismatch_is_reported_at_start():
+    assert embedding_dimension_check() == []
+    with override_settings(EMBEDDING_BACKEND="use"):
+        [error] = embedding_dimension_check()
+    assert error.id == "memories.E001" and "--resize" in error.hint
+
+
+def test_jobs_api_shows_progress(alice):
+    from apps.jobs.services import job_progress, job_start
+
+    job = job_start(tenant=alice.tenant, kind="import", total=200)
+    job_progress(job=job, done=50)
+    body = alice.client().get(f"/v1/jobs/{job.pk}").json()
+    assert (body["status"], body["done"], body["total"], body["percent"]) == (
+        "running",
+        50,
+        200,
+        25.0,
+    )
+    assert [j["id"] for j in alice.client().get("/v1/jobs").json()["results"]] == [str(job.pk)]

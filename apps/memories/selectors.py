@@ -21,7 +21,7 @@ from apps.memories import text
 from apps.memories.access import access_record
 from apps.memories.embeddings import get_embedder, use_binary_vectors
 from apps.memories.filters import compile_filters
-from apps.memories.models import Memory, MemoryVersion, Message, TermStat
+from apps.memories.models import AddBatch, Memory, MemoryVersion, Message, TermStat
 from apps.tenants.models import Tenant
 
 TABLE = Memory._meta.db_table
@@ -251,3 +251,17 @@ def message_list(
     if conversation_id:
         queryset = queryset.filter(conversation_id=conversation_id)
     return queryset.order_by("timestamp", "id")
+
+
+def memory_by_tags(
+    *, tenant: Tenant, user_id: str, tags: list[str], match_all: bool, limit: int
+) -> list[Memory]:
+    queryset = Memory.objects.filter(tenant=tenant, user_id=user_id, status=Memory.Status.ACTIVATED)
+    queryset = (
+        queryset.filter(tags__contains=tags) if match_all else queryset.filter(tags__overlap=tags)
+    )
+    return list(queryset.defer("embedding", "search_vector").order_by("-updated_at")[:limit])
+
+
+def batch_get(*, tenant: Tenant, batch_id: str) -> AddBatch | None:
+    return AddBatch.objects.filter(tenant=tenant, pk=batch_id).first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -160,13 +161,28 @@ def _index_fields(value: str) -> tuple[str, int]:
     return text.tsvector_literal(value)
 
 
+EMBED_CHUNK = 64
+
+
 def memories_create(
-    *, tenant: Tenant, scope: Scope, items: list[MemoryIn], actor: str
+    *,
+    tenant: Tenant,
+    scope: Scope,
+    items: list[MemoryIn],
+    actor: str,
+    on_progress: Callable[[int], None] | None = None,
 ) -> list[Memory]:
-    """Create memories with their embeddings, keyword index, statistics and ADD versions."""
+    """Create memories with their embeddings, keyword index, statistics and ADD versions.
+    Embeds in chunks (reporting progress), then writes everything in one transaction."""
     if not items:
         return []
-    vectors, model_name = _embed([embedding_text(item.value, item.context) for item in items])
+    texts = [embedding_text(item.value, item.context) for item in items]
+    vectors: list[Any] = []
+    for start in range(0, len(texts), EMBED_CHUNK):
+        chunk, model_name = _embed(texts[start : start + EMBED_CHUNK])
+        vectors += chunk
+        if on_progress:
+            on_progress(len(vectors))
     with transaction.atomic():
         memories = Memory.objects.bulk_create(
             [
@@ -279,6 +295,18 @@ def memory_update(
             actor=actor,
         )
     return memory
+
+
+def memory_tags_change(
+    *, tenant: Tenant, memory_id: str, tags: list[str], mode: str, actor: str
+) -> Memory:
+    """add (merge), remove, or set the tags of a memory; a new version is recorded."""
+    current = memory_get(tenant=tenant, memory_id=memory_id).tags
+    if mode == "add":
+        tags = list(dict.fromkeys([*current, *tags]))
+    elif mode == "remove":
+        tags = [t for t in current if t not in set(tags)]
+    return memory_update(tenant=tenant, memory_id=memory_id, actor=actor, tags=tags)
 
 
 def memories_delete(*, tenant: Tenant, memories: list[Memory], actor: str) -> int:

@@ -44,3 +44,47 @@ def memories(alice) -> Setup:
         ],
         check=check,
     )  # fmt: skip
+
+
+MANAGE = (
+    "v1/memory/retrieve", "v1/memory/add/status/<uuid:batch_id>", "v1/memory/manage/tags",
+    "v1/memory/manage/search/tags", "v1/memory/manage/export", "v1/memory/manage/import",
+    "v1/memory/manage/versions",
+)  # fmt: skip
+
+
+@case(*MANAGE)
+def memory_manage(alice) -> Setup:
+    [memory] = make_memories(alice.tenant, "shared-user", ["alice-marker secret"], tags=["t"])
+    added = (
+        alice.client()
+        .post(
+            "/v1/memory/add",
+            {"user_id": "shared-user", "messages": "alice-marker turn"},
+            format="json",
+        )
+        .json()
+    )
+    user = {"user_id": "shared-user"}
+
+    def check() -> None:
+        row = Memory.unscoped.get(pk=memory.pk)
+        assert row.tags == ["t"] and row.version == 1
+        assert Memory.unscoped.filter(tenant=alice.tenant).count() == 2
+
+    return Setup(
+        probes=[
+            Probe("GET", f"/v1/memory/add/status/{added['batch_id']}"),
+            Probe("POST", "/v1/memory/manage/tags", {**user, "memory_id": str(memory.pk), "tags": ["x"]}),
+            Probe("POST", "/v1/memory/manage/versions", {**user, "memory_id": str(memory.pk)}),
+            Probe("POST", "/v1/memory/retrieve", {**user, "query": "alice-marker secret"},
+                  expect_404=False, marker="alice-marker"),
+            Probe("POST", "/v1/memory/manage/search/tags", {**user, "tags": ["t"]},
+                  expect_404=False, marker="alice-marker"),
+            Probe("POST", "/v1/memory/manage/export", {**user, "format": "markdown"},
+                  expect_404=False, marker="alice-marker"),
+            Probe("POST", "/v1/memory/manage/import", {**user, "memories": [{"memory": "c"}]},
+                  expect_404=False, marker="alice-marker"),
+        ],
+        check=check,
+    )  # fmt: skip

@@ -1,0 +1,250 @@
+"""/v1/memory/retrieve, /v1/memory/manage/* (tags, search/tags, export, import, versions) and
+/v1/memory/add/status/{batch_id}. Paths and shapes follow the memoryos-rust reference."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core.errors import NotFound
+from apps.jobs.api import JobOutSerializer
+from apps.jobs.services import job_start
+from apps.memories import context, selectors, services, transfer
+from apps.memories.api.memory import MemoryView, actor_of
+from apps.memories.serializers import MemoryOutSerializer, VersionOutSerializer
+
+TAGS = ["memory manage"]
+USER = {"max_length": 200}
+
+
+class RetrieveIn(serializers.Serializer):
+    user_id = serializers.CharField(**USER)
+    query = serializers.CharField(max_length=4000)
+    conversation_id = serializers.CharField(required=False, **USER)
+    short_term_limit = serializers.IntegerField(
+        required=False, default=10, min_value=0, max_value=100
+    )
+    mid_term_limit = serializers.IntegerField(required=False, default=5, min_value=1, max_value=50)
+
+
+class RetrieveOut(serializers.Serializer):
+    short_term = serializers.ListField(child=serializers.DictField())
+    mid_term = serializers.ListField(child=serializers.DictField())
+    long_term = serializers.DictField(allow_null=True)
+
+
+class RetrieveView(MemoryView):
+    @extend_schema(
+        operation_id="memory_retrieve", request=RetrieveIn, responses=RetrieveOut, tags=TAGS
+    )
+    def post(self, request: Request) -> Response:
+        data = RetrieveIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(context.memory_retrieve(tenant=request.tenant, **data.validated_data))
+
+
+class TagsIn(serializers.Serializer):
+    user_id = serializers.CharField(**USER)
+    memory_id = serializers.UUIDField(required=False)
+    segment_id = serializers.UUIDField(required=False)  # the reference's name
+    tags = serializers.ListField(child=serializers.CharField(max_length=100), max_length=100)
+    mode = serializers.ChoiceField(choices=["add", "remove", "set"], default="add")
+
+    def validate(self, attrs: dict) -> dict:
+        attrs["memory_id"] = attrs.get("memory_id") or attrs.get("segment_id")
+        if not attrs["memory_id"]:
+            raise serializers.ValidationError({"memory_id": "required"})
+        return attrs
+
+
+class TagsOut(serializers.Serializer):
+    status = serializers.CharField()
+    message = serializers.CharField()
+    memory = MemoryOutSerializer()
+
+
+class TagsView(MemoryView):
+    @extend_schema(operation_id="memory_tags", request=TagsIn, responses=TagsOut, tags=TAGS)
+    def post(self, request: Request) -> Response:
+        data = TagsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        memory = services.memory_get(tenant=request.tenant, memory_id=str(v["memory_id"]))
+        if memory.user_id != v["user_id"]:
+            raise NotFound("Memory not found.", code="memory_not_found")
+        memory = services.memory_tags_change(
+            tenant=request.tenant, memory_id=str(memory.pk), tags=v["tags"], mode=v["mode"],
+            actor=actor_of(request),
+        )  # fmt: skip
+        self.set_audit_target("memory", memory.pk)
+        body = {
+            "status": "ok",
+            "message": "Tags updated",
+            "memory": MemoryOutSerializer(memory).data,
+        }
+        return Response(body)
+
+
+class SearchTagsIn(serializers.Serializer):
+    user_id = serializers.CharField(**USER)
+    tags = serializers.ListField(child=serializers.CharField(max_length=100), min_length=1)
+    match = serializers.ChoiceField(choices=["all", "any"], default="all")
+    limit = serializers.IntegerField(required=False, default=50, min_value=1, max_value=500)
+
+
+class SearchTagsOut(serializers.Serializer):
+    status = serializers.CharField()
+    count = serializers.IntegerField()
+    results = MemoryOutSerializer(many=True)
+
+
+class SearchTagsView(MemoryView):
+    @extend_schema(operation_id="memory_search_tags", request=SearchTagsIn,
+                   responses=SearchTagsOut, tags=TAGS)  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = SearchTagsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        rows = selectors.memory_by_tags(
+            tenant=request.tenant, user_id=v["user_id"], tags=v["tags"],
+            match_all=v["match"] == "all", limit=v["limit"],
+        )  # fmt: skip
+        results = MemoryOutSerializer(rows, many=True).data
+        return Response({"status": "ok", "count": len(results), "results": results})
+
+
+class ExportIn(serializers.Serializer):
+    user_id = serializers.CharField(**USER)
+    format = serializers.ChoiceField(choices=["json", "markdown"], default="json")
+
+
+class ExportOut(serializers.Serializer):
+    status = serializers.CharField()
+    format = serializers.CharField()
+    data = serializers.DictField(required=False)
+    content = serializers.CharField(required=False)
+
+
+class ExportView(MemoryView):
+    @extend_schema(operation_id="memory_export", request=ExportIn, responses=ExportOut, tags=TAGS)
+    def post(self, request: Request) -> Response:
+        data = ExportIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        export = transfer.export_collect(tenant=request.tenant, user_id=v["user_id"])
+        if v["format"] == "markdown":
+            content = transfer.export_markdown(export)
+            return Response({"status": "ok", "format": "markdown", "content": content})
+        body = {
+            "user_id": export.user_id,
+            "exported_at": export.exported_at,
+            "count": len(export.memories),
+            "memories": MemoryOutSerializer(export.memories, many=True).data,
+        }
+        return Response({"status": "ok", "format": "json", "data": body})
+
+
+class ImportIn(serializers.Serializer):
+    user_id = serializers.CharField(**USER)
+    agent_id = serializers.CharField(required=False, default="", allow_blank=True, **USER)
+    memories = serializers.JSONField(required=False)
+    segments = serializers.JSONField(required=False)  # the reference's name
+    async_mode = serializers.ChoiceField(choices=["sync", "async"], default="sync")
+
+
+class ImportOut(serializers.Serializer):
+    status = serializers.CharField()
+    imported = serializers.IntegerField()
+    job = JobOutSerializer(required=False)
+
+
+class ImportView(MemoryView):
+    @extend_schema(operation_id="memory_import", request=ImportIn, responses=ImportOut, tags=TAGS)
+    def post(self, request: Request) -> Response:
+        data = ImportIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        rows = v.get("memories", v.get("segments"))
+        is_async = v["async_mode"] == "async"
+        limit = transfer.ASYNC_IMPORT_LIMIT if is_async else transfer.SYNC_IMPORT_LIMIT
+        items = transfer.import_validate(rows, limit=limit)
+        scope = services.Scope(user_id=v["user_id"], agent_id=v["agent_id"])
+        self.set_audit_target("user", v["user_id"])
+        if is_async:
+            from apps.memories.tasks import import_memories
+
+            params = {"user_id": v["user_id"], "agent_id": v["agent_id"]}
+            job = job_start(tenant=request.tenant, kind="import", total=len(items), params=params)
+            transaction.on_commit(
+                lambda: import_memories.delay(
+                    tenant_id=request.tenant.pk, job_id=str(job.pk), rows=rows,
+                    actor=actor_of(request),
+                )
+            )  # fmt: skip
+            return Response(
+                {"status": "queued", "imported": 0, "job": JobOutSerializer(job).data}, status=202
+            )
+        created = transfer.memories_import(
+            tenant=request.tenant, scope=scope, items=items, actor=actor_of(request)
+        )
+        return Response({"status": "ok", "imported": len(created)})
+
+
+class VersionsIn(serializers.Serializer):
+    user_id = serializers.CharField(**USER)
+    memory_id = serializers.UUIDField(required=False)
+    segment_id = serializers.UUIDField(required=False)
+
+
+class VersionsOut(serializers.Serializer):
+    status = serializers.CharField()
+    memory_id = serializers.CharField()
+    version_count = serializers.IntegerField()
+    history = VersionOutSerializer(many=True)
+
+
+class VersionsView(MemoryView):
+    @extend_schema(operation_id="memory_versions", request=VersionsIn, responses=VersionsOut,
+                   tags=TAGS)  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = VersionsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        memory_id = v.get("memory_id") or v.get("segment_id")
+        if not memory_id:
+            raise serializers.ValidationError({"memory_id": "required"})
+        memory = services.memory_get(tenant=request.tenant, memory_id=str(memory_id))
+        if memory.user_id != v["user_id"]:
+            raise NotFound("Memory not found.", code="memory_not_found")
+        versions = list(selectors.memory_history(tenant=request.tenant, memory=memory))[::-1]
+        return Response(
+            {"status": "ok", "memory_id": str(memory.pk), "version_count": len(versions),
+             "history": VersionOutSerializer(versions, many=True).data}
+        )  # fmt: skip
+
+
+class BatchStatusOut(serializers.Serializer):
+    batch_id = serializers.UUIDField()
+    status = serializers.CharField()
+    event_id = serializers.CharField(allow_null=True)
+    message_count = serializers.IntegerField()
+    memory_count = serializers.IntegerField()
+    error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class BatchStatusView(MemoryView):
+    @extend_schema(operation_id="memory_add_status", responses=BatchStatusOut, tags=TAGS)
+    def get(self, request: Request, batch_id: str) -> Response:
+        batch = selectors.batch_get(tenant=request.tenant, batch_id=batch_id)
+        if batch is None:
+            raise NotFound("Batch not found.", code="batch_not_found")
+        return Response(
+            {"batch_id": batch.pk, "status": batch.status, "event_id": batch.event_id,
+             "message_count": batch.message_count, "memory_count": batch.memory_count,
+             "error": batch.error, "created_at": batch.created_at, "updated_at": batch.updated_at}
+        )  # fmt: skip

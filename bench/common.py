@@ -33,22 +33,30 @@ def manage(*args: str, env: dict[str, str]) -> str:
     return out.stdout
 
 
-@contextlib.contextmanager
-def spawned_server(
-    *, database: str, backend: str, workers: int = 1, extra_env: dict[str, str] | None = None
-) -> Iterator[tuple[str, str]]:
-    """(base_url, api key) of a fresh server on DATABASE_NAME=`database`."""
-    env = {
+def bench_env(database: str, backend: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DATABASE_NAME": database,
         "EMBEDDING_BACKEND": backend,
         "RATE_LIMIT_PER_MINUTE": "100000000",
-        **(extra_env or {}),
     }
+
+
+def prepare_database(env: dict[str, str]) -> None:
     manage("migrate", "--noinput", env=env)
     manage("reembed", "--resize", env=env)  # column dimension follows the backend
-    slug = f"bench-{int(time.time())}"
-    manage("create_tenant", slug, env=env)
+
+
+@contextlib.contextmanager
+def spawned_server(
+    *, database: str, backend: str, workers: int = 1, tenant: str | None = None
+) -> Iterator[tuple[str, str]]:
+    """(base_url, api key) of a server on DATABASE_NAME=`database`, for `tenant` (made if new)."""
+    env = bench_env(database, backend)
+    prepare_database(env)
+    slug = tenant or f"bench-{int(time.time())}"
+    if not tenant:
+        manage("create_tenant", slug, env=env)
     key = manage("create_api_key", "--tenant", slug, "--name", "bench", env=env).strip()
     key = key.splitlines()[-1]
     port = _free_port()

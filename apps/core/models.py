@@ -3,6 +3,15 @@ from __future__ import annotations
 from django.db import models
 
 
+class WorkStatus(models.TextChoices):
+    """The life of any queued unit of work (add batches, jobs)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class FailedTask(models.Model):
     """A Celery task that failed for good (after its retries). Platform-level, not tenant-owned:
     arguments are ids only, never user content."""

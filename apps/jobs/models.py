@@ -4,17 +4,14 @@ import uuid
 
 from django.db import models
 
+from apps.core.models import WorkStatus
 from apps.core.tenancy import TenantOwnedModel
 
 
 class Job(TenantOwnedModel):
     """Long work (re-embedding, imports, benchmarks, wiki builds) with a progress figure."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        DONE = "done"
-        FAILED = "failed"
+    Status = WorkStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=40, db_index=True)

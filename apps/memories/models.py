@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from pgvector.django import HnswIndex, VectorField
 
+from apps.core.models import WorkStatus
 from apps.core.tenancy import TenantOwnedModel
 
 # The vector column's dimension is not part of the model: migration 0003 sets it from the
@@ -23,11 +24,7 @@ class Role(models.TextChoices):
 class AddBatch(TenantOwnedModel):
     """One `add` call: its idempotency key (event_id), status and answer."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        DONE = "done"
-        FAILED = "failed"
+    Status = WorkStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event_id = models.CharField(max_length=200, null=True, blank=True)

@@ -29,7 +29,7 @@ def import_memories(*, tenant_id: int, job_id: str, rows: list, actor: str) -> N
     shows embedding progress. Idempotent: a job that is no longer running is not redone."""
     from apps.jobs.models import Job
     from apps.jobs.services import job_finish, job_progress
-    from apps.memories.transfer import ASYNC_IMPORT_LIMIT, import_validate, memories_import
+    from apps.memories.transfer import ASYNC_IMPORT_LIMIT, import_validate
 
     with tenant_scope(tenant_id):
         job = Job.objects.select_related("tenant").filter(pk=job_id).first()
@@ -37,7 +37,7 @@ def import_memories(*, tenant_id: int, job_id: str, rows: list, actor: str) -> N
             return
         try:
             items = import_validate(rows, limit=ASYNC_IMPORT_LIMIT)
-            created = memories_import(
+            created = services.memories_create(
                 tenant=job.tenant,
                 scope=services.Scope(
                     user_id=job.params["user_id"], agent_id=job.params.get("agent_id", "")

@@ -3,7 +3,7 @@ written all at once: either every row lands or none does."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from apps.core.errors import BadRequest
 from apps.memories.models import Memory
-from apps.memories.services import MemoryIn, Scope, memories_create
+from apps.memories.services import MemoryIn
 from apps.tenants.models import Tenant
 
 SYNC_IMPORT_LIMIT = 1000
@@ -84,20 +84,6 @@ def import_validate(rows: Any, *, limit: int) -> list[MemoryIn]:
             details={"rows": errors},
         )
     return items
-
-
-def memories_import(
-    *,
-    tenant: Tenant,
-    scope: Scope,
-    items: list[MemoryIn],
-    actor: str,
-    on_progress: Callable[[int], None] | None = None,
-) -> list[Memory]:
-    """All rows in one transaction (memories_create embeds in chunks, then writes at once)."""
-    return memories_create(
-        tenant=tenant, scope=scope, items=items, actor=actor, on_progress=on_progress
-    )
 
 
 @dataclass

@@ -187,7 +187,7 @@ class ImportView(MemoryView):
             return Response(
                 {"status": "queued", "imported": 0, "job": JobOutSerializer(job).data}, status=202
             )
-        created = transfer.memories_import(
+        created = services.memories_create(
             tenant=request.tenant, scope=scope, items=items, actor=actor_of(request)
         )
         return Response({"status": "ok", "imported": len(created)})

@@ -1,0 +1,270 @@
+"""Search latency over HTTP with a large tenant among many, the raw pgvector query time in the same
+run, and ingestion throughput through the API.
+
+    python bench/latency.py                       # 100k memories in one tenant among 1,000
+    python bench/latency.py --memories 20000 --tenants 100 --queries 200   # a quicker run
+
+Loading: 100k memories cannot go through the API in reasonable time on 2 cores (each needs an
+e5 embedding, ~30/s), so the loader embeds `--base-vectors` distinct synthetic sentences for
+real and gives every other row one of those vectors plus small noise. Texts are all distinct and
+keyword-indexed for real. Queries go through the real HTTP path (query embedding included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import synthetic
+from bench.common import bench_env, client, percentile, prepare_database, spawned_server
+
+TARGET = "bench-lat-0000"
+
+
+def django_setup(env: dict[str, str]) -> None:
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memplatform.settings.base")
+    import django
+
+    django.setup()
+
+
+def load(args: argparse.Namespace) -> None:
+    from django.db import connection
+
+    from apps.memories import text
+    from apps.memories.embeddings import get_embedder
+    from apps.tenants.models import Tenant
+
+    existing = Tenant.objects.filter(slug=TARGET).first()
+    with connection.cursor() as cursor:
+        if existing and not args.reload:
+            cursor.execute(
+                "SELECT count(*) FROM memories_memory WHERE tenant_id = %s", [existing.pk]
+            )
+            if cursor.fetchone()[0] >= args.memories:
+                print(f"reusing the loaded data of {TARGET}")
+                return
+        cursor.execute("DELETE FROM memories_termstat WHERE tenant_id IN "
+                       "(SELECT id FROM tenants_tenant WHERE slug LIKE 'bench-lat-%%')")  # fmt: skip
+        cursor.execute("DELETE FROM memories_memory WHERE tenant_id IN "
+                       "(SELECT id FROM tenants_tenant WHERE slug LIKE 'bench-lat-%%')")  # fmt: skip
+    Tenant.objects.filter(slug__startswith="bench-lat-").exclude(slug=TARGET).delete()
+    tenants = [Tenant.objects.get_or_create(slug=TARGET, defaults={"name": TARGET})[0]]
+    tenants += Tenant.objects.bulk_create(
+        [Tenant(slug=f"bench-lat-{i:04d}", name=f"t{i}") for i in range(1, args.tenants)]
+    )
+    others_each = args.other_memories_per_tenant
+    total = args.memories + others_each * (len(tenants) - 1)
+    texts = synthetic.sentences(total)
+    embedder = get_embedder()
+    base_count = min(args.base_vectors, total)
+    base = []
+    for start in tqdm(range(0, base_count, 64), desc="embed base sentences", unit="x64"):
+        base.append(embedder.embed_documents(texts[start : start + 64]))
+    base = np.vstack(base)
+    rng = np.random.default_rng(3)
+
+    rows = io.StringIO()
+    stats: dict[tuple[int, str], Counter] = {}
+    lengths: Counter = Counter()
+    docs: Counter = Counter()
+    now = "2026-01-01T00:00:00Z"
+    for i in tqdm(range(total), desc="build rows", unit="row"):
+        if i < args.memories:
+            tenant_id, user = tenants[0].pk, f"user-{i % args.users}"
+        else:
+            j = i - args.memories
+            tenant_id, user = tenants[1 + j // others_each].pk, "user-0"
+        vector = (
+            base[i % base_count]
+            if i < base_count
+            else base[i % base_count] + rng.normal(0, 0.015, base.shape[1])
+        )
+        vector = vector / np.linalg.norm(vector)
+        literal, length = text.tsvector_literal(texts[i])
+        tokens = set(text.lexemes(texts[i]))
+        counter = stats.setdefault((tenant_id, user), Counter())
+        counter.update(tokens)
+        lengths[(tenant_id, user)] += length
+        docs[(tenant_id, user)] += 1
+        vec = "[" + ",".join(f"{x:.5f}" for x in vector) + "]"
+        fields = [str(uuid.uuid4()), str(tenant_id), user, "", "", "LongTermMemory", "",
+                  texts[i], "{}", "{}", "1", "activated", "1", "[]", vec, embedder.name,
+                  literal, str(length), "0", now, now, ""]  # fmt: skip
+        rows.write("\t".join(_escape(f) for f in fields) + "\n")
+    columns = ("id, tenant_id, user_id, agent_id, conversation_id, memory_type, key, value, tags, "
+               "metadata, confidence, status, version, sources, embedding, embedding_model, "
+               "search_vector, search_length, access_count, created_at, updated_at, embed_context")  # fmt: skip
+    with connection.cursor() as cursor:
+        print("dropping the HNSW index for the bulk load")
+        cursor.execute("DROP INDEX IF EXISTS memories_embedding_hnsw")
+        started = time.perf_counter()
+        with cursor.cursor.copy(f"COPY memories_memory ({columns}) FROM STDIN") as copy:
+            copy.write(rows.getvalue())
+        print(f"copied {total} rows in {time.perf_counter() - started:.0f} s")
+        stat_rows = io.StringIO()
+        for (tenant_id, user), counter in stats.items():
+            stat_rows.write(
+                f"{tenant_id}\t{user}\t\t{docs[(tenant_id, user)]}\t{lengths[(tenant_id, user)]}\n"
+            )
+            for term, df in counter.items():
+                stat_rows.write(f"{tenant_id}\t{user}\t{_escape(term)}\t{df}\t0\n")
+        with cursor.cursor.copy(
+            "COPY memories_termstat (tenant_id, user_id, term, df, total_length) FROM STDIN"
+        ) as copy:
+            copy.write(stat_rows.getvalue())
+        started = time.perf_counter()
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        cursor.execute(
+            "CREATE INDEX memories_embedding_hnsw ON memories_memory "
+            "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
+        )
+        print(f"HNSW index built in {time.perf_counter() - started:.0f} s")
+        cursor.execute("ANALYZE memories_memory")
+        cursor.execute("ANALYZE memories_termstat")
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def timed_searches(http, queries: list[str], body: dict, label: str) -> list[float]:
+    for q in queries[:20]:  # warm-up
+        http.post("/v1/memory/search", json={"query": q, **body}).raise_for_status()
+    latencies = []
+    for q in tqdm(queries, desc=label, unit="q"):
+        started = time.perf_counter()
+        response = http.post("/v1/memory/search", json={"query": q, **body})
+        latencies.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    return latencies
+
+
+def raw_pgvector(queries: list[str], body: dict) -> tuple[list[float], list[float]]:
+    """The same nearest-neighbour query straight on PostgreSQL, and the embedding time."""
+    from django.db import connection
+
+    from apps.memories.embeddings import get_embedder, use_binary_vectors
+    from apps.tenants.models import Tenant
+
+    tenant = Tenant.objects.get(slug=TARGET)
+    embedder = get_embedder()
+    use_binary_vectors()
+    where = "tenant_id = %s AND status = 'activated'"
+    params: list = [tenant.pk]
+    if body.get("user_id"):
+        where += " AND user_id = %s"
+        params.append(body["user_id"])
+    sql = (f"SELECT id FROM memories_memory WHERE {where} AND embedding IS NOT NULL "
+           "ORDER BY embedding <=> %s LIMIT 100")  # fmt: skip
+    query_ms, embed_ms = [], []
+    with connection.cursor() as cursor:
+        for q in queries:
+            started = time.perf_counter()
+            vector = embedder.embed_query(q)
+            embed_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            cursor.execute(sql, [*params, vector])
+            cursor.fetchall()
+            query_ms.append((time.perf_counter() - started) * 1000)
+    return query_ms, embed_ms
+
+
+def ingestion(http, single: int, batches: int, batch_size: int) -> dict:
+    texts = synthetic.sentences(single + batches * batch_size, seed=99)
+    started = time.perf_counter()
+    for i in tqdm(range(single), desc="ingest single", unit="msg"):
+        http.post(
+            "/v1/memory/add", json={"user_id": "ingest-single", "messages": texts[i]}
+        ).raise_for_status()
+    single_rate = single / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for b in tqdm(range(batches), desc=f"ingest batch of {batch_size}", unit="batch"):
+        chunk = texts[single + b * batch_size : single + (b + 1) * batch_size]
+        http.post(
+            "/v1/memory/add", json={"user_id": "ingest-batch", "messages": chunk}
+        ).raise_for_status()
+    batch_rate = batches * batch_size / (time.perf_counter() - started)
+    return {"single_msgs_per_s": round(single_rate, 1), "batch_msgs_per_s": round(batch_rate, 1),
+            "batch_size": batch_size}  # fmt: skip
+
+
+def summary(values: list[float]) -> dict:
+    return {f"p{p}": round(percentile(values, p), 1) for p in (50, 95, 99)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--memories", type=int, default=100_000, help="in the measured tenant")
+    parser.add_argument("--tenants", type=int, default=1000)
+    parser.add_argument("--other-memories-per-tenant", type=int, default=10)
+    parser.add_argument("--users", type=int, default=10, help="users sharing the big tenant")
+    parser.add_argument("--base-vectors", type=int, default=3000)
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--database", default="bench_latency")
+    parser.add_argument("--backend", default="e5")
+    parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--ingest-single", type=int, default=200)
+    parser.add_argument("--ingest-batches", type=int, default=20)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
+    args = parser.parse_args()  # fmt: skip
+    env = bench_env(args.database, args.backend)
+    prepare_database(env)
+    django_setup(env)
+    load(args)
+    queries = synthetic.questions(args.queries)
+    user_scope = {"user_id": "user-3", "limit": 10}
+    results: dict = {"config": vars(args) | {"out": str(args.out)}}
+    raw_user, embed = raw_pgvector(queries, user_scope)
+    raw_tenant, _ = raw_pgvector(queries, {"limit": 10})
+    with spawned_server(database=args.database, backend=args.backend, tenant=TARGET) as (base, key):
+        http = client(base, key)
+        scenarios = {
+            f"hybrid, one user ({args.memories // args.users} memories)": user_scope,
+            "vector only, one user": {**user_scope, "mode": "vector"},
+            "keyword only, one user": {**user_scope, "mode": "keyword"},
+            f"hybrid, whole tenant ({args.memories} memories)": {"limit": 10},
+        }
+        for label, body in scenarios.items():
+            results[label] = summary(timed_searches(http, queries, body, label))
+        results["ingestion"] = ingestion(http, args.ingest_single, args.ingest_batches, 50)
+    results["raw pgvector, one user"] = summary(raw_user)
+    results["raw pgvector, whole tenant"] = summary(raw_tenant)
+    results["query embedding (in-process)"] = summary(embed)
+    first = next(iter(scenarios))
+    results["ratio p50 HTTP hybrid / raw pgvector (one user)"] = round(
+        results[first]["p50"] / max(results["raw pgvector, one user"]["p50"], 0.01), 1
+    )
+    print(f"\n{'measure':<48}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}")
+    for label, value in results.items():
+        if isinstance(value, dict) and "p50" in value:
+            print(f"{label:<48}{value['p50']:>10}{value['p95']:>10}{value['p99']:>10}")
+    print(
+        f"ratio HTTP hybrid p50 / raw pgvector p50: {results['ratio p50 HTTP hybrid / raw pgvector (one user)']}"
+    )
+    print(f"ingestion: {results['ingestion']}")
+    args.out.mkdir(exist_ok=True)
+    path = args.out / f"latency-{int(time.time())}.json"
+    path.write_text(json.dumps(results, indent=1, default=str))
+    print(f"results written to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -43,6 +43,7 @@ class SearchQuery:
     threshold: float | None = None
     mode: str = "hybrid"  # hybrid | vector | keyword
     mmr: bool = False
+    vector: list[float] | None = None  # a client-supplied query embedding
 
 
 @dataclass
@@ -178,7 +179,11 @@ def _mmr(
 
 
 def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = None) -> list[Hit]:
-    qvector = get_embedder().embed_query(q.query)
+    if q.vector is not None:
+        qvector = np.asarray(q.vector, dtype=np.float32)
+        qvector /= max(float(np.linalg.norm(qvector)), 1e-12)
+    else:
+        qvector = get_embedder().embed_query(q.query)
     use_binary_vectors()
     n = max(candidates or settings.SEARCH_CANDIDATES, q.limit * 3)
     fused = _fuse(_rankings(tenant, q, qvector, n))

@@ -136,6 +136,18 @@ class SearchSerializer(serializers.Serializer):
     threshold = serializers.FloatField(required=False, min_value=-1.0, max_value=1.0)
     mode = serializers.ChoiceField(choices=["hybrid", "vector", "keyword"], default="hybrid")
     mmr = serializers.BooleanField(required=False, default=False)
+    vector = serializers.ListField(
+        child=serializers.FloatField(), required=False, max_length=16000,
+        help_text="Your own query embedding (same model and dimension as the server's).",
+    )  # fmt: skip
+
+    def validate_vector(self, value: list[float]) -> list[float]:
+        from apps.memories.embeddings import get_embedder
+
+        dim = get_embedder().dim
+        if len(value) != dim:
+            raise serializers.ValidationError(f"expected {dim} dimensions, got {len(value)}")
+        return value
 
 
 class SourceSerializer(serializers.Serializer):

@@ -243,3 +243,26 @@ def test_memory_scope_is_required(bob, tenant_a):
     chat_only = make_actor("dora", tenant_a, scopes=["chat"])
     assert add(chat_only, messages="no").status_code == 403
     assert chat_only.client().post(SEARCH, {"query": "ok"}, format="json").status_code == 403
+
+
+def test_client_vector_of_the_wrong_dimension_is_400(alice):
+    make_memories(alice.tenant, "u1", ["vector test"])
+    response = alice.client().post(SEARCH, {"query": "x", "vector": [0.1] * 7}, format="json")
+    assert response.status_code == 400 and "dimensions" in str(response.json()["error"]["details"])
+
+
+def test_client_vector_is_used_for_the_vector_ranking(alice):
+    from apps.memories.embeddings import get_embedder
+
+    make_memories(alice.tenant, "u1", ["the cat sleeps", "stock prices fell"])
+    vector = get_embedder().embed_query("feline napping").tolist()
+    hits = search(alice, "unrelated words", mode="vector", vector=vector, limit=1)
+    assert hits == ["the cat sleeps"]
+
+
+def test_list_takes_metadata_filters(alice):
+    make_memories(alice.tenant, "u1", ["a"], metadata={"k": 1})
+    make_memories(alice.tenant, "u1", ["b"], metadata={"k": 2})
+    rows = alice.client().get('/v1/memory?user_id=u1&filters={"k": {"gt": 1}}').json()["results"]
+    assert [r["memory"] for r in rows] == ["b"]
+    assert alice.client().get("/v1/memory?filters={bad").status_code == 400

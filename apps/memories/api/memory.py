@@ -80,6 +80,7 @@ class SearchView(MemoryView):
                 threshold=v.get("threshold"),
                 mode=v["mode"],
                 mmr=v["mmr"],
+                vector=v.get("vector"),
             ),
         )
         return Response({"results": [s.hit_data(hit) for hit in hits]})
@@ -89,6 +90,7 @@ LIST_PARAMS = [
     OpenApiParameter("user_id", str), OpenApiParameter("agent_id", str),
     OpenApiParameter("conversation_id", str), OpenApiParameter("memory_type", str),
     OpenApiParameter("page", int), OpenApiParameter("page_size", int),
+    OpenApiParameter("filters", str, description="metadata filters as JSON, as in search"),
 ]  # fmt: skip
 
 
@@ -99,6 +101,7 @@ class PageSerializer(serializers.Serializer):
     memory_type = serializers.CharField(max_length=32, required=False)
     page = serializers.IntegerField(min_value=1, default=1)
     page_size = serializers.IntegerField(min_value=1, max_value=500, default=50)
+    filters = serializers.JSONField(required=False, help_text="JSON, as in search")
 
 
 class CollectionView(MemoryView):
@@ -114,6 +117,7 @@ class CollectionView(MemoryView):
             agent_id=p.get("agent_id"),
             conversation_id=p.get("conversation_id"),
             memory_type=p.get("memory_type"),
+            filters=p.get("filters"),
         )
         start = (p["page"] - 1) * p["page_size"]
         rows = list(queryset[start : start + p["page_size"]])

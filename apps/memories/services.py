@@ -148,7 +148,12 @@ CONTEXT_MAX_CHARS = 1000
 
 
 def embedding_text(value: str, context: str) -> str:
+    """What the embedding and the keyword index see: the context (previous turn), then the value."""
     return f"{context[-CONTEXT_MAX_CHARS:]}\n{value}" if context else value
+
+
+def index_text(memory: Memory) -> str:
+    return embedding_text(memory.value, memory.embed_context)
 
 
 def _embed(values: list[str]) -> tuple[list[Any], str]:
@@ -218,7 +223,7 @@ def memories_create(
         _apply_term_stats(
             tenant_id=tenant.pk,
             user_id=scope.user_id,
-            added=[m.value for m in memories],
+            added=[index_text(m) for m in memories],
             removed=[],
         )
     return memories
@@ -227,7 +232,7 @@ def memories_create(
 def _write_search_vectors(memories: list[Memory]) -> None:
     rows = []
     for memory in memories:
-        literal, length = _index_fields(memory.value)
+        literal, length = _index_fields(index_text(memory))
         memory.search_length = length
         rows.append((literal, length, memory.pk))
     with connection.cursor() as cursor:
@@ -283,7 +288,10 @@ def memory_update(
         if changed_text:
             _write_search_vectors([memory])
             _apply_term_stats(
-                tenant_id=tenant.pk, user_id=memory.user_id, added=[value], removed=[old_value]
+                tenant_id=tenant.pk,
+                user_id=memory.user_id,
+                added=[index_text(memory)],
+                removed=[embedding_text(old_value, memory.embed_context)],
             )
         MemoryVersion.objects.create(
             tenant=tenant,
@@ -342,7 +350,7 @@ def memories_delete(*, tenant: Tenant, memories: list[Memory], actor: str) -> in
         )
         by_user: dict[str, list[str]] = {}
         for memory in locked:
-            by_user.setdefault(memory.user_id, []).append(memory.value)
+            by_user.setdefault(memory.user_id, []).append(index_text(memory))
         for user_id, values in by_user.items():
             _apply_term_stats(tenant_id=tenant.pk, user_id=user_id, added=[], removed=values)
     return len(locked)

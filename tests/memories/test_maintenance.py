@@ -91,3 +91,42 @@ def test_jobs_api_shows_progress(alice):
         25.0,
     )
     assert [j["id"] for j in alice.client().get("/v1/jobs").json()["results"]] == [str(job.pk)]
+
+
+def test_the_keyword_index_covers_the_previous_turn_too(alice):
+    add(alice, "c1", "Do you still play the cello?", "Every Sunday.")
+    hits = (
+        alice.client()
+        .post(
+            "/v1/memory/search",
+            {"query": "cello", "user_id": "u1", "mode": "keyword"},
+            format="json",
+        )
+        .json()["results"]
+    )
+    assert [h["memory"] for h in hits] == ["Do you still play the cello?", "Every Sunday."]
+
+
+def test_term_statistics_follow_updates_and_deletes(alice):
+    from apps.memories.models import TermStat
+
+    def df(term):
+        with tenant_scope(alice.tenant.pk):
+            row = TermStat.objects.filter(user_id="u1", term=term).first()
+        return row.df if row else 0
+
+    [memory] = make_memories(alice.tenant, "u1", ["violin lessons"])
+    assert (df("violin"), df("")) == (1, 1)
+    alice.client().patch(f"/v1/memory/{memory.pk}", {"memory": "piano lessons"}, format="json")
+    assert (df("violin"), df("piano"), df("lesson")) == (0, 1, 1)
+    alice.client().delete(f"/v1/memory/{memory.pk}")
+    assert (df("piano"), df("")) == (0, 0)
+
+
+def test_term_statistics_count_the_context_the_index_holds(alice):
+    from apps.memories.models import TermStat
+
+    add(alice, "c1", "Do you still play the cello?", "Every Sunday.")
+    with tenant_scope(alice.tenant.pk):
+        cello = TermStat.objects.get(user_id="u1", term="cello")
+    assert cello.df == 2  # the question itself, and the reply indexed with it as context

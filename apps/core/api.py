@@ -32,6 +32,8 @@ def client_ip(request: HttpRequest) -> str | None:
 class TenantAPIView(APIView):
     required_scope: str | None = None
     audit_target_type: str = ""
+    # POST endpoints that only read (search, retrieve, export) are not audited as changes.
+    read_only: bool = False
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication, scope, rate limit
@@ -54,9 +56,8 @@ class TenantAPIView(APIView):
     ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         key = request.auth
-        if isinstance(key, ApiKey) and (
-            request.method not in SAFE_METHODS or self.required_scope == "admin"
-        ):
+        changes_state = request.method not in SAFE_METHODS and not self.read_only
+        if isinstance(key, ApiKey) and (changes_state or self.required_scope == "admin"):
             self._audit(request, response, key, kwargs)
         return response
 

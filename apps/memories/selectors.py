@@ -7,6 +7,8 @@ The raw SQL here is the one place that filters by tenant by hand: every statemen
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,6 +27,7 @@ from apps.memories.models import AddBatch, Memory, MemoryVersion, Message, TermS
 from apps.tenants.models import Tenant
 
 TABLE = Memory._meta.db_table
+_EMBED_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="embed")
 BM25_K1, BM25_B = 1.2, 0.75
 
 
@@ -82,19 +85,13 @@ def _scope_sql(tenant: Tenant, q: SearchQuery) -> tuple[str, list[Any]]:
 
 
 def _keyword_weights(
-    tenant: Tenant, q: SearchQuery, terms: list[str]
+    q: SearchQuery, terms: list[str], stats: dict[str, tuple[int, int]]
 ) -> tuple[list[float], float, list[str]]:
     """BM25 IDF of each term, the mean document length, and the terms that select candidates:
     those in at most a fifth of the user's memories (all terms when every one is common), so a
     word that is everywhere scores but does not drag every row into the candidate set."""
     if not q.user_id:
         return [1.0] * len(terms), 20.0, terms
-    stats = {
-        term: (df, total)
-        for term, df, total in TermStat.objects.filter(
-            tenant=tenant, user_id=q.user_id, term__in=["", *terms]
-        ).values_list("term", "df", "total_length")
-    }
     n_docs, total_length = stats.get("", (0, 0))
     n_docs = max(n_docs, 1)
     dfs = [stats.get(t, (0, 0))[0] for t in terms]
@@ -105,8 +102,12 @@ def _keyword_weights(
 
 VECTOR_SQL = """
     SELECT 'v', m.id, 0.0 FROM {table} m WHERE {scope} AND m.embedding IS NOT NULL
-    ORDER BY m.embedding <=> %s LIMIT %s
+    ORDER BY (m.embedding <=> %s) {exact} LIMIT %s
 """
+# `+ 0` makes the ordering an expression the HNSW index cannot serve, so PostgreSQL computes every
+# distance in the (btree-filtered) scope: exact, and steadier than a filtered HNSW walk when the
+# scope is a small part of the table.
+EXACT = "+ 0"
 KEYWORD_SQL = """
     SELECT 'k', c.id,
            SUM(w.idf * cardinality(u.positions) * {k1p1}
@@ -122,29 +123,45 @@ KEYWORD_SQL = """
 """
 
 
-def _rankings(tenant: Tenant, q: SearchQuery, qvector: np.ndarray, n: int) -> list[list[str]]:
-    """The vector and keyword rankings, in one round trip."""
+def _user_stats(tenant: Tenant, q: SearchQuery, terms: list[str]) -> dict[str, tuple[int, int]]:
+    if not q.user_id:
+        return {}
+    rows = TermStat.objects.filter(tenant=tenant, user_id=q.user_id, term__in=["", *terms])
+    return {term: (df, total) for term, df, total in rows.values_list("term", "df", "total_length")}
+
+
+def _rankings(
+    tenant: Tenant, q: SearchQuery, embed: Callable[[], np.ndarray], n: int
+) -> tuple[list[list[str]], np.ndarray]:
+    """The vector and keyword rankings in one round trip; the query is embedded meanwhile
+    (the embedder releases the GIL) while the user's term statistics are read."""
     scope, params = _scope_sql(tenant, q)
+    terms = text.query_terms(q.query) if q.mode in {"hybrid", "keyword"} else []
+    future = _EMBED_POOL.submit(embed)
+    stats = _user_stats(tenant, q, terms)
+    qvector = future.result()
+    use_binary_vectors()
     parts, args = [], []
     if q.mode in {"hybrid", "vector"}:
-        parts.append(VECTOR_SQL.format(table=TABLE, scope=scope))
+        docs = stats.get("", (None, 0))[0]
+        exact = bool(q.user_id) and docs is not None and docs <= settings.SEARCH_EXACT_MAX
+        parts.append(VECTOR_SQL.format(table=TABLE, scope=scope, exact=EXACT if exact else ""))
         args += [*params, qvector, n]
-    terms = text.query_terms(q.query) if q.mode in {"hybrid", "keyword"} else []
     if terms:
-        idf, avg_length, selective = _keyword_weights(tenant, q, terms)
+        idf, avg_length, selective = _keyword_weights(q, terms, stats)
         tsquery = text.tsquery_literal(selective)
         parts.append(
             KEYWORD_SQL.format(table=TABLE, scope=scope, k1=BM25_K1, k1p1=BM25_K1 + 1, b=BM25_B)
         )
         args += [avg_length, *params, tsquery, terms, idf, n]
     if not parts:
-        return []
+        return [], qvector
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(f"({p})" for p in parts), args)
         rows = cursor.fetchall()
     vector = [mid for kind, mid, _ in rows if kind == "v"]
     keyword = [mid for kind, mid, _ in rows if kind == "k"]
-    return [r for r in (vector, keyword) if r]
+    return [r for r in (vector, keyword) if r], qvector
 
 
 def _fuse(rankings: list[list[str]]) -> list[tuple[str, float]]:
@@ -179,14 +196,15 @@ def _mmr(
 
 
 def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = None) -> list[Hit]:
-    if q.vector is not None:
-        qvector = np.asarray(q.vector, dtype=np.float32)
-        qvector /= max(float(np.linalg.norm(qvector)), 1e-12)
-    else:
-        qvector = get_embedder().embed_query(q.query)
-    use_binary_vectors()
+    def embed() -> np.ndarray:
+        if q.vector is not None:
+            vector = np.asarray(q.vector, dtype=np.float32)
+            return vector / max(float(np.linalg.norm(vector)), 1e-12)
+        return get_embedder().embed_query(q.query)
+
     n = max(candidates or settings.SEARCH_CANDIDATES, q.limit * 3)
-    fused = _fuse(_rankings(tenant, q, qvector, n))
+    rankings, qvector = _rankings(tenant, q, embed, n)
+    fused = _fuse(rankings)
     wanted = q.limit * 3 if q.mmr else (q.limit * 2 if q.threshold is not None else q.limit)
     pool = fused[:wanted]
     rows = _fetch_hits(tenant, [mid for mid, _ in pool], qvector, with_vectors=q.mmr)

@@ -245,3 +245,6 @@ MEMORY_CONTENT_MAX_CHARS = env_int("MEMORY_CONTENT_MAX_CHARS", 20000, minimum=10
 SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 100, minimum=10, maximum=1000)
 # Reciprocal rank fusion constant: smaller trusts the top of each ranking more (bench/locomo.py).
 SEARCH_RRF_K = env_int("SEARCH_RRF_K", 10, minimum=1, maximum=1000)
+# A user with at most this many memories is searched exactly (all distances, via the btree);
+# above it the HNSW index answers (approximate, faster on big scopes). bench/latency.py measures.
+SEARCH_EXACT_MAX = env_int("SEARCH_EXACT_MAX", 20000, minimum=0)

@@ -70,3 +70,13 @@ def test_deleting_a_tenant_purges_its_audit_trail_only(alice, charlie):
     charlie.client().get(KEYS)
     tenant_delete(tenant=alice.tenant)
     assert list(AuditEvent.unscoped.values_list("tenant_id", flat=True)) == [charlie.tenant.pk]
+
+
+def test_read_only_posts_are_not_audited_but_writes_are(alice):
+    client = alice.client()
+    client.post("/v1/memory/add", {"user_id": "u1", "messages": "hello"}, format="json")
+    client.post("/v1/memory/search", {"user_id": "u1", "query": "hello"}, format="json")
+    client.post("/v1/memory/retrieve", {"user_id": "u1", "query": "hello"}, format="json")
+    client.post("/v1/memory/manage/export", {"user_id": "u1"}, format="json")
+    assert [e.action for e in events(alice.tenant)] == ["POST /v1/memory/add"]
+    assert events(alice.tenant)[0].end_user_id == "u1"

@@ -266,3 +266,12 @@ def test_list_takes_metadata_filters(alice):
     rows = alice.client().get('/v1/memory?user_id=u1&filters={"k": {"gt": 1}}').json()["results"]
     assert [r["memory"] for r in rows] == ["b"]
     assert alice.client().get("/v1/memory?filters={bad").status_code == 400
+
+
+def test_exact_and_index_search_agree_on_the_best_hit(alice, settings):
+    make_memories(alice.tenant, "u1", ["my bicycle is red", "the soup was salty", "我在学日语"])
+    settings.SEARCH_EXACT_MAX = 100_000
+    exact = search(alice, "What colour is my bike?", mode="vector", limit=1)
+    settings.SEARCH_EXACT_MAX = 0
+    approximate = search(alice, "What colour is my bike?", mode="vector", limit=1)
+    assert exact == approximate == ["my bicycle is red"]

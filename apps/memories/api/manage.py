@@ -37,6 +37,8 @@ class RetrieveOut(serializers.Serializer):
 
 
 class RetrieveView(MemoryView):
+    read_only = True
+
     @extend_schema(
         operation_id="memory_retrieve", request=RetrieveIn, responses=RetrieveOut, tags=TAGS
     )
@@ -102,6 +104,8 @@ class SearchTagsOut(serializers.Serializer):
 
 
 class SearchTagsView(MemoryView):
+    read_only = True
+
     @extend_schema(operation_id="memory_search_tags", request=SearchTagsIn,
                    responses=SearchTagsOut, tags=TAGS)  # fmt: skip
     def post(self, request: Request) -> Response:
@@ -129,6 +133,8 @@ class ExportOut(serializers.Serializer):
 
 
 class ExportView(MemoryView):
+    read_only = True
+
     @extend_schema(operation_id="memory_export", request=ExportIn, responses=ExportOut, tags=TAGS)
     def post(self, request: Request) -> Response:
         data = ExportIn(data=request.data)
@@ -207,6 +213,8 @@ class VersionsOut(serializers.Serializer):
 
 
 class VersionsView(MemoryView):
+    read_only = True
+
     @extend_schema(operation_id="memory_versions", request=VersionsIn, responses=VersionsOut,
                    tags=TAGS)  # fmt: skip
     def post(self, request: Request) -> Response:

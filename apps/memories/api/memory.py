@@ -58,6 +58,8 @@ class AddView(MemoryView):
 
 
 class SearchView(MemoryView):
+    read_only = True
+
     @extend_schema(operation_id="memory_search", request=s.SearchSerializer,
                    responses=s.SearchOutSerializer, tags=TAGS)  # fmt: skip
     def post(self, request: Request) -> Response:

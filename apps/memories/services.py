@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.errors import Conflict, NotFound
@@ -176,9 +178,11 @@ def memories_create(
     items: list[MemoryIn],
     actor: str,
     on_progress: Callable[[int], None] | None = None,
+    in_transaction: Callable[[list[Memory]], None] | None = None,
 ) -> list[Memory]:
     """Create memories with their embeddings, keyword index, statistics and ADD versions.
-    Embeds in chunks (reporting progress), then writes everything in one transaction."""
+    Embeds in chunks (reporting progress), then writes everything in one transaction;
+    `in_transaction` runs inside it (to commit a status change together with the rows)."""
     if not items:
         return []
     texts = [embedding_text(item.value, item.context) for item in items]
@@ -226,6 +230,8 @@ def memories_create(
             added=[index_text(m) for m in memories],
             removed=[],
         )
+        if in_transaction:
+            in_transaction(memories)
     return memories
 
 
@@ -365,13 +371,26 @@ def memory_delete(*, tenant: Tenant, memory_id: str, actor: str) -> None:
 # --- add: the entry point -------------------------------------------------------------------
 
 
+def batch_claim(*, batch: AddBatch) -> bool:
+    """Take a batch for processing. A batch left `running` longer than the task hard time limit
+    belongs to a worker that died: it may be taken again (its memories, if any, were never
+    committed, since they commit together with the `done` status)."""
+    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(status__in=[AddBatch.Status.QUEUED, AddBatch.Status.FAILED]) | Q(
+        status=AddBatch.Status.RUNNING, updated_at__lt=stale
+    )
+    return bool(
+        AddBatch.objects.filter(claimable, pk=batch.pk).update(
+            status=AddBatch.Status.RUNNING, updated_at=timezone.now()
+        )
+    )
+
+
 def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
     """Turn a batch's stored messages into memories (each turn as-is; the extraction pipeline
-    adds distilled memories on top when `infer` is on). Idempotent: a done batch is skipped."""
-    claimed = AddBatch.objects.filter(
-        pk=batch.pk, status__in=[AddBatch.Status.QUEUED, AddBatch.Status.FAILED]
-    ).update(status=AddBatch.Status.RUNNING)
-    if not claimed:
+    adds distilled memories on top when `infer` is on). Idempotent: the memories and the `done`
+    status commit together, and a batch that is done or taken is skipped."""
+    if not batch_claim(batch=batch):
         return []
     messages = list(Message.objects.filter(batch=batch).order_by("id"))
     first = messages[0] if messages else None
@@ -393,10 +412,23 @@ def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
         for m in messages
         if m.content.strip()
     ]
-    memories = memories_create(tenant=batch.tenant, scope=scope, items=items, actor=actor)
-    AddBatch.objects.filter(pk=batch.pk).update(
-        status=AddBatch.Status.DONE, memory_count=len(memories), updated_at=timezone.now()
-    )
+
+    def mark_done(memories: list[Memory]) -> None:
+        AddBatch.objects.filter(pk=batch.pk).update(
+            status=AddBatch.Status.DONE, memory_count=len(memories), updated_at=timezone.now()
+        )
+
+    try:
+        memories = memories_create(
+            tenant=batch.tenant, scope=scope, items=items, actor=actor, in_transaction=mark_done
+        )
+    except Exception as exc:
+        AddBatch.objects.filter(pk=batch.pk).update(
+            status=AddBatch.Status.FAILED, error=repr(exc)[:1000], updated_at=timezone.now()
+        )
+        raise
+    if not memories:
+        mark_done([])
     return memories
 
 

@@ -130,3 +130,26 @@ def test_term_statistics_count_the_context_the_index_holds(alice):
     with tenant_scope(alice.tenant.pk):
         cello = TermStat.objects.get(user_id="u1", term="cello")
     assert cello.df == 2  # the question itself, and the reply indexed with it as context
+
+
+def test_a_batch_abandoned_by_a_dead_worker_is_taken_again_without_duplicates(alice, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.memories.models import AddBatch
+    from apps.memories.services import batch_process
+
+    body = {"user_id": "u1", "messages": ["one", "two"], "async_mode": "async"}
+    batch_id = alice.client().post("/v1/memory/add", body, format="json").json()["batch_id"]
+    with tenant_scope(alice.tenant.pk):
+        AddBatch.objects.filter(pk=batch_id).update(status="running")  # a worker took it, then died
+        batch = AddBatch.objects.select_related("tenant").get(pk=batch_id)
+        assert batch_process(batch=batch, actor="test") == []  # still leased: not taken
+        AddBatch.objects.filter(pk=batch_id).update(
+            updated_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+        )
+        assert len(batch_process(batch=batch, actor="test")) == 2  # lease expired: redone
+        assert batch_process(batch=batch, actor="test") == []  # done: never twice
+        assert Memory.objects.count() == 2
+        assert AddBatch.objects.get(pk=batch_id).status == "done"

@@ -10,8 +10,13 @@ from apps.core.tenancy import tenant_scope
 from apps.jobs.models import Job
 from apps.jobs.services import job_finish, job_progress, job_start
 from apps.memories.embeddings import get_embedder, use_binary_vectors
-from apps.memories.models import Memory
-from apps.memories.services import embedding_text
+from apps.memories.models import Memory, TermStat
+from apps.memories.services import (
+    embedding_text,
+    index_text,
+    search_vectors_write,
+    term_stats_apply,
+)
 from apps.tenants.models import Tenant
 
 TABLE = Memory._meta.db_table
@@ -78,4 +83,43 @@ def memories_reembed(
         job_finish(job=job, ok=False, message=str(exc)[:500])
         raise
     job_finish(job=job, message=f"re-embedded {done} memories with {embedder.name}")
+    return job
+
+
+def keywords_reindex(
+    *, tenant: Tenant, on_progress: Callable[[int, int], None] | None = None
+) -> Job:
+    """Rebuild the keyword index and BM25 statistics of every user of `tenant` (after a change
+    to the text analysis). Per user in one transaction: search stays consistent meanwhile."""
+
+    with tenant_scope(tenant.pk):
+        users = list(
+            Memory.objects.filter(status=Memory.Status.ACTIVATED)
+            .values_list("user_id", flat=True)
+            .distinct()
+            .order_by("user_id")
+        )
+        total = Memory.objects.filter(status=Memory.Status.ACTIVATED).count()
+        job = job_start(tenant=tenant, kind="reindex_keywords", total=total)
+        done = 0
+        for user_id in users:
+            memories = list(
+                Memory.objects.filter(user_id=user_id, status=Memory.Status.ACTIVATED).defer(
+                    "embedding"
+                )
+            )
+            with transaction.atomic():
+                TermStat.objects.filter(user_id=user_id).delete()
+                search_vectors_write(memories)
+                term_stats_apply(
+                    tenant_id=tenant.pk,
+                    user_id=user_id,
+                    added=[index_text(m) for m in memories],
+                    removed=[],
+                )
+            done += len(memories)
+            job_progress(job=job, done=done)
+            if on_progress:
+                on_progress(done, total)
+    job_finish(job=job, message=f"reindexed {done} memories of {len(users)} users")
     return job

@@ -61,9 +61,7 @@ def _term_deltas(values: list[str], sign: int) -> tuple[Counter, int, int]:
     return Counter({t: sign * n for t, n in df.items()}), sign * len(values), sign * total
 
 
-def _apply_term_stats(
-    *, tenant_id: int, user_id: str, added: list[str], removed: list[str]
-) -> None:
+def term_stats_apply(*, tenant_id: int, user_id: str, added: list[str], removed: list[str]) -> None:
     plus, docs_plus, len_plus = _term_deltas(added, 1)
     minus, docs_minus, len_minus = _term_deltas(removed, -1)
     plus.update(minus)
@@ -215,7 +213,7 @@ def memories_create(
                 for item, vector in zip(items, vectors, strict=True)
             ]
         )
-        _write_search_vectors(memories)
+        search_vectors_write(memories)
         MemoryVersion.objects.bulk_create(
             [
                 MemoryVersion(
@@ -224,7 +222,7 @@ def memories_create(
                 for m in memories
             ]
         )
-        _apply_term_stats(
+        term_stats_apply(
             tenant_id=tenant.pk,
             user_id=scope.user_id,
             added=[index_text(m) for m in memories],
@@ -235,7 +233,7 @@ def memories_create(
     return memories
 
 
-def _write_search_vectors(memories: list[Memory]) -> None:
+def search_vectors_write(memories: list[Memory]) -> None:
     rows = []
     for memory in memories:
         literal, length = _index_fields(index_text(memory))
@@ -292,8 +290,8 @@ def memory_update(
         memory.version += 1
         memory.save()
         if changed_text:
-            _write_search_vectors([memory])
-            _apply_term_stats(
+            search_vectors_write([memory])
+            term_stats_apply(
                 tenant_id=tenant.pk,
                 user_id=memory.user_id,
                 added=[index_text(memory)],
@@ -358,7 +356,7 @@ def memories_delete(*, tenant: Tenant, memories: list[Memory], actor: str) -> in
         for memory in locked:
             by_user.setdefault(memory.user_id, []).append(index_text(memory))
         for user_id, values in by_user.items():
-            _apply_term_stats(tenant_id=tenant.pk, user_id=user_id, added=[], removed=values)
+            term_stats_apply(tenant_id=tenant.pk, user_id=user_id, added=[], removed=values)
     return len(locked)
 
 

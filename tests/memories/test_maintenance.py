@@ -153,3 +153,23 @@ def test_a_batch_abandoned_by_a_dead_worker_is_taken_again_without_duplicates(al
         assert batch_process(batch=batch, actor="test") == []  # done: never twice
         assert Memory.objects.count() == 2
         assert AddBatch.objects.get(pk=batch_id).status == "done"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reindex_keywords_rebuilds_index_and_statistics(alice):
+    from apps.memories.models import TermStat
+
+    add(alice, "c1", "Do you still play the cello?", "Every Sunday.")
+    with tenant_scope(alice.tenant.pk):
+        Memory.objects.update(search_vector=None)  # as if indexed by an older analyser
+        TermStat.objects.all().delete()
+    keyword = {"query": "cello", "user_id": "u1", "mode": "keyword"}
+    assert alice.client().post("/v1/memory/search", keyword, format="json").json()["results"] == []
+    out = StringIO()
+    call_command("reindex_keywords", "--tenant", "acme", stdout=out, stderr=StringIO())
+    assert "reindexed 2 memories of 1 users" in out.getvalue()
+    hits = alice.client().post("/v1/memory/search", keyword, format="json").json()["results"]
+    assert [h["memory"] for h in hits] == ["Do you still play the cello?", "Every Sunday."]
+    with tenant_scope(alice.tenant.pk):
+        assert TermStat.objects.get(user_id="u1", term="cello").df == 2
+        assert TermStat.objects.get(user_id="u1", term="").df == 2

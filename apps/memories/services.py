@@ -152,8 +152,19 @@ def embedding_text(value: str, context: str) -> str:
     return f"{context[-CONTEXT_MAX_CHARS:]}\n{value}" if context else value
 
 
+def time_anchor_text(moment: datetime | None) -> str:
+    """A memory's date in words, English and Chinese ("30 August 2023 2023年8月30日"), so that
+    "what did I do in August 2023?" or "2023年8月" finds it by keyword."""
+    if moment is None:
+        return ""
+    return f"{moment.day} {moment:%B} {moment.year} {moment.year}年{moment.month}月{moment.day}日"
+
+
 def index_text(memory: Memory) -> str:
-    return embedding_text(memory.value, memory.embed_context)
+    """What the keyword index sees: the context and value, then the memory's date."""
+    anchor = time_anchor_text(memory.occurred_at)
+    body = embedding_text(memory.value, memory.embed_context)
+    return f"{body}\n{anchor}" if anchor else body
 
 
 def _embed(values: list[str]) -> tuple[list[Any], str]:
@@ -274,6 +285,7 @@ def memory_update(
         memory = memory_get(tenant=tenant, memory_id=memory_id)
         memory = Memory.objects.select_for_update().get(pk=memory.pk)
         old_value = memory.value
+        old_index = index_text(memory)
         if metadata is not None:
             memory.metadata = metadata if replace_metadata else {**memory.metadata, **metadata}
         if tags is not None:
@@ -295,7 +307,7 @@ def memory_update(
                 tenant_id=tenant.pk,
                 user_id=memory.user_id,
                 added=[index_text(memory)],
-                removed=[embedding_text(old_value, memory.embed_context)],
+                removed=[old_index],
             )
         MemoryVersion.objects.create(
             tenant=tenant,

@@ -275,3 +275,18 @@ def test_exact_and_index_search_agree_on_the_best_hit(alice, settings):
     settings.SEARCH_EXACT_MAX = 0
     approximate = search(alice, "What colour is my bike?", mode="vector", limit=1)
     assert exact == approximate == ["my bicycle is red"]
+
+
+def test_a_memory_is_found_by_its_date_in_either_language(alice):
+    add(alice, messages=[{"role": "user", "content": "I got a medal at the shelter"}],
+        timestamp="2023-08-30T10:00:00Z")  # fmt: skip
+    add(alice, messages=[{"role": "user", "content": "I got a new bike"}],
+        timestamp="2024-02-01T10:00:00Z")  # fmt: skip
+    assert (
+        search(alice, "What happened in August 2023?", mode="keyword")[0]
+        == "I got a medal at the shelter"
+    )
+    assert search(alice, "2023年8月发生了什么", mode="keyword")[0] == "I got a medal at the shelter"
+    assert (
+        search(alice, "What did I get in February 2024?", mode="keyword")[0] == "I got a new bike"
+    )

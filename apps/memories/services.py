@@ -173,10 +173,6 @@ def _embed(values: list[str]) -> tuple[list[Any], str]:
     return list(embedder.embed_documents(values)), embedder.name
 
 
-def _index_fields(value: str) -> tuple[str, int]:
-    return text.tsvector_literal(value)
-
-
 EMBED_CHUNK = 64
 
 
@@ -247,7 +243,7 @@ def memories_create(
 def search_vectors_write(memories: list[Memory]) -> None:
     rows = []
     for memory in memories:
-        literal, length = _index_fields(index_text(memory))
+        literal, length = text.tsvector_literal(index_text(memory))
         memory.search_length = length
         rows.append((literal, length, memory.pk))
     with connection.cursor() as cursor:
@@ -258,12 +254,12 @@ def search_vectors_write(memories: list[Memory]) -> None:
         )
 
 
-def memory_get(*, tenant: Tenant, memory_id: str) -> Memory:
-    memory = (
-        Memory.objects.filter(tenant=tenant, pk=memory_id)
-        .exclude(status=Memory.Status.DELETED)
-        .first()
-    )
+def memory_get(*, tenant: Tenant, memory_id: str, user_id: str | None = None) -> Memory:
+    """A live memory of `tenant` (and of `user_id`, when given), else NotFound."""
+    queryset = Memory.objects.filter(tenant=tenant, pk=memory_id)
+    if user_id is not None:
+        queryset = queryset.filter(user_id=user_id)
+    memory = queryset.exclude(status=Memory.Status.DELETED).first()
     if memory is None:
         raise NotFound("Memory not found.", code="memory_not_found")
     return memory
@@ -277,19 +273,23 @@ def memory_update(
     value: str | None = None,
     metadata: dict[str, Any] | None = None,
     tags: list[str] | None = None,
+    tag_mode: str = "set",
     key: str | None = None,
     memory_type: str | None = None,
     replace_metadata: bool = False,
+    user_id: str | None = None,
 ) -> Memory:
+    """Change a memory; every call records a version. `tag_mode` add/remove/set applies `tags`
+    to the row as locked, so concurrent tag changes do not overwrite each other."""
     with transaction.atomic():
-        memory = memory_get(tenant=tenant, memory_id=memory_id)
+        memory = memory_get(tenant=tenant, memory_id=memory_id, user_id=user_id)
         memory = Memory.objects.select_for_update().get(pk=memory.pk)
         old_value = memory.value
         old_index = index_text(memory)
         if metadata is not None:
             memory.metadata = metadata if replace_metadata else {**memory.metadata, **metadata}
         if tags is not None:
-            memory.tags = tags
+            memory.tags = _tags_changed(memory.tags, tags, tag_mode)
         if key is not None:
             memory.key = key[:200]
         if memory_type is not None:
@@ -321,16 +321,12 @@ def memory_update(
     return memory
 
 
-def memory_tags_change(
-    *, tenant: Tenant, memory_id: str, tags: list[str], mode: str, actor: str
-) -> Memory:
-    """add (merge), remove, or set the tags of a memory; a new version is recorded."""
-    current = memory_get(tenant=tenant, memory_id=memory_id).tags
+def _tags_changed(current: list[str], tags: list[str], mode: str) -> list[str]:
     if mode == "add":
-        tags = list(dict.fromkeys([*current, *tags]))
-    elif mode == "remove":
-        tags = [t for t in current if t not in set(tags)]
-    return memory_update(tenant=tenant, memory_id=memory_id, actor=actor, tags=tags)
+        return list(dict.fromkeys([*current, *tags]))
+    if mode == "remove":
+        return [t for t in current if t not in set(tags)]
+    return tags
 
 
 def memories_delete(*, tenant: Tenant, memories: list[Memory], actor: str) -> int:

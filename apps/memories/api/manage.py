@@ -48,18 +48,24 @@ class RetrieveView(MemoryView):
         return Response(context.memory_retrieve(tenant=request.tenant, **data.validated_data))
 
 
-class TagsIn(serializers.Serializer):
+class MemoryRefIn(serializers.Serializer):
+    """A memory of one user, named `memory_id` (or `segment_id`, the reference's name)."""
+
     user_id = serializers.CharField(**USER)
     memory_id = serializers.UUIDField(required=False)
-    segment_id = serializers.UUIDField(required=False)  # the reference's name
-    tags = serializers.ListField(child=serializers.CharField(max_length=100), max_length=100)
-    mode = serializers.ChoiceField(choices=["add", "remove", "set"], default="add")
+    segment_id = serializers.UUIDField(required=False)
 
     def validate(self, attrs: dict) -> dict:
         attrs["memory_id"] = attrs.get("memory_id") or attrs.get("segment_id")
         if not attrs["memory_id"]:
             raise serializers.ValidationError({"memory_id": "required"})
+        attrs["memory_id"] = str(attrs["memory_id"])
         return attrs
+
+
+class TagsIn(MemoryRefIn):
+    tags = serializers.ListField(child=serializers.CharField(max_length=100), max_length=100)
+    mode = serializers.ChoiceField(choices=["add", "remove", "set"], default="add")
 
 
 class TagsOut(serializers.Serializer):
@@ -74,12 +80,9 @@ class TagsView(MemoryView):
         data = TagsIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        memory = services.memory_get(tenant=request.tenant, memory_id=str(v["memory_id"]))
-        if memory.user_id != v["user_id"]:
-            raise NotFound("Memory not found.", code="memory_not_found")
-        memory = services.memory_tags_change(
-            tenant=request.tenant, memory_id=str(memory.pk), tags=v["tags"], mode=v["mode"],
-            actor=actor_of(request),
+        memory = services.memory_update(
+            tenant=request.tenant, memory_id=v["memory_id"], user_id=v["user_id"], tags=v["tags"],
+            tag_mode=v["mode"], actor=actor_of(request),
         )  # fmt: skip
         self.set_audit_target("memory", memory.pk)
         body = {
@@ -199,10 +202,8 @@ class ImportView(MemoryView):
         return Response({"status": "ok", "imported": len(created)})
 
 
-class VersionsIn(serializers.Serializer):
-    user_id = serializers.CharField(**USER)
-    memory_id = serializers.UUIDField(required=False)
-    segment_id = serializers.UUIDField(required=False)
+class VersionsIn(MemoryRefIn):
+    pass
 
 
 class VersionsOut(serializers.Serializer):
@@ -221,12 +222,9 @@ class VersionsView(MemoryView):
         data = VersionsIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        memory_id = v.get("memory_id") or v.get("segment_id")
-        if not memory_id:
-            raise serializers.ValidationError({"memory_id": "required"})
-        memory = services.memory_get(tenant=request.tenant, memory_id=str(memory_id))
-        if memory.user_id != v["user_id"]:
-            raise NotFound("Memory not found.", code="memory_not_found")
+        memory = services.memory_get(
+            tenant=request.tenant, memory_id=v["memory_id"], user_id=v["user_id"]
+        )
         versions = list(selectors.memory_history(tenant=request.tenant, memory=memory))[::-1]
         return Response(
             {"status": "ok", "memory_id": str(memory.pk), "version_count": len(versions),

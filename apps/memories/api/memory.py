@@ -53,7 +53,8 @@ class AddView(MemoryView):
             "message_ids": result.message_ids,
             "results": s.MemoryOutSerializer(result.memories, many=True).data,
         }
-        AddBatch.objects.filter(pk=result.batch.pk).update(response=body)
+        if not result.replayed:  # only the request that made the batch records its answer
+            AddBatch.objects.filter(pk=result.batch.pk).update(response=body)
         return Response(body)
 
 

@@ -101,7 +101,7 @@ def _keyword_weights(
 
 
 VECTOR_SQL = """
-    SELECT 'v', m.id, 0.0 FROM {table} m WHERE {scope} AND m.embedding IS NOT NULL
+    SELECT m.id FROM {table} m WHERE {scope} AND m.embedding IS NOT NULL
     ORDER BY (m.embedding <=> %s) {exact} LIMIT %s
 """
 # `+ 0` makes the ordering an expression the HNSW index cannot serve, so PostgreSQL computes every
@@ -109,8 +109,7 @@ VECTOR_SQL = """
 # scope is a small part of the table.
 EXACT = "+ 0"
 KEYWORD_SQL = """
-    SELECT 'k', c.id,
-           SUM(w.idf * cardinality(u.positions) * {k1p1}
+    SELECT c.id, SUM(w.idf * cardinality(u.positions) * {k1p1}
                / (cardinality(u.positions) + {k1} * (1 - {b} + {b} * c.search_length / %s)))
     FROM (
         SELECT m.id, m.search_vector, m.search_length FROM {table} m
@@ -119,7 +118,7 @@ KEYWORD_SQL = """
     ) c
     CROSS JOIN LATERAL unnest(c.search_vector) u
     JOIN unnest(%s::text[], %s::float8[]) AS w(term, idf) ON w.term = u.lexeme
-    GROUP BY c.id ORDER BY 3 DESC LIMIT %s
+    GROUP BY c.id ORDER BY 2 DESC LIMIT %s
 """
 
 
@@ -133,35 +132,31 @@ def _user_stats(tenant: Tenant, q: SearchQuery, terms: list[str]) -> dict[str, t
 def _rankings(
     tenant: Tenant, q: SearchQuery, embed: Callable[[], np.ndarray], n: int
 ) -> tuple[list[list[str]], np.ndarray]:
-    """The vector and keyword rankings in one round trip; the query is embedded meanwhile
-    (the embedder releases the GIL) while the user's term statistics are read."""
+    """The vector and keyword rankings. The query is embedded in another thread (the embedder
+    releases the GIL) while the term statistics are read and the keyword ranking runs, so the
+    keyword half costs no wall time unless it is slower than the embedding."""
     scope, params = _scope_sql(tenant, q)
     terms = text.query_terms(q.query) if q.mode in {"hybrid", "keyword"} else []
     future = _EMBED_POOL.submit(embed)
     stats = _user_stats(tenant, q, terms)
-    qvector = future.result()
-    use_binary_vectors()
-    parts, args = [], []
-    if q.mode in {"hybrid", "vector"}:
-        docs = stats.get("", (None, 0))[0]
-        exact = bool(q.user_id) and docs is not None and docs <= settings.SEARCH_EXACT_MAX
-        parts.append(VECTOR_SQL.format(table=TABLE, scope=scope, exact=EXACT if exact else ""))
-        args += [*params, qvector, n]
+    rankings: list[list[str]] = []
     if terms:
         idf, avg_length, selective = _keyword_weights(q, terms, stats)
-        tsquery = text.tsquery_literal(selective)
-        parts.append(
-            KEYWORD_SQL.format(table=TABLE, scope=scope, k1=BM25_K1, k1p1=BM25_K1 + 1, b=BM25_B)
-        )
-        args += [avg_length, *params, tsquery, terms, idf, n]
-    if not parts:
-        return [], qvector
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(f"({p})" for p in parts), args)
-        rows = cursor.fetchall()
-    vector = [mid for kind, mid, _ in rows if kind == "v"]
-    keyword = [mid for kind, mid, _ in rows if kind == "k"]
-    return [r for r in (vector, keyword) if r], qvector
+        sql = KEYWORD_SQL.format(table=TABLE, scope=scope, k1=BM25_K1, k1p1=BM25_K1 + 1, b=BM25_B)
+        args = [avg_length, *params, text.tsquery_literal(selective), terms, idf, n]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            rankings.append([row[0] for row in cursor.fetchall()])
+    qvector = future.result()
+    if q.mode in {"hybrid", "vector"}:
+        use_binary_vectors()
+        docs = stats.get("", (None, 0))[0]
+        exact = bool(q.user_id) and docs is not None and docs <= settings.SEARCH_EXACT_MAX
+        sql = VECTOR_SQL.format(table=TABLE, scope=scope, exact=EXACT if exact else "")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, qvector, n])
+            rankings.insert(0, [row[0] for row in cursor.fetchall()])
+    return [r for r in rankings if r], qvector
 
 
 def _fuse(rankings: list[list[str]]) -> list[tuple[str, float]]:

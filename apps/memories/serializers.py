@@ -179,12 +179,41 @@ class HitOutSerializer(MemoryOutSerializer):
     similarity = serializers.FloatField()
 
 
-def hit_data(hit: Any) -> dict[str, Any]:
+_DATETIME = serializers.DateTimeField()
+
+
+def memory_data(memory: Memory) -> dict[str, Any]:
+    """What `MemoryOutSerializer` renders, built directly: instantiating a DRF serializer per row
+    deep-copies its fields and cost ~0.5 ms a memory, a third of a search's time in Python."""
     return {
-        **MemoryOutSerializer(hit.memory).data,
-        "score": hit.score,
-        "similarity": hit.similarity,
+        "id": str(memory.pk),
+        "memory": memory.value,
+        "key": memory.key,
+        "memory_type": memory.memory_type,
+        "user_id": memory.user_id,
+        "agent_id": memory.agent_id,
+        "conversation_id": memory.conversation_id,
+        "tags": list(memory.tags),
+        "metadata": memory.metadata,
+        "confidence": memory.confidence,
+        "status": memory.status,
+        "version": memory.version,
+        "sources": [_source_data(src) for src in memory.sources],
+        "created_at": _DATETIME.to_representation(memory.created_at),
+        "updated_at": _DATETIME.to_representation(memory.updated_at),
     }
+
+
+def _source_data(source: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {"message_id": source.get("message_id")}
+    if "role" in source:
+        data["role"] = source["role"]
+    data["metadata"] = source.get("metadata", {})
+    return data
+
+
+def hit_data(hit: Any) -> dict[str, Any]:
+    return {**memory_data(hit.memory), "score": hit.score, "similarity": hit.similarity}
 
 
 class SearchOutSerializer(serializers.Serializer):

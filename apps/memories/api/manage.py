@@ -14,7 +14,7 @@ from apps.jobs.api import JobOutSerializer
 from apps.jobs.services import job_start
 from apps.memories import context, selectors, services, transfer
 from apps.memories.api.memory import MemoryView, actor_of
-from apps.memories.serializers import MemoryOutSerializer, VersionOutSerializer
+from apps.memories.serializers import MemoryOutSerializer, VersionOutSerializer, memory_data
 
 TAGS = ["memory manage"]
 USER = {"max_length": 200}
@@ -88,7 +88,7 @@ class TagsView(MemoryView):
         body = {
             "status": "ok",
             "message": "Tags updated",
-            "memory": MemoryOutSerializer(memory).data,
+            "memory": memory_data(memory),
         }
         return Response(body)
 
@@ -119,7 +119,7 @@ class SearchTagsView(MemoryView):
             tenant=request.tenant, user_id=v["user_id"], tags=v["tags"],
             match_all=v["match"] == "all", limit=v["limit"],
         )  # fmt: skip
-        results = MemoryOutSerializer(rows, many=True).data
+        results = [memory_data(m) for m in rows]
         return Response({"status": "ok", "count": len(results), "results": results})
 
 
@@ -151,7 +151,7 @@ class ExportView(MemoryView):
             "user_id": export.user_id,
             "exported_at": export.exported_at,
             "count": len(export.memories),
-            "memories": MemoryOutSerializer(export.memories, many=True).data,
+            "memories": [memory_data(m) for m in export.memories],
         }
         return Response({"status": "ok", "format": "json", "data": body})
 

@@ -51,7 +51,7 @@ class AddView(MemoryView):
             "status": result.batch.status,
             "event_id": result.batch.event_id,
             "message_ids": result.message_ids,
-            "results": s.MemoryOutSerializer(result.memories, many=True).data,
+            "results": [s.memory_data(m) for m in result.memories],
         }
         if not result.replayed:  # only the request that made the batch records its answer
             AddBatch.objects.filter(pk=result.batch.pk).update(response=body)
@@ -129,7 +129,7 @@ class CollectionView(MemoryView):
                 "count": queryset.count(),
                 "page": p["page"],
                 "page_size": p["page_size"],
-                "results": s.MemoryOutSerializer(rows, many=True).data,
+                "results": [s.memory_data(m) for m in rows],
             }
         )
 
@@ -152,7 +152,7 @@ class DetailView(MemoryView):
     @extend_schema(operation_id="memory_get", responses=s.MemoryOutSerializer, tags=TAGS)
     def get(self, request: Request, memory_id: str) -> Response:
         memory = services.memory_get(tenant=request.tenant, memory_id=memory_id)
-        return Response(s.MemoryOutSerializer(memory).data)
+        return Response(s.memory_data(memory))
 
     @extend_schema(operation_id="memory_replace", request=s.MemoryUpdateSerializer,
                    responses=s.MemoryOutSerializer, tags=TAGS)  # fmt: skip
@@ -181,7 +181,7 @@ class DetailView(MemoryView):
             memory_type=v.get("memory_type"),
             replace_metadata=replace,
         )
-        return Response(s.MemoryOutSerializer(memory).data)
+        return Response(s.memory_data(memory))
 
     @extend_schema(operation_id="memory_delete", responses={200: s.DeletedOutSerializer}, tags=TAGS)
     def delete(self, request: Request, memory_id: str) -> Response:

@@ -22,5 +22,10 @@ app.conf.beat_schedule = {
         "task": "apps.memories.tasks.flush_access_counts",
         "schedule": 15.0,
     },
+    "mark-faq-candidates": {"task": "apps.pipeline.tasks.mark_faq_candidates", "schedule": 60.0},
+    "requeue-stalled-batches": {
+        "task": "apps.memories.tasks.requeue_stalled_batches",
+        "schedule": 60.0,
+    },
 }
 app.autodiscover_tasks()

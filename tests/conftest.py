@@ -131,3 +131,17 @@ def celery_worker(django_db_setup, django_db_blocker):
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # Stop only the embedded servers this test run started (not those of a `make run` beside it).
     embedded.stop_started()
+
+
+@pytest.fixture
+def llm(settings):
+    """A local OpenAI-compatible server, configured as the platform's LLM for the test."""
+    from tests.llm_server import LlmServer
+
+    server = LlmServer().start()
+    settings.LLM_API_BASE = server.url
+    settings.LLM_API_KEY = "sk-test-upstream-secret"
+    settings.LLM_TIMEOUT = 1.0
+    settings.LLM_MAX_RETRIES = 1
+    yield server
+    server.stop()

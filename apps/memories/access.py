@@ -54,5 +54,22 @@ def access_flush() -> int:
                     [(n, now, mid) for n, mid in rows],
                 )
             flushed += sum(n for n, _ in rows)
+            _heat_refresh([mid for _, mid in rows])
         client.delete(claimed)
     return flushed
+
+
+def _heat_refresh(memory_ids: list[uuid.UUID]) -> None:
+    """Visited memories warm their topic segments (apps.pipeline.tiers)."""
+    from apps.core.tenancy import tenant_scope
+    from apps.pipeline.tiers import heat_refresh
+    from apps.tenants.models import Tenant
+
+    pairs = (Memory.unscoped.filter(pk__in=memory_ids).exclude(segment=None)
+             .values_list("tenant_id", "segment_id").distinct())  # fmt: skip
+    by_tenant: dict[int, list[str]] = {}
+    for tenant_id, segment_id in pairs:
+        by_tenant.setdefault(tenant_id, []).append(str(segment_id))
+    for tenant_id, segment_ids in by_tenant.items():
+        with tenant_scope(tenant_id):
+            heat_refresh(tenant=Tenant.objects.get(pk=tenant_id), segment_ids=segment_ids)

@@ -35,6 +35,10 @@ class AddBatch(TenantOwnedModel):
     memory_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     response = models.JSONField(default=dict, blank=True)
+    # With infer: which extractor ran ("rules", "llm", or "rules (llm failed: ...)") and the
+    # reconciliation decisions [{event, memory_id, value, reason}].
+    extractor = models.CharField(max_length=300, blank=True, default="")
+    decisions = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,6 +89,18 @@ class Memory(TenantOwnedModel):
     memory_type = models.CharField(max_length=32, choices=Type.choices, default=Type.LONG_TERM)
     key = models.CharField(max_length=200, blank=True, default="")
     value = models.TextField()
+    # What the pipeline made this from: "turn" (a message kept as-is), a fact kind ("place",
+    # "preference", "event", ... see apps.pipeline.extraction.rules.KINDS), "qa" / "faq_candidate"
+    # / "faq" (a question and its answer), or "" (written through the API or imported).
+    kind = models.CharField(max_length=32, blank=True, default="")
+    # The attribute a fact fills ("place:home", "taste:coffee"): reconciliation's key.
+    slot = models.CharField(max_length=120, blank=True, default="")
+    # How often the same fact was stated again (NOOP) or a question asked again; heat input.
+    mentions = models.PositiveIntegerField(default=1)
+    # Its mid-term topic segment (apps.pipeline), which carries the heat.
+    segment = models.ForeignKey(
+        "pipeline.Segment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     confidence = models.FloatField(default=1.0)
@@ -110,6 +126,8 @@ class Memory(TenantOwnedModel):
         indexes = [
             models.Index(fields=["tenant", "user_id", "status", "created_at"]),
             models.Index(fields=["tenant", "status", "created_at"]),
+            models.Index(fields=["tenant", "user_id", "slot"], name="memories_slot_idx"),
+            models.Index(fields=["tenant", "kind"], name="memories_kind_idx"),
             HnswIndex(
                 name="memories_embedding_hnsw",
                 fields=["embedding"],

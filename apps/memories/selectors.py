@@ -215,9 +215,23 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
     if q.mmr:
         vectors = {str(h.memory.pk): np.asarray(h.memory.embedding) for h in hits}
         hits = _mmr(hits, vectors, q.limit)
+    if q.mode != "keyword" and q.query:
+        hits = _faq_first(tenant, qvector, hits)
     hits = hits[: q.limit]
     access_record(tenant_id=tenant.pk, memory_ids=[str(h.memory.pk) for h in hits])
     return hits
+
+
+def _faq_first(tenant: Tenant, qvector: np.ndarray, hits: list[Hit]) -> list[Hit]:
+    """Promoted FAQs of the tenant that match the query come first (apps.pipeline.faq)."""
+    from apps.pipeline.faq import faq_matches
+
+    matches = faq_matches(tenant=tenant, vector=qvector)
+    if not matches:
+        return hits
+    first = [Hit(memory=m, score=1.0, similarity=round(sim, 6)) for m, sim in matches]
+    chosen = {str(m.pk) for m, _ in matches}
+    return first + [h for h in hits if str(h.memory.pk) not in chosen]
 
 
 def _fetch_hits(

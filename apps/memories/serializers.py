@@ -161,6 +161,8 @@ class MemoryOutSerializer(serializers.Serializer):
     memory = serializers.CharField(source="value")
     key = serializers.CharField()
     memory_type = serializers.CharField()
+    kind = serializers.CharField(help_text="turn, a fact kind (place, preference, event, ...), "
+                                 "qa, faq_candidate, faq, or empty for memories written directly")
     user_id = serializers.CharField()
     agent_id = serializers.CharField()
     conversation_id = serializers.CharField()
@@ -190,6 +192,7 @@ def memory_data(memory: Memory) -> dict[str, Any]:
         "memory": memory.value,
         "key": memory.key,
         "memory_type": memory.memory_type,
+        "kind": memory.kind,
         "user_id": memory.user_id,
         "agent_id": memory.agent_id,
         "conversation_id": memory.conversation_id,

@@ -39,6 +39,8 @@ class MemoryIn:
     sources: list[dict[str, Any]] = field(default_factory=list)
     occurred_at: datetime | None = None
     context: str = ""  # what the embedding sees before the value (e.g. the previous turn)
+    kind: str = ""  # see Memory.kind
+    slot: str = ""
 
 
 @dataclass
@@ -167,6 +169,11 @@ def index_text(memory: Memory) -> str:
     return f"{body}\n{anchor}" if anchor else body
 
 
+def embed_texts(values: list[str]) -> list[Any]:
+    """Document embeddings of `values` (for callers that compare before they write)."""
+    return _embed(values)[0] if values else []
+
+
 def _embed(values: list[str]) -> tuple[list[Any], str]:
     use_binary_vectors()
     embedder = get_embedder()
@@ -184,19 +191,24 @@ def memories_create(
     actor: str,
     on_progress: Callable[[int], None] | None = None,
     in_transaction: Callable[[list[Memory]], None] | None = None,
+    vectors: list[Any] | None = None,
 ) -> list[Memory]:
     """Create memories with their embeddings, keyword index, statistics and ADD versions.
-    Embeds in chunks (reporting progress), then writes everything in one transaction;
-    `in_transaction` runs inside it (to commit a status change together with the rows)."""
+    Embeds in chunks (reporting progress) unless `vectors` are given, then writes everything in
+    one transaction; `in_transaction` runs inside it (to commit a status change with the rows)."""
     if not items:
         return []
-    texts = [embedding_text(item.value, item.context) for item in items]
-    vectors: list[Any] = []
-    for start in range(0, len(texts), EMBED_CHUNK):
-        chunk, model_name = _embed(texts[start : start + EMBED_CHUNK])
-        vectors += chunk
-        if on_progress:
-            on_progress(len(vectors))
+    model_name = get_embedder().name
+    if vectors is None:
+        texts = [embedding_text(item.value, item.context) for item in items]
+        vectors = []
+        for start in range(0, len(texts), EMBED_CHUNK):
+            chunk, model_name = _embed(texts[start : start + EMBED_CHUNK])
+            vectors += chunk
+            if on_progress:
+                on_progress(len(vectors))
+    else:
+        use_binary_vectors()
     with transaction.atomic():
         memories = Memory.objects.bulk_create(
             [
@@ -216,6 +228,8 @@ def memories_create(
                     embedding_model=model_name,
                     embed_context=item.context[-CONTEXT_MAX_CHARS:],
                     occurred_at=item.occurred_at,
+                    kind=item.kind,
+                    slot=item.slot[:120],
                 )
                 for item, vector in zip(items, vectors, strict=True)
             ]
@@ -392,12 +406,53 @@ def batch_claim(*, batch: AddBatch) -> bool:
     )
 
 
+def _user_lock(*, tenant_id: int, user_id: str) -> None:
+    """Serialise the processing of one user's batches (held until the transaction ends)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                       [f"memories.batch:{tenant_id}:{user_id}"])  # fmt: skip
+
+
 def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
-    """Turn a batch's stored messages into memories (each turn as-is; the extraction pipeline
-    adds distilled memories on top when `infer` is on). Idempotent: the memories and the `done`
-    status commit together, and a batch that is done or taken is skipped."""
+    """Turn a batch's stored messages into memories: each turn as-is, and with `infer` the facts
+    the pipeline extracts and reconciles (apps.pipeline).
+
+    Per-user order: under a per-user lock, the user's earlier batches that are not done yet are
+    processed first, in the order they were added, so a later add never races an earlier one.
+    Idempotent: a batch's memories and its `done` status commit together, and a batch that is
+    done (or taken by a live worker) is skipped."""
     if not batch_claim(batch=batch):
         return []
+    failure: Exception | None = None
+    memories: list[Memory] = []
+    with transaction.atomic():
+        _user_lock(tenant_id=batch.tenant_id, user_id=batch.user_id)
+        pending = list(
+            AddBatch.objects.select_related("tenant")
+            .filter(tenant_id=batch.tenant_id, user_id=batch.user_id,
+                    status__in=[AddBatch.Status.QUEUED, AddBatch.Status.RUNNING])
+            .filter(Q(created_at__lt=batch.created_at) | Q(pk=batch.pk))
+            .order_by("created_at", "id")
+        )  # fmt: skip
+        for item in pending:
+            try:
+                with transaction.atomic():
+                    made = _batch_run(batch=item, actor=actor)
+            except Exception as exc:
+                AddBatch.objects.filter(pk=item.pk).update(
+                    status=AddBatch.Status.FAILED, error=repr(exc)[:1000], updated_at=timezone.now()
+                )
+                if item.pk == batch.pk:
+                    failure = exc
+                continue
+            if item.pk == batch.pk:
+                memories = made
+    if failure is not None:
+        raise failure
+    return memories
+
+
+def _batch_run(*, batch: AddBatch, actor: str) -> list[Memory]:
     messages = list(Message.objects.filter(batch=batch).order_by("id"))
     first = messages[0] if messages else None
     scope = Scope(
@@ -406,7 +461,7 @@ def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
         conversation_id=first.conversation_id if first else "",
     )
     contexts = _previous_turns(batch=batch, messages=messages)
-    items = [
+    turns = [
         MemoryIn(
             value=m.content,
             memory_type=Memory.Type.LONG_TERM,
@@ -414,27 +469,26 @@ def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
             sources=[message_source(m)],
             occurred_at=m.timestamp,
             context=contexts[m.pk],
+            kind="turn",
         )
         for m in messages
         if m.content.strip()
     ]
+    extractor, decisions = "", []
+    if batch.infer:
+        from apps.pipeline.services import batch_infer
 
-    def mark_done(memories: list[Memory]) -> None:
-        AddBatch.objects.filter(pk=batch.pk).update(
-            status=AddBatch.Status.DONE, memory_count=len(memories), updated_at=timezone.now()
-        )
-
-    try:
-        memories = memories_create(
-            tenant=batch.tenant, scope=scope, items=items, actor=actor, in_transaction=mark_done
-        )
-    except Exception as exc:
-        AddBatch.objects.filter(pk=batch.pk).update(
-            status=AddBatch.Status.FAILED, error=repr(exc)[:1000], updated_at=timezone.now()
-        )
-        raise
-    if not memories:
-        mark_done([])
+        outcome = batch_infer(batch=batch, scope=scope, messages=messages, turns=turns, actor=actor)
+        memories, extractor, decisions = outcome.memories, outcome.extractor, outcome.decisions
+    else:
+        memories = memories_create(tenant=batch.tenant, scope=scope, items=turns, actor=actor)
+    AddBatch.objects.filter(pk=batch.pk).update(
+        status=AddBatch.Status.DONE,
+        memory_count=len(memories),
+        extractor=extractor[:300],
+        decisions=decisions,
+        updated_at=timezone.now(),
+    )
     return memories
 
 

@@ -50,3 +50,25 @@ def import_memories(*, tenant_id: int, job_id: str, rows: list, actor: str) -> N
             job_finish(job=job, ok=False, message=f"nothing imported: {exc}"[:500])
             raise
         job_finish(job=job, message=f"imported {len(created)} memories")
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60, queue="maintenance")
+def requeue_stalled_batches() -> int:
+    """Periodic: nothing accepted is lost. An async batch whose task never ran (queued for over
+    two minutes) or whose worker died (running past the task time limit) is queued again;
+    processing is idempotent, so a duplicate task does nothing."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import Q
+    from django.utils import timezone
+
+    now = timezone.now()
+    stalled = Q(status=AddBatch.Status.QUEUED, updated_at__lt=now - timedelta(minutes=2)) | Q(
+        status=AddBatch.Status.RUNNING,
+        updated_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT),
+    )
+    rows = list(AddBatch.unscoped.filter(stalled).values_list("tenant_id", "pk")[:500])
+    for tenant_id, batch_id in rows:
+        process_batch.delay(tenant_id=tenant_id, batch_id=str(batch_id), actor="system:requeue")
+    return len(rows)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "apps.health",
     "apps.memories",
     "apps.jobs",
+    "apps.pipeline",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1, maximum=64)
 CELERY_BEAT_SCHEDULE_FILENAME = str(embedded.var_dir() / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
+
+# --- Ingestion pipeline (apps.pipeline) --------------------------------------------------------
+# An optional OpenAI-compatible chat API for extraction, profile summaries and FAQ
+# classification. Without it the offline rules extract (everything but chat works).
+LLM_API_BASE = env("LLM_API_BASE", default="")
+LLM_API_KEY = env("LLM_API_KEY", default="")
+LLM_MODEL = env("LLM_MODEL", default="gpt-4o-mini")
+LLM_TIMEOUT = float(env_int("LLM_TIMEOUT", 20, minimum=1, maximum=600))
+LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 2, minimum=0, maximum=10)
+PIPELINE_DUPLICATE_SIMILARITY = env.float("PIPELINE_DUPLICATE_SIMILARITY", default=0.95)
+PIPELINE_SEGMENT_SIMILARITY = env.float("PIPELINE_SEGMENT_SIMILARITY", default=0.86)
+PIPELINE_QA_SIMILARITY = env.float("PIPELINE_QA_SIMILARITY", default=0.93)
+FAQ_CANDIDATE_HEAT = env_int("FAQ_CANDIDATE_HEAT", 3, minimum=1)
+FAQ_MATCH_SIMILARITY = env.float("FAQ_MATCH_SIMILARITY", default=0.90)
+STM_WINDOW = env_int("STM_WINDOW", 10, minimum=1, maximum=200)
 
 # --- HTTP API -------------------------------------------------------------------------------
 REQUEST_BODY_LIMIT = env_int("REQUEST_BODY_LIMIT", 10 * 1024 * 1024, minimum=1024)

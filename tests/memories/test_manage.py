@@ -21,12 +21,12 @@ def test_retrieve_gives_three_tiers(alice):
     post(
         alice, "/v1/memory/add", {"user_id": "u1", "messages": ["I love hiking", "I live in Oslo"]}
     )
-    make_memories(alice.tenant, "u1", ["Works as a nurse"], memory_type="UserMemory",
-                  metadata={"kind": "job"})  # fmt: skip
+    post(alice, "/v1/memory/add", {"user_id": "u1", "messages": "I work as a nurse",
+                                   "infer": True, "conversation_id": "c2"})  # fmt: skip
     body = post(alice, "/v1/memory/retrieve", {"user_id": "u1", "query": "Where do I live?"}).json()
-    assert [m["content"] for m in body["short_term"]] == ["I live in Oslo", "I love hiking"]
+    assert [m["content"] for m in body["short_term"]][1:] == ["I live in Oslo", "I love hiking"]
     assert body["mid_term"][0]["summary"] == "I live in Oslo"
-    assert body["long_term"]["profile"]["background"] == ["Works as a nurse"]
+    assert body["long_term"]["profile"]["job"] == ["I work as a nurse"]
 
 
 def test_retrieve_for_an_unknown_user_is_empty(alice):

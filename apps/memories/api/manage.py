@@ -25,7 +25,7 @@ class RetrieveIn(serializers.Serializer):
     query = serializers.CharField(max_length=4000)
     conversation_id = serializers.CharField(required=False, **USER)
     short_term_limit = serializers.IntegerField(
-        required=False, default=10, min_value=0, max_value=100
+        required=False, min_value=0, max_value=100, help_text="default STM_WINDOW (10)"
     )
     mid_term_limit = serializers.IntegerField(required=False, default=5, min_value=1, max_value=50)
 

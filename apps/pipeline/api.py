@@ -1,0 +1,126 @@
+"""/v1/admin/faq/*: FAQ candidates, promotion, classification, demotion, history and stats, in
+the memoryos-rust reference's shapes. `X-Tenant-ID` picks the tenant for platform admins."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core.api import TenantAPIView
+from apps.core.errors import ExternalServiceError
+from apps.memories.models import Memory
+from apps.pipeline import faq
+from apps.pipeline.models import FaqEvent
+
+TAGS = ["faq"]
+
+
+def _actor(request: Request) -> str:
+    return f"key:{request.auth.pk}"
+
+
+class FaqView(TenantAPIView):
+    required_scope = "faq"
+    audit_target_type = "faq"
+
+
+def _event_data(event: FaqEvent) -> dict:
+    return {"id": event.pk, "memory_id": str(event.memory_id), "question": event.question,
+            "from_type": event.from_kind, "to_type": event.to_kind, "reason": event.reason,
+            "category": event.category, "confidence": event.confidence, "actor": event.actor,
+            "created_at": event.created_at.isoformat()}  # fmt: skip
+
+
+class CandidatesView(FaqView):
+    @extend_schema(operation_id="faq_candidates", tags=TAGS,
+                   responses={200: serializers.DictField()})  # fmt: skip
+    def get(self, request: Request) -> Response:
+        rows = (Memory.objects.filter(tenant=request.tenant, kind="faq_candidate",
+                                      status=Memory.Status.ACTIVATED)
+                .defer("embedding", "search_vector").order_by("-mentions", "-access_count"))  # fmt: skip
+        candidates = [
+            {"id": str(m.pk), "user_id": m.user_id, "summary": m.key, "memory": m.value,
+             "access_count": m.access_count, "mentions": m.mentions,
+             "heat_score": float(faq.qa_heat(m)), "memory_type": "faq_candidate",
+             "created_at": m.created_at.isoformat(),
+             "last_accessed": m.last_accessed_at.isoformat() if m.last_accessed_at else None}
+            for m in rows[:200]
+        ]  # fmt: skip
+        return Response({"total": len(candidates), "candidates": candidates})
+
+
+class PromoteIn(serializers.Serializer):
+    memory_id = serializers.UUIDField()
+    reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class PromoteView(FaqView):
+    @extend_schema(operation_id="faq_promote", request=PromoteIn, tags=TAGS,
+                   responses={200: serializers.DictField()})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = PromoteIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        memory_id = str(data.validated_data["memory_id"])
+        event = faq.faq_promote(tenant=request.tenant, memory_id=memory_id,
+                                reason=data.validated_data["reason"], actor=_actor(request))  # fmt: skip
+        self.set_audit_target("memory", memory_id)
+        return Response({"success": True, "message": f"Memory {memory_id} promoted to FAQ",
+                         "record": _event_data(event)})  # fmt: skip
+
+
+class ClassifyIn(serializers.Serializer):
+    question = serializers.CharField(max_length=4000)
+    answer = serializers.CharField(max_length=20000, required=False, default="", allow_blank=True)
+    response_text = serializers.CharField(max_length=4000, required=False)
+
+
+class ClassifyView(FaqView):
+    read_only = True
+
+    @extend_schema(operation_id="faq_classify", request=ClassifyIn, tags=TAGS,
+                   responses={200: serializers.DictField()})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = ClassifyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        prompt = faq.classify_prompt(v["question"], v["answer"])
+        if "response_text" in v:
+            return Response({"mode": "parsed", **faq.classify_parse(v["response_text"])})
+        if not settings.LLM_API_BASE:
+            return Response({"mode": "prompt", "prompt": prompt,
+                             "message": "No LLM configured: send this prompt to your model and "
+                                        "post its reply back as response_text."})  # fmt: skip
+        from apps.pipeline.llm import LlmError, chat
+
+        try:
+            reply = chat([{"role": "user", "content": prompt}], max_tokens=50)
+        except LlmError as exc:
+            raise ExternalServiceError(f"The LLM failed: {exc}") from exc
+        return Response({"mode": "llm", **faq.classify_parse(reply)})
+
+
+class DemoteView(FaqView):
+    @extend_schema(operation_id="faq_demote", tags=TAGS, responses={200: serializers.DictField()})
+    def delete(self, request: Request, memory_id: str) -> Response:
+        event = faq.faq_demote(tenant=request.tenant, memory_id=str(memory_id),
+                               actor=_actor(request))  # fmt: skip
+        self.set_audit_target("memory", memory_id)
+        return Response({"success": True, "message": f"FAQ {memory_id} demoted to QA",
+                         "record": _event_data(event)})  # fmt: skip
+
+
+class HistoryView(FaqView):
+    @extend_schema(operation_id="faq_history", tags=TAGS, responses={200: serializers.DictField()})
+    def get(self, request: Request) -> Response:
+        events = FaqEvent.objects.filter(tenant=request.tenant)
+        return Response({"history": [_event_data(e) for e in events[:500]],
+                         "total": events.count()})  # fmt: skip
+
+
+class StatsView(FaqView):
+    @extend_schema(operation_id="faq_stats", tags=TAGS, responses={200: serializers.DictField()})
+    def get(self, request: Request) -> Response:
+        return Response(faq.faq_stats(tenant=request.tenant))

@@ -1,0 +1,176 @@
+"""Question-and-answer pairs and their promotion to FAQ (reference: `/v1/admin/faq/*`).
+
+The pipeline records each user question answered by the assistant as a memory of kind "qa"
+(`Q: ...\\nA: ...`); the same question asked again (embedding similarity at least
+PIPELINE_QA_SIMILARITY, anywhere in the tenant) adds a mention instead. A QA's heat is its
+mentions plus its search hits; a periodic task marks QAs whose heat reaches FAQ_CANDIDATE_HEAT as
+"faq_candidate"; an operator promotes candidates to "faq" (or demotes them back to "qa"). Promoted
+FAQs are tenant knowledge: search puts a matching FAQ first, whoever asks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from pgvector.django import CosineDistance
+
+from apps.core.errors import BadRequest, NotFound
+from apps.memories.models import Memory, Message
+from apps.memories.services import MemoryIn, Scope, embed_texts, memories_create, message_source
+from apps.pipeline.models import FaqEvent
+from apps.tenants.models import Tenant
+
+QA_KINDS = ("qa", "faq_candidate", "faq")
+_QUESTION = re.compile(r"[?？]\s*$|^(how|what|why|when|where|who|which|can|could|do|does|is|are|"
+                       r"should)\b|^(怎么|如何|为什么|什么|哪|谁|能不能|可以|是否)|(吗|呢)[?？]?$", re.I)  # fmt: skip
+
+
+def qa_pairs(messages: list[Message]) -> list[tuple[Message, Message]]:
+    pairs = []
+    for question, answer in zip(messages, messages[1:], strict=False):
+        if (question.role == "user" and answer.role == "assistant"
+                and _QUESTION.search(question.content.strip()) and answer.content.strip()):
+            pairs.append((question, answer))  # fmt: skip
+    return pairs
+
+
+def qa_record(*, tenant: Tenant, scope: Scope, messages: list[Message], actor: str) -> list[Memory]:
+    made: list[Memory] = []
+    pairs = qa_pairs(messages)
+    if not pairs:
+        return made
+    texts = [f"Q: {q.content.strip()}\nA: {a.content.strip()}" for q, a in pairs]
+    vectors = embed_texts([q.content.strip() for q, _ in pairs])
+    for (question, answer), value, vector in zip(pairs, texts, vectors, strict=True):
+        same = (
+            Memory.objects.filter(tenant=tenant, kind__in=QA_KINDS, status=Memory.Status.ACTIVATED)
+            .annotate(distance=CosineDistance("embedding", vector))
+            .filter(distance__lte=1 - settings.PIPELINE_QA_SIMILARITY)
+            .order_by("distance")
+            .only("id")
+            .first()
+        )
+        if same is not None:
+            Memory.objects.filter(pk=same.pk).update(mentions=F("mentions") + 1)
+            continue
+        (memory,) = memories_create(
+            tenant=tenant, scope=scope, actor=actor, vectors=[vector],
+            items=[MemoryIn(value=value, key=question.content.strip()[:200], kind="qa",
+                            metadata=question.metadata, tags=["qa"],
+                            sources=[message_source(question), message_source(answer)],
+                            occurred_at=question.timestamp)],
+        )  # fmt: skip
+        made.append(memory)
+    return made
+
+
+def qa_heat(memory: Memory) -> int:
+    return memory.mentions + memory.access_count
+
+
+def candidates_mark(*, tenant: Tenant) -> int:
+    """Mark QAs whose heat reached FAQ_CANDIDATE_HEAT as candidates (periodic)."""
+    threshold = settings.FAQ_CANDIDATE_HEAT
+    rising = list(
+        Memory.objects.filter(tenant=tenant, kind="qa", status=Memory.Status.ACTIVATED)
+        .annotate(heat=F("mentions") + F("access_count"))
+        .filter(heat__gte=threshold)
+        .only("id", "key")
+    )
+    with transaction.atomic():
+        for memory in rising:
+            Memory.objects.filter(pk=memory.pk, kind="qa").update(kind="faq_candidate")
+            FaqEvent.objects.create(tenant=tenant, memory_id=memory.pk, question=memory.key,
+                                    from_kind="qa", to_kind="faq_candidate",
+                                    reason=f"heat reached {threshold}", actor="system")  # fmt: skip
+    return len(rising)
+
+
+def _qa(tenant: Tenant, memory_id: str, kinds: tuple[str, ...]) -> Memory:
+    memory = (
+        Memory.objects.filter(tenant=tenant, pk=memory_id, kind__in=kinds)
+        .exclude(status=Memory.Status.DELETED)
+        .defer("embedding", "search_vector")
+        .first()
+    )
+    if memory is None:
+        raise NotFound("No such question-and-answer memory.", code="faq_not_found")
+    return memory
+
+
+def faq_promote(*, tenant: Tenant, memory_id: str, reason: str, actor: str) -> FaqEvent:
+    memory = _qa(tenant, memory_id, ("qa", "faq_candidate", "faq"))
+    if memory.kind == "faq":
+        raise BadRequest("This memory is already an FAQ.", code="already_faq")
+    with transaction.atomic():
+        Memory.objects.filter(pk=memory.pk).update(kind="faq")
+        return FaqEvent.objects.create(tenant=tenant, memory_id=memory.pk, question=memory.key,
+                                       from_kind=memory.kind, to_kind="faq", reason=reason,
+                                       actor=actor)  # fmt: skip
+
+
+def faq_demote(*, tenant: Tenant, memory_id: str, actor: str) -> FaqEvent:
+    memory = _qa(tenant, memory_id, ("faq",))
+    with transaction.atomic():
+        Memory.objects.filter(pk=memory.pk).update(kind="qa")
+        return FaqEvent.objects.create(tenant=tenant, memory_id=memory.pk, question=memory.key,
+                                       from_kind="faq", to_kind="qa", reason="demoted",
+                                       actor=actor)  # fmt: skip
+
+
+CLASSIFY_PROMPT = """You classify frequently asked questions of a customer-facing assistant.
+Question: {question}
+Answer: {answer}
+Reply with exactly two lines:
+category: <one short lowercase category, e.g. account, billing, shipping, product, technical, other>
+confidence: <a number between 0 and 1>"""
+
+
+def classify_prompt(question: str, answer: str) -> str:
+    return CLASSIFY_PROMPT.format(question=question.strip(), answer=answer.strip())
+
+
+_CATEGORY = re.compile(r"category\s*[:：]\s*([^\n]+)", re.I)
+_CONFIDENCE = re.compile(r"confidence\s*[:：]\s*([0-9]*\.?[0-9]+)", re.I)
+
+
+def classify_parse(response_text: str) -> dict[str, Any]:
+    category = _CATEGORY.search(response_text)
+    confidence = _CONFIDENCE.search(response_text)
+    if category is None:
+        raise BadRequest("response_text has no 'category:' line.", code="unparseable")
+    value = float(confidence.group(1)) if confidence else None
+    if value is not None and not 0 <= value <= 1:
+        raise BadRequest("confidence must be between 0 and 1.", code="unparseable")
+    return {"category": category.group(1).strip().lower()[:100], "confidence": value}
+
+
+def faq_stats(*, tenant: Tenant) -> dict[str, Any]:
+    live = Memory.objects.filter(tenant=tenant, status=Memory.Status.ACTIVATED)
+    counts = {kind: live.filter(kind=kind).count() for kind in QA_KINDS}
+    events = FaqEvent.objects.filter(tenant=tenant)
+    top = (live.filter(kind__in=QA_KINDS).annotate(heat=F("mentions") + F("access_count"))
+           .order_by("-heat").values("id", "key", "kind", "heat")[:10])  # fmt: skip
+    return {
+        "qa": counts["qa"], "candidates": counts["faq_candidate"], "faqs": counts["faq"],
+        "promotions": events.filter(to_kind="faq").count(),
+        "demotions": events.filter(from_kind="faq").count(),
+        "top": [{"id": str(t["id"]), "question": t["key"], "kind": t["kind"], "heat": t["heat"]}
+                for t in top],
+    }  # fmt: skip
+
+
+def faq_matches(*, tenant: Tenant, vector: Any, limit: int = 2) -> list[tuple[Memory, float]]:
+    """Promoted FAQs of the tenant close enough to a query embedding, best first."""
+    rows = (
+        Memory.objects.filter(Q(kind="faq"), tenant=tenant, status=Memory.Status.ACTIVATED)
+        .annotate(distance=CosineDistance("embedding", vector))
+        .filter(distance__lte=1 - settings.FAQ_MATCH_SIMILARITY)
+        .defer("embedding", "search_vector")
+        .order_by("distance")[:limit]
+    )
+    return [(m, 1 - float(m.distance)) for m in rows]

@@ -1,0 +1,140 @@
+"""Reconciliation: what a newly extracted fact does to the user's existing facts.
+
+ADD a new fact; UPDATE an existing one it replaces (same single-valued slot with another value:
+"I moved to Shanghai" after "I live in Beijing"; or the same taste with the opposite polarity:
+"I can't stand coffee anymore" after "I love coffee"); DELETE one it retracts ("I don't have a
+dog anymore"); NOOP when it says again what is already known (same slot and object, or an
+embedding nearly identical to a fact of the same kind).
+
+`decide` is a pure function of the candidate and the facts it is compared with, so the rules are
+unit-tested without a database; `facts_related` gathers those facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Q
+from pgvector.django import CosineDistance
+
+from apps.memories.models import Memory
+from apps.pipeline.extraction.rules import SINGLE_SLOTS, Candidate, norm
+from apps.tenants.models import Tenant
+
+NOT_FACTS = ("", "turn", "qa", "faq_candidate", "faq")
+
+
+@dataclass
+class Decision:
+    event: str  # ADD | UPDATE | DELETE | NOOP
+    target: Memory | None = None
+    reason: str = ""
+
+
+def _slot_object(slot: str) -> str:
+    return slot.split(":", 1)[1] if ":" in slot else ""
+
+
+def _same_object(candidate: Candidate, memory: Memory) -> bool:
+    mine, theirs = norm(candidate.obj), _slot_object(memory.slot)
+    if candidate.key.startswith(("taste:", "health:", "possession:", "plan:", "family:")):
+        return True  # the slot is keyed by the object already
+    if not mine:
+        return False
+    return mine == theirs or mine in norm(memory.value).split() or mine in norm(memory.value)
+
+
+def _retraction_target(candidate: Candidate, facts: list[Memory]) -> Memory | None:
+    words = set(norm(candidate.obj).split())
+    if not words:
+        return None
+    best, best_overlap = None, 0.0
+    raw = candidate.obj.strip().lower()
+    for memory in facts:
+        if raw and raw in memory.value.lower():
+            return memory
+        theirs = set(norm(memory.value).split()) | set(_slot_object(memory.slot).split())
+        overlap = len(words & theirs) / len(words)
+        if overlap > best_overlap:
+            best, best_overlap = memory, overlap
+    return best if best_overlap >= 0.5 else None
+
+
+def decide(
+    candidate: Candidate,
+    *,
+    same_slot: list[Memory],
+    similar: list[tuple[Memory, float]],
+    all_facts: list[Memory] | None = None,
+) -> Decision:
+    """The decision for one candidate. `same_slot`: the user's live facts in the candidate's
+    slot, newest first; `similar`: (fact, cosine similarity) nearest first; `all_facts`: what a
+    retraction may target."""
+    if candidate.retraction:
+        target = _retraction_target(candidate, all_facts or [m for m, _ in similar])
+        if target is None:
+            return Decision("NOOP", reason="retraction of nothing stored")
+        return Decision("DELETE", target, reason=f"retracts '{candidate.obj}'")
+    duplicate = settings.PIPELINE_DUPLICATE_SIMILARITY
+    for memory, similarity in similar:
+        if memory.kind == candidate.kind and similarity >= duplicate:
+            if memory.kind in {"preference", "dislike"} and memory.slot != candidate.key:
+                continue
+            return Decision("NOOP", memory, reason=f"same as an existing fact ({similarity:.2f})")
+    if candidate.kind == "event":
+        return Decision("ADD", reason="new event")
+    if same_slot:
+        latest = same_slot[0]
+        if candidate.key.startswith("taste:"):
+            if latest.kind != candidate.kind:
+                return Decision("UPDATE", latest, reason="taste reversed")
+            return Decision("NOOP", latest, reason="taste already known")
+        if candidate.key in SINGLE_SLOTS or candidate.key.startswith("identity:"):
+            if _same_object(candidate, latest):
+                return Decision("NOOP", latest, reason="same value")
+            return Decision("UPDATE", latest, reason=f"new value for {candidate.key}")
+        if _same_object(candidate, latest):
+            return Decision("NOOP", latest, reason="already known")
+    return Decision("ADD", reason="new fact")
+
+
+def facts_related(
+    *, tenant: Tenant, user_id: str, candidate: Candidate, vector: np.ndarray, k: int = 5
+) -> tuple[list[Memory], list[tuple[Memory, float]]]:
+    """The user's live facts in the candidate's slot (newest first) and its nearest facts."""
+    live = Memory.objects.filter(
+        tenant=tenant, user_id=user_id, status=Memory.Status.ACTIVATED
+    ).exclude(kind__in=NOT_FACTS)
+    same_slot = (
+        list(live.filter(slot=candidate.key).defer("embedding", "search_vector")
+             .order_by("-updated_at")[:5])
+        if candidate.key and candidate.key != "event"
+        else []
+    )  # fmt: skip
+    nearest = (
+        live.filter(~Q(embedding=None))
+        .annotate(distance=CosineDistance("embedding", vector))
+        .defer("embedding", "search_vector")
+        .order_by("distance")[:k]
+    )
+    return same_slot, [(m, 1.0 - float(m.distance)) for m in nearest]
+
+
+def facts_for_retraction(*, tenant: Tenant, user_id: str, candidate: Candidate) -> list[Memory]:
+    """Live facts whose text mentions a word of what is retracted."""
+    words = [w for w in norm(candidate.obj).split() if w]
+    if not words:
+        return []
+    raw = candidate.obj.strip()
+    query = Q(value__icontains=raw) | Q(slot__icontains=words[0])
+    for word in words:
+        query |= Q(slot__icontains=word)
+    return list(
+        Memory.objects.filter(tenant=tenant, user_id=user_id, status=Memory.Status.ACTIVATED)
+        .exclude(kind__in=NOT_FACTS)
+        .filter(query)
+        .defer("embedding", "search_vector")
+        .order_by("-updated_at")[:20]
+    )

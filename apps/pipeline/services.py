@@ -1,0 +1,115 @@
+"""The ingestion pipeline for one add batch with `infer` on (called by
+`apps.memories.services.batch_process`, under the user's lock, inside the batch's transaction):
+
+1. every substantive turn is kept as a memory (kind "turn"), so recall never falls below
+   storing turns as-is;
+2. facts are extracted from the user's turns (LLM when configured, else the offline rules; the
+   rules also take over when the LLM fails, and the batch records it);
+3. each fact is reconciled against the user's facts (ADD / UPDATE / DELETE / NOOP), every change
+   leaving a MemoryVersion;
+4. question-and-answer pairs are recorded for FAQ promotion;
+5. memories get their topic segment (heat), and the graph stage hook runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+
+from apps.memories.models import AddBatch, Memory, Message
+from apps.memories.services import (
+    MemoryIn,
+    Scope,
+    embed_texts,
+    memories_create,
+    memories_delete,
+    memory_update,
+    message_source,
+)
+from apps.pipeline import faq, tiers
+from apps.pipeline.extraction import choose_extractor
+from apps.pipeline.extraction.rules import PROFILE_KINDS, Candidate
+from apps.pipeline.reconcile import decide, facts_for_retraction, facts_related
+
+
+@dataclass
+class Outcome:
+    memories: list[Memory]
+    extractor: str
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _fact_item(candidate: Candidate, message: Message) -> MemoryIn:
+    return MemoryIn(
+        value=candidate.value,
+        key=f"{candidate.kind}: {candidate.obj}"[:200] if candidate.obj else candidate.kind,
+        memory_type=Memory.Type.USER if candidate.kind in PROFILE_KINDS else Memory.Type.LONG_TERM,
+        tags=candidate.tags,
+        metadata=message.metadata,
+        confidence=candidate.confidence,
+        sources=[message_source(message)],
+        occurred_at=candidate.occurred_at or message.timestamp,
+        kind=candidate.kind,
+        slot=candidate.key,
+    )
+
+
+def batch_infer(
+    *, batch: AddBatch, scope: Scope, messages: list[Message], turns: list[MemoryIn], actor: str
+) -> Outcome:
+    tenant = batch.tenant
+    created = memories_create(tenant=tenant, scope=scope, items=turns, actor=actor)
+    extraction = choose_extractor(tenant).run(messages)
+    by_id = {m.pk: m for m in messages}
+    decisions: list[dict[str, Any]] = []
+    vectors = embed_texts([c.value for c in extraction.facts])
+    for candidate, vector in zip(extraction.facts, vectors, strict=True):
+        message = by_id[candidate.source_ids[0]]
+        if candidate.retraction:
+            pool = facts_for_retraction(tenant=tenant, user_id=scope.user_id, candidate=candidate)
+            decision = decide(candidate, same_slot=[], similar=[], all_facts=pool)
+        else:
+            same_slot, similar = facts_related(
+                tenant=tenant, user_id=scope.user_id, candidate=candidate, vector=vector
+            )
+            decision = decide(candidate, same_slot=same_slot, similar=similar)
+        target = decision.target
+        if decision.event == "ADD":
+            (memory,) = memories_create(
+                tenant=tenant, scope=scope, items=[_fact_item(candidate, message)], actor=actor,
+                vectors=[vector],
+            )  # fmt: skip
+            created.append(memory)
+            target = memory
+        elif decision.event == "UPDATE" and target is not None:
+            sources = [*target.sources, message_source(message)][-20:]
+            memory_update(
+                tenant=tenant, memory_id=str(target.pk), actor=actor, value=candidate.value,
+                key=f"{candidate.kind}: {candidate.obj}"[:200] if candidate.obj else None,
+            )  # fmt: skip
+            Memory.objects.filter(pk=target.pk).update(
+                kind=candidate.kind, slot=candidate.key[:120], sources=sources,
+                occurred_at=candidate.occurred_at or message.timestamp,
+            )  # fmt: skip
+        elif decision.event == "DELETE" and target is not None:
+            memories_delete(tenant=tenant, memories=[target], actor=actor)
+        elif decision.event == "NOOP" and target is not None:
+            Memory.objects.filter(pk=target.pk).update(
+                mentions=F("mentions") + 1, updated_at=timezone.now()
+            )
+        decisions.append(
+            {"event": decision.event, "memory_id": str(target.pk) if target else None,
+             "kind": candidate.kind, "slot": candidate.key, "value": candidate.value,
+             "reason": decision.reason}
+        )  # fmt: skip
+    created += faq.qa_record(tenant=tenant, scope=scope, messages=messages, actor=actor)
+    tiers.segments_assign(tenant=tenant, user_id=scope.user_id, memories=created)
+    graph_hook(batch=batch, memories=created)
+    return Outcome(memories=created, extractor=extraction.extractor, decisions=decisions)
+
+
+def graph_hook(*, batch: AddBatch, memories: list[Memory]) -> None:
+    """Where the knowledge-graph stage (a later issue) will enqueue triple extraction."""

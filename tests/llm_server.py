@@ -1,0 +1,73 @@
+"""A small OpenAI-compatible chat server for tests: a real HTTP server on a free port whose
+replies are scripted per test (a reply text, an HTTP error, a stall, or broken JSON), and which
+records every request it received."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Reply:
+    content: str = ""
+    status: int = 200
+    stall: float = 0.0  # seconds to wait before answering
+    raw: str | None = None  # a body sent as-is (e.g. not JSON)
+
+
+@dataclass
+class LlmServer:
+    replies: deque = field(default_factory=deque)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    default: Reply = field(default_factory=lambda: Reply(content='{"facts": []}'))
+    url: str = ""
+
+    def script(self, *replies: Reply) -> None:
+        self.replies.extend(replies)
+
+    def start(self) -> LlmServer:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                server.requests.append({"path": self.path, "body": body,
+                                        "auth": self.headers.get("Authorization")})  # fmt: skip
+                reply = server.replies.popleft() if server.replies else server.default
+                if reply.stall:
+                    time.sleep(reply.stall)
+                payload = reply.raw if reply.raw is not None else json.dumps({
+                    "id": "chatcmpl-test", "object": "chat.completion", "model": body.get("model"),
+                    "choices": [{"index": 0, "finish_reason": "stop",
+                                 "message": {"role": "assistant", "content": reply.content}}],
+                    "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+                })  # fmt: skip
+                data = payload.encode()
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()

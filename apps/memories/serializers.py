@@ -161,8 +161,10 @@ class MemoryOutSerializer(serializers.Serializer):
     memory = serializers.CharField(source="value")
     key = serializers.CharField()
     memory_type = serializers.CharField()
-    kind = serializers.CharField(help_text="turn, a fact kind (place, preference, event, ...), "
-                                 "qa, faq_candidate, faq, or empty for memories written directly")
+    kind = serializers.CharField(
+        help_text="turn, a fact kind (place, preference, event, ...), "
+        "qa, faq_candidate, faq, or empty for memories written directly"
+    )
     user_id = serializers.CharField()
     agent_id = serializers.CharField()
     conversation_id = serializers.CharField()

@@ -40,7 +40,8 @@ class CandidatesView(FaqView):
     def get(self, request: Request) -> Response:
         rows = (Memory.objects.filter(tenant=request.tenant, kind="faq_candidate",
                                       status=Memory.Status.ACTIVATED)
-                .defer("embedding", "search_vector").order_by("-mentions", "-access_count"))  # fmt: skip
+                .defer("embedding", "search_vector")
+                .order_by("-mentions", "-access_count"))  # fmt: skip
         candidates = [
             {"id": str(m.pk), "user_id": m.user_id, "summary": m.key, "memory": m.value,
              "access_count": m.access_count, "mentions": m.mentions,
@@ -64,8 +65,12 @@ class PromoteView(FaqView):
         data = PromoteIn(data=request.data)
         data.is_valid(raise_exception=True)
         memory_id = str(data.validated_data["memory_id"])
-        event = faq.faq_promote(tenant=request.tenant, memory_id=memory_id,
-                                reason=data.validated_data["reason"], actor=_actor(request))  # fmt: skip
+        event = faq.faq_promote(
+            tenant=request.tenant,
+            memory_id=memory_id,
+            reason=data.validated_data["reason"],
+            actor=_actor(request),
+        )
         self.set_audit_target("memory", memory_id)
         return Response({"success": True, "message": f"Memory {memory_id} promoted to FAQ",
                          "record": _event_data(event)})  # fmt: skip

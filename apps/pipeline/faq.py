@@ -10,6 +10,7 @@ FAQs are tenant knowledge: search puts a matching FAQ first, whoever asks.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -25,15 +26,22 @@ from apps.pipeline.models import FaqEvent
 from apps.tenants.models import Tenant
 
 QA_KINDS = ("qa", "faq_candidate", "faq")
-_QUESTION = re.compile(r"[?？]\s*$|^(how|what|why|when|where|who|which|can|could|do|does|is|are|"
-                       r"should)\b|^(怎么|如何|为什么|什么|哪|谁|能不能|可以|是否)|(吗|呢)[?？]?$", re.I)  # fmt: skip
+_QUESTION = re.compile(
+    r"[?？]\s*$|^(how|what|why|when|where|who|which|can|could|do|does|is|are|should)\b"
+    r"|^(怎么|如何|为什么|什么|哪|谁|能不能|可以|是否)|(吗|呢)[?？]?$",
+    re.I,
+)
 
 
 def qa_pairs(messages: list[Message]) -> list[tuple[Message, Message]]:
     pairs = []
-    for question, answer in zip(messages, messages[1:], strict=False):
-        if (question.role == "user" and answer.role == "assistant"
-                and _QUESTION.search(question.content.strip()) and answer.content.strip()):
+    for question, answer in itertools.pairwise(messages):
+        if (
+            question.role == "user"
+            and answer.role == "assistant"
+            and _QUESTION.search(question.content.strip())
+            and answer.content.strip()
+        ):
             pairs.append((question, answer))  # fmt: skip
     return pairs
 

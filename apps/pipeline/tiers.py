@@ -128,9 +128,7 @@ def _maybe_refresh_profile(*, tenant: Tenant, user_id: str, segments: list[Segme
         return
     from apps.pipeline.tasks import refresh_profile
 
-    transaction.on_commit(
-        lambda: refresh_profile.delay(tenant_id=tenant.pk, user_id=user_id)
-    )
+    transaction.on_commit(lambda: refresh_profile.delay(tenant_id=tenant.pk, user_id=user_id))
 
 
 def profile_build(*, tenant: Tenant, user_id: str) -> dict[str, Any]:

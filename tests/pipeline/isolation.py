@@ -38,8 +38,13 @@ def faq_routes(alice) -> Setup:
             Probe("GET", "/v1/admin/faq/stats", expect_404=False, marker="alice-marker"),
             Probe("POST", "/v1/admin/faq/promote", {"memory_id": str(candidate.pk)}),
             Probe("DELETE", f"/v1/admin/faq/{candidate.pk}"),
-            Probe("POST", "/v1/admin/faq/classify", {"question": "q", "answer": "a"},
-                  expect_404=False, marker="alice-marker"),  # fmt: skip
+            Probe(
+                "POST",
+                "/v1/admin/faq/classify",
+                {"question": "q", "answer": "a"},
+                expect_404=False,
+                marker="alice-marker",
+            ),
         ],
         check=check,
     )

@@ -88,7 +88,7 @@ def test_without_infer_nothing_is_extracted(alice):
 
 # --- the LLM path -------------------------------------------------------------------------------
 
-LLM_FACTS = '{"facts": [{"message": 0, "kind": "place", "slot": "place:home", "object": "Lyon", "value": "Lives in Lyon", "date": null}]}'  # noqa: E501
+LLM_FACTS = '{"facts": [{"message": 0, "kind": "place", "slot": "place:home", "object": "Lyon", "value": "Lives in Lyon", "date": null}]}'
 
 
 def test_llm_extraction_is_used_when_configured(alice, llm):

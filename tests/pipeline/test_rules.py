@@ -32,9 +32,13 @@ def facts(text):
 
 def test_english_self_statements():
     assert facts("My name is Anna and I live in Berlin.") == [
-        ("identity", "identity:name"), ("place", "place:home")]
+        ("identity", "identity:name"),
+        ("place", "place:home"),
+    ]
     assert facts("I really love sushi, but I hate olives.") == [
-        ("preference", "taste:sushi"), ("dislike", "taste:oliv")]
+        ("preference", "taste:sushi"),
+        ("dislike", "taste:oliv"),
+    ]
     assert facts("I'm allergic to peanuts") == [("health", "health:peanut")]
     assert facts("My daughter Lily is 5") == [("family", "family:daughter")]
     assert facts("I just bought a new bike") == [("possession", "possession:bike")]

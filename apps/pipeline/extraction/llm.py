@@ -60,7 +60,10 @@ class LlmExtractor:
         users = [m for m in messages if m.role == "user" and m.content.strip()]
         if not users:
             return Extraction(facts=[], extractor="llm")
-        zh = sum(1 for m in users if any("\u4e00" <= c <= "\u9fff" for c in m.content)) > len(users) / 2
+        zh = (
+            sum(1 for m in users if any("\u4e00" <= c <= "\u9fff" for c in m.content))
+            > len(users) / 2
+        )
         prompt = (PROMPT_ZH if zh else PROMPT_EN) % ", ".join(KINDS)
         listing = "\n".join(
             f"[{i}] ({m.timestamp:%Y-%m-%d %A}) {m.role}: {m.content[:2000]}"
@@ -84,7 +87,8 @@ class LlmExtractor:
                                          tzinfo=UTC) if date else None)  # fmt: skip
             obj = str(fact.get("object") or "")[:80]
             slot = str(fact.get("slot") or "")[:120] or (
-                f"{fact['kind']}:{norm(obj)}" if obj else fact["kind"])
+                f"{fact['kind']}:{norm(obj)}" if obj else fact["kind"]
+            )
             out.append(Candidate(
                 kind="retraction" if fact.get("retraction") else fact["kind"],
                 key="event" if fact["kind"] == "event" else slot,

@@ -47,7 +47,7 @@ class Candidate:
 
 # --- clause splitting, objects, values ------------------------------------------------------
 
-_CLAUSES = re.compile(r"(?<=[.!?;。！？；\n])\s*|(?<=[，,])\s*(?=(?:and |but |so |then )?(?:I|我)\b)")
+_CLAUSES = re.compile(r"(?<=[.!?;。！？；\n，,])\s*|\s+(?=but I\b)")
 _SPEAKER = re.compile(r"^\s*[A-Z][\w .'-]{0,30}:\s+")
 _STOP_OBJ = re.compile(
     r"\s+(?:and|but|because|since|so|though|although|when|while|which|who|that|if|as well|too|"
@@ -55,7 +55,9 @@ _STOP_OBJ = re.compile(
     r"|[,.;:!?，。；：！？(（].*$",
     re.I,
 )
-_ZH_STOP_OBJ = re.compile(r"(了|啦|呢|吧|啊|哦|，|。|！|？|、|因为|所以|但是|但|而且|不过|还|也).*$")
+_ZH_STOP_OBJ = re.compile(
+    r"(了|啦|呢|吧|啊|哦|，|。|！|？|、|因为|所以|但是|但|而且|不过|还|也).*$"
+)
 _LEADING = re.compile(r"^(?:the|a|an|my|some|to|to the|of|of the|playing|eating|drinking)\s+", re.I)
 
 
@@ -112,7 +114,7 @@ _REL = (r"wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|son|daughter|ki
         r"child|baby|mom|mum|mother|dad|father|parents|brother|sister|siblings?|grandma|"
         r"grandmother|grandpa|grandfather|grandparents|aunt|uncle|cousin|nephew|niece|"
         r"dog|cat|puppy|kitten|pet|parrot|hamster|rabbit|bunny|fish|twins")  # fmt: skip
-_ZH_REL = (r"老婆|妻子|太太|爱人|老公|丈夫|先生|男朋友|女朋友|男友|女友|对象|未婚妻|未婚夫|儿子|"
+_ZH_REL = (r"老妈|老爸|闺女|哥|姐|弟|妹|老婆|妻子|太太|爱人|老公|丈夫|先生|男朋友|女朋友|男友|女友|对象|未婚妻|未婚夫|儿子|"
            r"女儿|孩子|宝宝|爸爸|妈妈|父亲|母亲|爸妈|父母|哥哥|姐姐|弟弟|妹妹|爷爷|奶奶|外公|外婆|"
            r"姥姥|姥爷|舅舅|阿姨|叔叔|表哥|表姐|表弟|表妹|堂哥|堂姐|狗|猫|狗狗|猫咪|宠物|兔子|鹦鹉")  # fmt: skip
 _ZH_OCC = (r"老师|教师|医生|护士|工程师|程序员|设计师|学生|大学生|研究生|博士生|律师|会计|销售|经理|"
@@ -143,10 +145,12 @@ _ZH_RETRACT: list[tuple[re.Pattern[str], int]] = [
 ]  # fmt: skip
 
 _EN_RULES: list[Rule] = [
+    ("plan", "plan:{obj}", re.compile(r"\b(?:I|we)(?:'m| am|'re| are) (?:heading|flying|leaving|going|taking|getting|starting|moving|visiting|having|seeing|meeting|running|doing|driving|traveling|travelling|attending|hosting|throwing|presenting|defending|interviewing) (.+)", re.I), 1, "future"),
     ("identity", "identity:name", re.compile(r"\b(?i:my name)(?:'s| is) ([A-Z][\w'-]+(?: [A-Z][\w'-]+)?)"), 1, ""),
     ("identity", "identity:name", re.compile(r"\b(?:call me|I'm called|I am called) ([A-Z][\w'-]+)"), 1, ""),
     ("identity", "identity:age", re.compile(r"\bI(?:'m| am| just turned| turned| will be| turn) (\d{1,3})(?: years old| yrs old| y/o| this year|\b)(?! (?:min|minutes|hours|km|miles|kg|lbs))"), 1, ""),
     ("identity", "identity:nationality", re.compile(r"\bI(?:'m| am) (?:a |an )?((?:[A-Z][a-z]+)(?:an|ese|ish|ian|ch|i|ic))\b(?! (?:food|restaurant|cuisine))"), 1, ""),
+    ("identity", "identity:name", re.compile(r"\bI(?:'m| am) ([A-Z][a-z]{2,})(?: btw| by the way| here|[,.!]|$)"), 1, ""),
     ("identity", "identity:language:{obj}", re.compile(r"\bI (?:speak|can speak) (?:fluent )?([A-Z][a-z]+(?: and [A-Z][a-z]+)?)"), 1, ""),
     ("job", "job:employer", re.compile(r"\bI(?: currently| now)? work (?:at|for) ([A-Z][\w&.' -]+)"), 1, ""),
     ("job", "job:employer", re.compile(rf"\bI(?:'m| am)(?: currently| now)? (?:working as )?(?:a |an )?(?:[a-z-]+ ){{0,3}}(?:{_OCC}) (?:at|for|with) ([A-Z][\w&.' -]+)", re.I), 1, ""),
@@ -167,8 +171,11 @@ _EN_RULES: list[Rule] = [
     ("health", "health:{obj}", re.compile(r"\bI (?:broke|sprained|injured|hurt|twisted) my ([\w ]+)", re.I), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI can(?:'t|not) (?:eat|drink|have) ([\w -]+)", re.I), 1, ""),
     ("dislike", "taste:{obj}", re.compile(rf"\bI {_ADV}(?:don't|do not|dont|never) (?:really )?(?:like|enjoy|love|eat|drink)\s+(.+)", re.I), 1, "neg"),
-    ("dislike", "taste:{obj}", re.compile(rf"\bI {_ADV}(?:hate|dislike|detest|loathe|can't stand|cannot stand|can't bear|avoid)\s+(.+)", re.I), 1, "neg"),
+    ("dislike", "taste:{obj}", re.compile(rf"\bI {_ADV}(?:hate|despise|dislike|detest|loathe|can't do|cannot do|can't stand|cannot stand|can't bear|avoid)\s+(.+)", re.I), 1, "neg"),
     ("dislike", "taste:{obj}", re.compile(r"\bI(?:'m| am) (?:not a (?:big |huge )?fan of|not into|sick of|tired of)\s+(.+)", re.I), 1, "neg"),
+    ("preference", "taste:{obj}", re.compile(r"\bI(?:'m| am) (?:so |totally |really |kind of |kinda )?(?:obsessed with|into|addicted to|hooked on|passionate about|a (?:huge |big )?fan of)\s+(.+)", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI(?:'m| am) an? (?:huge |big |massive |die-hard )?([\w ]+?) fan\b", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI (?:loved|liked|enjoyed|adored)\s+(.+)", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"\bmy (?:favou?rite|fave) [\w ]+? (?:is|are) (.+)", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(rf"\bI {_ADV}(?:like|love|enjoy|adore|prefer|am into|'m into|am obsessed with|'m obsessed with|am a (?:big |huge )?fan of|'m a (?:big |huge )?fan of|am passionate about|'m passionate about)\s+(.+)", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"\b(?:I(?:'ve| have) been (?:learning|practicing|playing)|my hobby is|my hobbies are|I play|I collect|in my free time I)\s+(.+)", re.I), 1, ""),
@@ -196,6 +203,7 @@ _ZH_RULES: list[Rule] = [
     ("job", "job:title", re.compile(r"我的(?:工作|职业)是([\u4e00-\u9fffA-Za-z]{1,10})"), 1, ""),
     ("family", "family:partner", re.compile(r"我(结婚|订婚|离婚|单身|分手)了?"), 1, ""),
     ("family", "family:{g1}", re.compile(rf"我(?:的|家)?({_ZH_REL})(.+)"), 1, ""),
+    ("family", "family:pet", re.compile(r"我(?:有|养了|养着|家有)(?:一|两|三|\d)(?:只|条)([\u4e00-\u9fff]{1,4}?)(?:叫|，|,|$)"), 1, ""),
     ("family", "family:{obj}", re.compile(rf"我(?:有|养了|养着|家有)(?:一|两|三|四|\d)?(?:个|只|条|位)?((?:{_ZH_REL}))"), 1, ""),
     ("health", "health:{obj}", re.compile(r"我对([\u4e00-\u9fffA-Za-z]{1,8})过敏"), 1, ""),
     ("health", "health:{obj}", re.compile(r"我(?:是|吃)(素食者|素|纯素)|我(乳糖不耐受?|怀孕了|戒酒了|戒烟了)"), 1, ""),
@@ -208,7 +216,7 @@ _ZH_RULES: list[Rule] = [
     ("preference", "taste:{obj}", re.compile(r"我的爱好是(.+)"), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"我(?:很|非常|特别|最|超|也|挺|真的|一直|还|比较)?(?:喜欢|爱|热爱|爱吃|爱喝|偏爱|迷上了|迷上|沉迷于|着迷于|热衷于)(.+)"), 1, ""),
     ("plan", "plan:{obj}", re.compile(r"我(?:打算|计划|准备|决定|想要|要去|将要|会去|想去|想|要)(.+)"), 1, "future"),
-    ("possession", "possession:{obj}", re.compile(r"我(?:刚|最近|新|终于)?(?:买了|入手了|有|拥有|新买了|刚买了)(?:一|两|\d)?(?:辆|台|套|把|部|个|块|只|双|件|栋|间)([\u4e00-\u9fffA-Za-z0-9]{1,10})"), 1, ""),
+    ("possession", "possession:{obj}", re.compile(r"我(?:刚|最近|新|终于)?(?:买了|入手了|有|拥有|新买了|刚买了)(?:一|两|\d)?(?:辆|台|套|把|部|个|块|双|件|栋|间)([\u4e00-\u9fffA-Za-z0-9]{1,10})"), 1, ""),
     ("event", "event", re.compile(r"(?:我|我们)(?:.{0,12}?)(去了|参加了|看了|吃了|见了|跑了|完成了|拿到了|做了|学了|考了|通过了|买了|去|回了|到了|爬了|办了|开始了|结束了|毕业了|生了|领养了|赢了|输了|认识了|庆祝了|搬了|旅行了|玩了|听了|写了|画了|发表了)(.*)"), 2, "past"),
 ]  # fmt: skip
 
@@ -275,14 +283,27 @@ def _facts_in_clause(clause: str, lang: str, when: datetime) -> list[Candidate]:
                 confidence=0.8 if kind in PROFILE_KINDS else 0.7,
             )
         )  # fmt: skip
+    if not facts and _SELF.search(clause):
+        # A self-statement with a time that no rule named: a dated event or plan all the same.
+        if past_times:
+            facts.append(Candidate(kind="event", key="event", value=value, lang=lang,
+                                   occurred_at=occurred, time_precision=precision,
+                                   confidence=0.6))  # fmt: skip
+        elif future_times:
+            facts.append(Candidate(kind="plan", key=f"plan:{norm(clause)[:60]}", value=value,
+                                   lang=lang, occurred_at=occurred, time_precision=precision,
+                                   confidence=0.6))  # fmt: skip
     return facts
 
 
+_SELF = re.compile(r"\b(?:I|we|my)\b|我", re.I)
 _EN_INTENT = re.compile(r"\b(plan|intend|decided|going to|gonna|'ll|will|hope to|want to)\b", re.I)
 _ZH_INTENT = re.compile(r"打算|计划|准备|决定|将要|想要|要去|下周|明年|明天|下个月")
 _EN_STRONG_EVENT = re.compile(r"\b(went|visited|attended|ran|finished|completed|graduated|won|"
                               r"celebrated|adopted|married|traveled|travelled|flew|moved)\b", re.I)  # fmt: skip
-_ZH_STRONG_EVENT = re.compile(r"去了|参加了|完成了|毕业了|领养了|结婚了|旅行了|拿到了|考了|通过了|赢了")
+_ZH_STRONG_EVENT = re.compile(
+    r"去了|参加了|完成了|毕业了|领养了|结婚了|旅行了|拿到了|考了|通过了|赢了"
+)
 
 
 def _intent(clause: str, zh: bool) -> bool:

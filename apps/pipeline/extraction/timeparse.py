@@ -44,7 +44,7 @@ def _zh_number(token: str) -> int | None:
         return ZH_DIGITS[token]
     if len(token) == 2 and token[0] == "十":
         return 10 + ZH_DIGITS.get(token[1], 0)
-    if len(token) in (2, 3) and token[-1] == "十" or (len(token) == 3 and token[1] == "十"):
+    if (len(token) in (2, 3) and token[-1] == "十") or (len(token) == 3 and token[1] == "十"):
         tens = ZH_DIGITS.get(token[0], 0) * 10
         return tens + (ZH_DIGITS.get(token[2], 0) if len(token) == 3 else 0)
     return None
@@ -68,13 +68,31 @@ _EN_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\btomorrow\b", re.I), "d+1"),
     (re.compile(rf"\b{_N_EN} (day|week|month|year)s? ago\b", re.I), "ago"),
     (re.compile(rf"\bin {_N_EN} (day|week|month|year)s?\b", re.I), "in"),
-    (re.compile(r"\b(last|this|next|on|coming) (monday|tuesday|wednesday|thursday|friday|"
-                r"saturday|sunday)\b", re.I), "weekday"),  # fmt: skip
+    (
+        re.compile(
+            r"\b(last|this|next|on|coming) (monday|tuesday|wednesday|thursday|friday|"
+            r"saturday|sunday)\b",
+            re.I,
+        ),
+        "weekday",
+    ),
     (re.compile(r"\b(last|this|next) (week|month|year)\b", re.I), "period"),
-    (re.compile(r"\b(?:on )?(january|february|march|april|may|june|july|august|september|"
-                r"october|november|december) (\d{1,2})(?:st|nd|rd|th)?\b", re.I), "monthday"),  # fmt: skip
-    (re.compile(r"\b(?:on )?(?:the )?(\d{1,2})(?:st|nd|rd|th)? of (january|february|march|april|"
-                r"may|june|july|august|september|october|november|december)\b", re.I), "daymonth"),  # fmt: skip
+    (
+        re.compile(
+            r"\b(?:on )?(january|february|march|april|may|june|july|august|september|"
+            r"october|november|december) (\d{1,2})(?:st|nd|rd|th)?\b",
+            re.I,
+        ),
+        "monthday",
+    ),
+    (
+        re.compile(
+            r"\b(?:on )?(?:the )?(\d{1,2})(?:st|nd|rd|th)? of (january|february|march|april|"
+            r"may|june|july|august|september|october|november|december)\b",
+            re.I,
+        ),
+        "daymonth",
+    ),
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "iso"),
 ]
 _ZH_NUM = r"([0-9]+|[零一二两三四五六七八九十]{1,3})"

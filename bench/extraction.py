@@ -1,0 +1,206 @@
+"""Extraction and reconciliation quality of the offline pipeline, and its throughput through a
+real Celery worker.
+
+    python bench/extraction.py                    # everything
+    python bench/extraction.py --skip-throughput  # quality only (~1 min)
+
+Data (written for this benchmark, `bench/data/`): `extraction_en.jsonl` and
+`extraction_zh.jsonl` (user turns with the facts expected from each: kind, key words the fact
+must keep, and the date for dated facts) and `reconcile.jsonl` (earlier statements, a new one and
+the expected decision ADD / UPDATE / DELETE / NOOP).
+
+Scoring: a predicted fact matches an expected one when the kinds agree and it contains every key
+word (one-to-one, greedy). Precision = matched / predicted, recall = matched / expected. Dates are
+scored on the matched facts that carry a date label. Reconciliation runs the real pipeline (sync
+adds with `infer=true`) on the `bench_extraction` database, one fresh user per case, and compares
+the decision taken on the new turn's first fact with the label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter, defaultdict
+from datetime import datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import ROOT, bench_env, client, prepare_database, spawned_server
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def django_setup(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memplatform.settings.base")
+    import django
+
+    django.setup()
+
+
+def _matches(fact, expected: dict) -> bool:
+    value = fact.value.lower()
+    return fact.kind == expected["kind"] and all(w.lower() in value for w in expected["contains"])
+
+
+def _date_ok(fact, expected: dict) -> bool | None:
+    for precision, fmt in (("date", "%Y-%m-%d"), ("month", "%Y-%m"), ("year", "%Y")):
+        if precision in expected:
+            return (
+                fact.occurred_at is not None
+                and fact.occurred_at.strftime(fmt) == expected[precision]
+            )
+    return None
+
+
+def extraction_quality(path: Path) -> dict:
+    from apps.pipeline.extraction.rules import extract
+
+    turns = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    predicted = matched = expected_total = 0
+    dated = dated_ok = 0
+    per_kind: dict[str, Counter] = defaultdict(Counter)
+    for turn in tqdm(turns, desc=path.stem, unit="turn"):
+        when = datetime.fromisoformat(turn["timestamp"].replace("Z", "+00:00"))
+        facts = [f for f in extract(turn["text"], when=when) if not f.retraction]
+        predicted += len(facts)
+        expected_total += len(turn["facts"])
+        free = list(facts)
+        for fact in facts:
+            per_kind[fact.kind]["predicted"] += 1
+        for expected in turn["facts"]:
+            per_kind[expected["kind"]]["expected"] += 1
+            hit = next((f for f in free if _matches(f, expected)), None)
+            if hit is None:
+                continue
+            free.remove(hit)
+            matched += 1
+            per_kind[expected["kind"]]["matched"] += 1
+            ok = _date_ok(hit, expected)
+            if ok is not None:
+                dated += 1
+                dated_ok += ok
+    return {
+        "turns": len(turns), "expected": expected_total, "predicted": predicted,
+        "matched": matched,
+        "precision": round(100 * matched / max(predicted, 1), 1),
+        "recall": round(100 * matched / max(expected_total, 1), 1),
+        "dates_correct": f"{dated_ok}/{dated}",
+        "per_kind": {k: dict(v) for k, v in sorted(per_kind.items())},
+    }  # fmt: skip
+
+
+def reconciliation_quality(path: Path) -> dict:
+    from apps.core.tenancy import tenant_scope
+    from apps.memories.models import AddBatch
+    from apps.memories.services import MessageIn, Scope, memory_add
+    from apps.tenants.models import Tenant
+
+    cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    tenant, _ = Tenant.objects.get_or_create(slug="bench-extraction", defaults={"name": "bench"})
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    wrong = []
+    with tenant_scope(tenant.pk):
+        for case in tqdm(cases, desc="reconcile", unit="case"):
+            scope = Scope(user_id=f"rc-{uuid.uuid4().hex[:8]}")
+            for statement in case["existing"]:
+                memory_add(tenant=tenant, scope=scope, messages=[MessageIn("user", statement)],
+                           event_id=None, infer=True, async_mode="sync", actor="bench")  # fmt: skip
+            result = memory_add(tenant=tenant, scope=scope, messages=[MessageIn("user", case["new"])],
+                                event_id=None, infer=True, async_mode="sync", actor="bench")  # fmt: skip
+            decisions = AddBatch.objects.get(pk=result.batch.pk).decisions
+            got = decisions[0]["event"] if decisions else "(no fact)"
+            confusion[case["expected"]][got] += 1
+            if got != case["expected"]:
+                wrong.append({"id": case["id"], "expected": case["expected"], "got": got,
+                              "new": case["new"]})  # fmt: skip
+    total = sum(sum(c.values()) for c in confusion.values())
+    right = sum(confusion[k][k] for k in confusion)
+    return {"cases": total, "accuracy": round(100 * right / max(total, 1), 1),
+            "confusion": {k: dict(v) for k, v in sorted(confusion.items())},
+            "wrong": wrong}  # fmt: skip
+
+
+def throughput(database: str, messages: int) -> dict:
+    """Async adds with infer through HTTP, processed by a real Celery worker (ingest queue)."""
+    env = bench_env(database, "e5")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "memplatform", "worker", "-Q", "ingest",
+         "--concurrency", "1", "--loglevel", "WARNING"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    texts = []
+    for path in ("extraction_en.jsonl", "extraction_zh.jsonl"):
+        texts += [json.loads(x)["text"] for x in (DATA / path).read_text().splitlines() if x]
+    try:
+        with spawned_server(database=database, backend="e5") as (base, key):
+            http = client(base, key)
+            started = time.perf_counter()
+            batch_ids = []
+            for i in tqdm(range(messages), desc="enqueue", unit="msg"):
+                body = {"user_id": f"tp-{i % 10}", "messages": texts[i % len(texts)],
+                        "infer": True, "async_mode": "async"}  # fmt: skip
+                batch_ids.append(http.post("/v1/memory/add", json=body).json()["batch_id"])
+            pending = set(batch_ids)
+            with tqdm(total=len(pending), desc="processed by the worker", unit="msg") as bar:
+                while pending:
+                    for batch_id in list(pending)[:50]:
+                        status = http.get(f"/v1/memory/add/status/{batch_id}").json()["status"]
+                        if status in ("done", "failed"):
+                            pending.discard(batch_id)
+                            bar.update(1)
+                    time.sleep(0.2)
+            elapsed = time.perf_counter() - started
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    return {"messages": messages, "seconds": round(elapsed, 1),
+            "messages_per_s": round(messages / elapsed, 1)}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawTextHelpFormatter)  # fmt: skip
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--database", default="bench_extraction")
+    parser.add_argument("--messages", type=int, default=300, help="for the throughput run")
+    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
+    args = parser.parse_args()
+    env = bench_env(args.database, "e5")
+    prepare_database(env)
+    django_setup(env)
+    results = {
+        "english": extraction_quality(args.data / "extraction_en.jsonl"),
+        "chinese": extraction_quality(args.data / "extraction_zh.jsonl"),
+        "reconciliation": reconciliation_quality(args.data / "reconcile.jsonl"),
+    }
+    if not args.skip_throughput:
+        results["throughput"] = throughput(args.database, args.messages)
+    print(f"\n{'set':<10}{'turns':>7}{'expected':>10}{'predicted':>11}{'precision':>11}"
+          f"{'recall':>8}{'dates':>9}")  # fmt: skip
+    for name in ("english", "chinese"):
+        r = results[name]
+        print(f"{name:<10}{r['turns']:>7}{r['expected']:>10}{r['predicted']:>11}"
+              f"{r['precision']:>11}{r['recall']:>8}{r['dates_correct']:>9}")  # fmt: skip
+    rec = results["reconciliation"]
+    print(f"\nreconciliation: {rec['accuracy']}% of {rec['cases']} cases")
+    for expected, got in rec["confusion"].items():
+        print(f"  expected {expected:<7} -> {dict(got)}")
+    if "throughput" in results:
+        print(f"\nthroughput through the worker: {results['throughput']}")
+    args.out.mkdir(exist_ok=True)
+    path = args.out / f"extraction-{int(time.time())}.json"
+    path.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    print(f"results written to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -190,12 +190,11 @@ def memories_create(
     items: list[MemoryIn],
     actor: str,
     on_progress: Callable[[int], None] | None = None,
-    in_transaction: Callable[[list[Memory]], None] | None = None,
     vectors: list[Any] | None = None,
 ) -> list[Memory]:
     """Create memories with their embeddings, keyword index, statistics and ADD versions.
     Embeds in chunks (reporting progress) unless `vectors` are given, then writes everything in
-    one transaction; `in_transaction` runs inside it (to commit a status change with the rows)."""
+    one transaction."""
     if not items:
         return []
     model_name = get_embedder().name
@@ -249,8 +248,6 @@ def memories_create(
             added=[index_text(m) for m in memories],
             removed=[],
         )
-        if in_transaction:
-            in_transaction(memories)
     return memories
 
 

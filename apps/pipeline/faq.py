@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from pgvector.django import CosineDistance
 
 from apps.core.errors import BadRequest, NotFound
@@ -159,7 +159,10 @@ def classify_parse(response_text: str) -> dict[str, Any]:
 
 def faq_stats(*, tenant: Tenant) -> dict[str, Any]:
     live = Memory.objects.filter(tenant=tenant, status=Memory.Status.ACTIVATED)
-    counts = {kind: live.filter(kind=kind).count() for kind in QA_KINDS}
+    counts = dict(
+        live.filter(kind__in=QA_KINDS).values_list("kind").annotate(n=Count("id")).order_by()
+    )
+    counts = {kind: counts.get(kind, 0) for kind in QA_KINDS}
     events = FaqEvent.objects.filter(tenant=tenant)
     top = (live.filter(kind__in=QA_KINDS).annotate(heat=F("mentions") + F("access_count"))
            .order_by("-heat").values("id", "key", "kind", "heat")[:10])  # fmt: skip

@@ -128,7 +128,7 @@ def facts_for_retraction(*, tenant: Tenant, user_id: str, candidate: Candidate) 
     if not words:
         return []
     raw = candidate.obj.strip()
-    query = Q(value__icontains=raw) | Q(slot__icontains=words[0])
+    query = Q(value__icontains=raw)
     for word in words:
         query |= Q(slot__icontains=word)
     return list(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.core.tenancy import all_tenants_scope, tenant_scope
+from apps.core.tenancy import tenant_scope
 from apps.tenants.models import Tenant
 
 
@@ -21,10 +21,8 @@ def mark_faq_candidates() -> int:
     """Periodic: QAs whose heat reached the threshold become FAQ candidates, in every tenant."""
     from apps.pipeline.faq import candidates_mark
 
-    with all_tenants_scope():
-        tenant_ids = list(Tenant.objects.values_list("pk", flat=True))
     marked = 0
-    for tenant_id in tenant_ids:
-        with tenant_scope(tenant_id):
-            marked += candidates_mark(tenant=Tenant.objects.get(pk=tenant_id))
+    for tenant in Tenant.objects.all():  # Tenant itself is not tenant-owned
+        with tenant_scope(tenant.pk):
+            marked += candidates_mark(tenant=tenant)
     return marked

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from apps.memories.models import Memory
@@ -105,10 +105,10 @@ def heat_refresh(*, tenant: Tenant, segment_ids: list[str]) -> None:
     by_user: dict[str, list[Segment]] = {}
     for segment in Segment.objects.filter(tenant=tenant, pk__in=segment_ids):
         totals = Memory.objects.filter(segment=segment, status=Memory.Status.ACTIVATED).aggregate(
-            hits=Sum("access_count"), mentions=Sum("mentions")
+            hits=Sum("access_count"), mentions=Sum("mentions"), members=Count("id")
         )
-        members = Memory.objects.filter(segment=segment, status=Memory.Status.ACTIVATED).count()
-        segment.visits = (totals["hits"] or 0) + max((totals["mentions"] or 0) - members, 0)
+        restated = max((totals["mentions"] or 0) - totals["members"], 0)
+        segment.visits = (totals["hits"] or 0) + restated
         segment.last_visited_at = now
         segment.heat = heat_of(visits=segment.visits, size=segment.size,
                                last_visited_at=now, weights=weights, now=now)  # fmt: skip

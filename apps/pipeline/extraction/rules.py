@@ -12,7 +12,6 @@ are marked as such.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
@@ -74,8 +73,6 @@ def _object(raw: str, zh: bool, max_words: int = 5) -> str:
     obj = _STOP_OBJ.sub("", raw)
     for _ in range(2):
         obj = _LEADING.sub("", obj)
-    for tail in (" time", " times", " times time"):  # "time" after a time phrase left over
-        obj = obj.removesuffix(tail)
     return " ".join(obj.split()[:max_words]).strip(" '\"")
 
 
@@ -354,6 +351,3 @@ def _dedupe(facts: list[Candidate]) -> list[Candidate]:
         seen.add(marker)
         out.append(fact)
     return out
-
-
-Extractor = Callable[..., list[Candidate]]

@@ -40,14 +40,10 @@ class TimeRef:
 def _zh_number(token: str) -> int | None:
     if token.isdigit():
         return int(token)
-    if token in ZH_DIGITS:
-        return ZH_DIGITS[token]
-    if len(token) == 2 and token[0] == "十":
-        return 10 + ZH_DIGITS.get(token[1], 0)
-    if (len(token) in (2, 3) and token[-1] == "十") or (len(token) == 3 and token[1] == "十"):
-        tens = ZH_DIGITS.get(token[0], 0) * 10
-        return tens + (ZH_DIGITS.get(token[2], 0) if len(token) == 3 else 0)
-    return None
+    if "十" not in token or token == "十":
+        return ZH_DIGITS.get(token) if len(token) == 1 else None
+    tens, _, units = token.partition("十")  # 十五 15, 二十 20, 二十五 25
+    return (ZH_DIGITS.get(tens, 0) if tens else 1) * 10 + (ZH_DIGITS.get(units, 0) if units else 0)
 
 
 def _month_shift(day: date, months: int) -> date:

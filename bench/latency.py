@@ -48,6 +48,7 @@ def load(args: argparse.Namespace) -> None:
 
     from apps.memories import text
     from apps.memories.embeddings import get_embedder
+    from apps.memories.maintenance import vector_indexes_create, vector_indexes_drop
     from apps.tenants.models import Tenant
 
     existing = Tenant.objects.filter(slug=TARGET).first()
@@ -111,8 +112,8 @@ def load(args: argparse.Namespace) -> None:
                "metadata, confidence, status, version, sources, embedding, embedding_model, "
                "search_vector, search_length, access_count, created_at, updated_at, embed_context")  # fmt: skip
     with connection.cursor() as cursor:
-        print("dropping the HNSW index for the bulk load")
-        cursor.execute("DROP INDEX IF EXISTS memories_embedding_hnsw")
+        print("dropping the vector indexes for the bulk load")
+        vector_indexes_drop(cursor)
         started = time.perf_counter()
         with cursor.cursor.copy(f"COPY memories_memory ({columns}) FROM STDIN") as copy:
             copy.write(rows.getvalue())
@@ -130,11 +131,8 @@ def load(args: argparse.Namespace) -> None:
             copy.write(stat_rows.getvalue())
         started = time.perf_counter()
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute(
-            "CREATE INDEX memories_embedding_hnsw ON memories_memory "
-            "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
-        )
-        print(f"HNSW index built in {time.perf_counter() - started:.0f} s")
+        vector_indexes_create(cursor, dim=embedder.dim)
+        print(f"vector indexes built in {time.perf_counter() - started:.0f} s")
         cursor.execute("ANALYZE memories_memory")
         cursor.execute("ANALYZE memories_termstat")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from apps.core.tenancy import tenant_scope
 from apps.jobs.models import Job
@@ -20,22 +21,42 @@ from apps.memories.services import (
 from apps.tenants.models import Tenant
 
 TABLE = Memory._meta.db_table
-INDEX = "memories_embedding_hnsw"
+HNSW_INDEX = "memories_embedding_hnsw"
+# One user's vectors, in key order inside a btree: an exact search of a user's scope is an
+# index-only scan over a few hundred pages instead of one heap page per memory (3x faster at
+# 10,000 memories). A btree entry must stay under ~2.7 kB and a halfvec takes 2 bytes per
+# dimension, so larger vectors go without it (exact scans then read the heap).
+USER_VECTORS_INDEX = "memories_user_vectors"
+USER_VECTORS_MAX_DIM = 1024
+
+
+def vector_indexes_drop(cursor: CursorWrapper) -> None:
+    cursor.execute(f"DROP INDEX IF EXISTS {HNSW_INDEX}")
+    cursor.execute(f"DROP INDEX IF EXISTS {USER_VECTORS_INDEX}")
+
+
+def vector_indexes_create(cursor: CursorWrapper, *, dim: int) -> None:
+    cursor.execute(
+        f"CREATE INDEX IF NOT EXISTS {HNSW_INDEX} ON {TABLE} "
+        "USING hnsw (embedding halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)"
+    )
+    if dim <= USER_VECTORS_MAX_DIM:
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {USER_VECTORS_INDEX} ON {TABLE} (tenant_id, user_id) "
+            "INCLUDE (id, embedding) WHERE status = 'activated' AND embedding IS NOT NULL"
+        )
 
 
 def vector_column_resize(*, dim: int) -> None:
     """Change the column to `dim` dimensions. Every stored vector is dropped (it cannot be
-    converted); `memories_reembed` fills them again. The HNSW index is rebuilt."""
+    converted); `memories_reembed` fills them again. The vector indexes are rebuilt."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        vector_indexes_drop(cursor)
         cursor.execute(
-            f"ALTER TABLE {TABLE} ALTER COLUMN embedding TYPE vector({int(dim)}) USING NULL"
+            f"ALTER TABLE {TABLE} ALTER COLUMN embedding TYPE halfvec({int(dim)}) USING NULL"
         )
         cursor.execute(f"UPDATE {TABLE} SET embedding_model = ''")
-        cursor.execute(
-            f"CREATE INDEX {INDEX} ON {TABLE} USING hnsw (embedding vector_cosine_ops) "
-            "WITH (m = 16, ef_construction = 64)"
-        )
+        vector_indexes_create(cursor, dim=dim)
 
 
 def stale_count(*, tenant: Tenant, model_name: str) -> int:

@@ -6,7 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from pgvector.django import HnswIndex, VectorField
+from pgvector.django import HalfVectorField, HnswIndex
 
 from apps.core.models import WorkStatus
 from apps.core.tenancy import TenantOwnedModel
@@ -108,7 +108,11 @@ class Memory(TenantOwnedModel):
     version = models.PositiveIntegerField(default=1)
     # [{"message_id": ..., "role": ..., "metadata": {...}}]: the turns this memory came from
     sources = models.JSONField(default=list, blank=True)
-    embedding = VectorField(null=True)
+    # Half precision: half the storage and scan cost of float32 for the same ranking (cosine
+    # agrees to ~1e-3). The dimension follows EMBEDDING_BACKEND (migration 0003, `reembed
+    # --resize`); besides the HNSW index below, apps.memories.maintenance keeps a covering index
+    # of each user's vectors for exact scans of a user's scope.
+    embedding = HalfVectorField(null=True)
     # What the embedding saw besides the value: the turn before it in the conversation, so a
     # reply ("Yes, last May") is found by the question it answers. Kept to re-embed the same.
     embed_context = models.TextField(blank=True, default="")
@@ -133,7 +137,7 @@ class Memory(TenantOwnedModel):
                 fields=["embedding"],
                 m=16,
                 ef_construction=64,
-                opclasses=["vector_cosine_ops"],
+                opclasses=["halfvec_cosine_ops"],
             ),
             GinIndex(fields=["search_vector"], name="memories_search_gin"),
             GinIndex(

@@ -17,7 +17,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
-from pgvector.django import CosineDistance
+from django.db.models.expressions import RawSQL
 
 from apps.memories import text
 from apps.memories.access import access_record
@@ -101,13 +101,23 @@ def _keyword_weights(
 
 
 VECTOR_SQL = """
-    SELECT m.id FROM {table} m WHERE {scope} AND m.embedding IS NOT NULL
+    SELECT m.id, NULL::float8 FROM {table} m WHERE {scope} AND m.embedding IS NOT NULL
     ORDER BY (m.embedding <=> %s) {exact} LIMIT %s
 """
 # `+ 0` makes the ordering an expression the HNSW index cannot serve, so PostgreSQL computes every
 # distance in the (btree-filtered) scope: exact, and steadier than a filtered HNSW walk when the
-# scope is a small part of the table.
+# scope is a small part of the table. For one user that is an index-only scan of the covering
+# index `memories_user_vectors` (apps.memories.maintenance).
 EXACT = "+ 0"
+# Promoted FAQs of the tenant close to the query (apps.pipeline.faq), fetched in the same round
+# trip as the vector ranking: they come first in the hits.
+FAQ_SQL = """
+    SELECT f.id, 1 - (f.embedding <=> %s) FROM {table} f
+    WHERE f.tenant_id = %s AND f.kind = 'faq' AND f.status = 'activated'
+      AND f.embedding IS NOT NULL AND (f.embedding <=> %s) <= %s
+    ORDER BY (f.embedding <=> %s) + 0 LIMIT %s
+"""
+FAQ_LIMIT = 2
 KEYWORD_SQL = """
     SELECT c.id, SUM(w.idf * cardinality(u.positions) * {k1p1}
                / (cardinality(u.positions) + {k1} * (1 - {b} + {b} * c.search_length / %s)))
@@ -120,6 +130,47 @@ KEYWORD_SQL = """
     JOIN unnest(%s::text[], %s::float8[]) AS w(term, idf) ON w.term = u.lexeme
     GROUP BY c.id ORDER BY 2 DESC LIMIT %s
 """
+# The same BM25 from the trigger-kept postings (migration 0006) when the scope is one user and
+# nothing else: an index-only scan of the query terms' entries, no memory rows read.
+POSTINGS_SQL = """
+    SELECT p.memory_id, SUM(w.idf * p.tf * {k1p1}
+               / (p.tf + {k1} * (1 - {b} + {b} * p.length / %s)))
+    FROM memories_posting p
+    JOIN unnest(%s::text[], %s::float8[], %s::bool[]) AS w(term, idf, selective)
+        ON w.term = p.term
+    WHERE p.tenant_id = %s AND p.user_id = %s AND p.term = ANY(%s::text[])
+    GROUP BY p.memory_id HAVING bool_or(w.selective) ORDER BY 2 DESC, 1 LIMIT %s
+"""
+
+
+def _only_user_scope(q: SearchQuery) -> bool:
+    return bool(q.user_id) and not (
+        q.agent_id
+        or q.conversation_id
+        or q.memory_type
+        or q.tags
+        or q.created_after
+        or q.created_before
+        or q.filters
+    )
+
+
+def _keyword_ranking(
+    tenant: Tenant, q: SearchQuery, terms: list[str], stats: dict[str, tuple[int, int]], n: int
+) -> list[str]:
+    idf, avg_length, selective = _keyword_weights(q, terms, stats)
+    weights = {"k1": BM25_K1, "k1p1": BM25_K1 + 1, "b": BM25_B}
+    if _only_user_scope(q):
+        sql = POSTINGS_SQL.format(**weights)
+        flags = [term in selective for term in terms]
+        args: list[Any] = [avg_length, terms, idf, flags, tenant.pk, q.user_id, terms, n]
+    else:
+        scope, params = _scope_sql(tenant, q)
+        sql = KEYWORD_SQL.format(table=TABLE, scope=scope, **weights)
+        args = [avg_length, *params, text.tsquery_literal(selective), terms, idf, n]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return [str(row[0]) for row in cursor.fetchall()]
 
 
 def _user_stats(tenant: Tenant, q: SearchQuery, terms: list[str]) -> dict[str, tuple[int, int]]:
@@ -129,34 +180,50 @@ def _user_stats(tenant: Tenant, q: SearchQuery, terms: list[str]) -> dict[str, t
     return {term: (df, total) for term, df, total in rows.values_list("term", "df", "total_length")}
 
 
+@dataclass
+class Rankings:
+    rankings: list[list[str]]  # vector and/or keyword, each best first
+    vector: np.ndarray  # the query embedding
+    faqs: list[tuple[str, float]]  # matching promoted FAQs with their similarity
+
+
 def _rankings(
-    tenant: Tenant, q: SearchQuery, embed: Callable[[], np.ndarray], n: int
-) -> tuple[list[list[str]], np.ndarray]:
-    """The vector and keyword rankings. The query is embedded in another thread (the embedder
-    releases the GIL) while the term statistics are read and the keyword ranking runs, so the
-    keyword half costs no wall time unless it is slower than the embedding."""
+    tenant: Tenant, q: SearchQuery, embed: Callable[[], np.ndarray], n: int, *, overlap: bool
+) -> Rankings:
+    """The vector and keyword rankings, and the FAQs that match. With `overlap` (a remote
+    embedder, or none) the query is embedded in another thread while the term statistics are
+    read and the keyword ranking runs. An in-process embedder already uses every core, and
+    sharing them with the database makes it slower than the SQL it would hide (on 2 cores:
+    22.5 ms for the rankings overlapped against ~15 sequential), so it runs first."""
     scope, params = _scope_sql(tenant, q)
     terms = text.query_terms(q.query) if q.mode in {"hybrid", "keyword"} else []
-    future = _EMBED_POOL.submit(embed)
+    if overlap:
+        future = _EMBED_POOL.submit(embed)
+    else:
+        qvector = embed()
     stats = _user_stats(tenant, q, terms)
     rankings: list[list[str]] = []
     if terms:
-        idf, avg_length, selective = _keyword_weights(q, terms, stats)
-        sql = KEYWORD_SQL.format(table=TABLE, scope=scope, k1=BM25_K1, k1p1=BM25_K1 + 1, b=BM25_B)
-        args = [avg_length, *params, text.tsquery_literal(selective), terms, idf, n]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, args)
-            rankings.append([row[0] for row in cursor.fetchall()])
-    qvector = future.result()
+        rankings.append(_keyword_ranking(tenant, q, terms, stats, n))
+    if overlap:
+        qvector = future.result()
+    faqs: list[tuple[str, float]] = []
     if q.mode in {"hybrid", "vector"}:
         use_binary_vectors()
         docs = stats.get("", (None, 0))[0]
         exact = bool(q.user_id) and docs is not None and docs <= settings.SEARCH_EXACT_MAX
         sql = VECTOR_SQL.format(table=TABLE, scope=scope, exact=EXACT if exact else "")
+        args: list[Any] = [*params, qvector, n]
+        if q.query:
+            sql = f"({sql}) UNION ALL ({FAQ_SQL.format(table=TABLE)})"
+            distance = 1 - settings.FAQ_MATCH_SIMILARITY
+            args += [qvector, tenant.pk, qvector, distance, qvector, FAQ_LIMIT]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, qvector, n])
-            rankings.insert(0, [row[0] for row in cursor.fetchall()])
-    return [r for r in rankings if r], qvector
+            cursor.execute(sql, args)
+            rows = cursor.fetchall()
+        rankings.insert(0, [str(mid) for mid, faq in rows if faq is None])
+        faqs = [(str(mid), float(faq)) for mid, faq in rows if faq is not None]
+    return Rankings([r for r in rankings if r], qvector, faqs)
 
 
 def _fuse(rankings: list[list[str]]) -> list[tuple[str, float]]:
@@ -198,14 +265,16 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
         return get_embedder().embed_query(q.query)
 
     n = max(candidates or settings.SEARCH_CANDIDATES, q.limit * 3)
-    rankings, qvector = _rankings(tenant, q, embed, n)
-    fused = _fuse(rankings)
+    overlap = q.vector is not None or not get_embedder().local
+    found = _rankings(tenant, q, embed, n, overlap=overlap)
+    fused = _fuse(found.rankings)
     wanted = q.limit * 3 if q.mmr else (q.limit * 2 if q.threshold is not None else q.limit)
     pool = fused[:wanted]
-    rows = _fetch_hits(tenant, [mid for mid, _ in pool], qvector, with_vectors=q.mmr)
+    ids = [mid for mid, _ in pool] + [mid for mid, _ in found.faqs]
+    rows = _fetch_hits(tenant, ids, found.vector, with_vectors=q.mmr)
     hits = []
     for memory_id, score in pool:
-        memory = rows.get(str(memory_id))
+        memory = rows.get(memory_id)
         if memory is None:
             continue
         if q.threshold is not None and memory.similarity < q.threshold:
@@ -215,30 +284,22 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
     if q.mmr:
         vectors = {str(h.memory.pk): np.asarray(h.memory.embedding) for h in hits}
         hits = _mmr(hits, vectors, q.limit)
-    if q.mode != "keyword" and q.query:
-        hits = _faq_first(tenant, qvector, hits)
+    faqs = [Hit(memory=rows[mid], score=1.0, similarity=round(sim, 6))
+            for mid, sim in found.faqs if mid in rows]  # fmt: skip
+    if faqs:
+        first = {str(h.memory.pk) for h in faqs}
+        hits = faqs + [h for h in hits if str(h.memory.pk) not in first]
     hits = hits[: q.limit]
     access_record(tenant_id=tenant.pk, memory_ids=[str(h.memory.pk) for h in hits])
     return hits
 
 
-def _faq_first(tenant: Tenant, qvector: np.ndarray, hits: list[Hit]) -> list[Hit]:
-    """Promoted FAQs of the tenant that match the query come first (apps.pipeline.faq)."""
-    from apps.pipeline.faq import faq_matches
-
-    matches = faq_matches(tenant=tenant, vector=qvector)
-    if not matches:
-        return hits
-    first = [Hit(memory=m, score=1.0, similarity=round(sim, 6)) for m, sim in matches]
-    chosen = {str(m.pk) for m, _ in matches}
-    return first + [h for h in hits if str(h.memory.pk) not in chosen]
-
-
 def _fetch_hits(
     tenant: Tenant, ids: list[str], qvector: np.ndarray, *, with_vectors: bool
 ) -> dict[str, Memory]:
+    # The query vector goes as a binary parameter (pgvector's CosineDistance would print it).
     queryset = Memory.objects.filter(tenant=tenant, pk__in=ids).annotate(
-        similarity=1 - CosineDistance("embedding", qvector)
+        similarity=RawSQL(f"1 - ({TABLE}.embedding <=> %s)", (qvector,))  # noqa: S611
     )
     queryset = (
         queryset.defer("search_vector")

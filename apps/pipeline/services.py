@@ -5,8 +5,9 @@
    storing turns as-is;
 2. facts are extracted from the user's turns (LLM when configured, else the offline rules; the
    rules also take over when the LLM fails, and the batch records it);
-3. each fact is reconciled against the user's facts (ADD / UPDATE / DELETE / NOOP), every change
-   leaving a MemoryVersion;
+3. each fact is reconciled against the user's facts (ADD / UPDATE / DELETE / NOOP), by the rules
+   or, when an LLM is configured, by the LLM with the rules as fallback (`reconcile_llm`);
+   every change leaves a MemoryVersion;
 4. question-and-answer pairs are recorded for FAQ promotion;
 5. memories get their topic segment (heat), and the graph stage hook runs.
 """
@@ -33,6 +34,7 @@ from apps.pipeline import faq, tiers
 from apps.pipeline.extraction import choose_extractor
 from apps.pipeline.extraction.rules import PROFILE_KINDS, Candidate
 from apps.pipeline.reconcile import decide, facts_for_retraction, facts_related
+from apps.pipeline.reconcile_llm import decide_with_llm, llm_reconciles
 
 
 @dataclass
@@ -66,16 +68,21 @@ def batch_infer(
     by_id = {m.pk: m for m in messages}
     decisions: list[dict[str, Any]] = []
     vectors = embed_texts([c.value for c in extraction.facts])
+    use_llm = llm_reconciles(tenant)
     for candidate, vector in zip(extraction.facts, vectors, strict=True):
         message = by_id[candidate.source_ids[0]]
         if candidate.retraction:
             pool = facts_for_retraction(tenant=tenant, user_id=scope.user_id, candidate=candidate)
             decision = decide(candidate, same_slot=[], similar=[], all_facts=pool)
+            related = pool
         else:
             same_slot, similar = facts_related(
                 tenant=tenant, user_id=scope.user_id, candidate=candidate, vector=vector
             )
             decision = decide(candidate, same_slot=same_slot, similar=similar)
+            related = same_slot + [m for m, _ in similar]
+        if use_llm:
+            decision = decide_with_llm(candidate, related, decision)
         target = decision.target
         if decision.event == "ADD":
             (memory,) = memories_create(

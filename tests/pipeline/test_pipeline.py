@@ -3,6 +3,8 @@ record, and the LLM path against a local OpenAI-compatible server."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from apps.core.tenancy import tenant_scope
@@ -131,3 +133,113 @@ def test_llm_recovers_on_retry(alice, llm):
     llm.script(Reply(status=500), Reply(content=LLM_FACTS))
     add(alice, "Je vis à Lyon")
     assert facts(alice) == [("place", "Lives in Lyon")]
+
+
+# --- LLM-decided reconciliation ----------------------------------------------------------------
+
+
+def _fact(kind, slot, obj, value):
+    return Reply(content=json.dumps({"facts": [
+        {"message": 0, "kind": kind, "slot": slot, "object": obj, "value": value, "date": None}
+    ]}))  # fmt: skip
+
+
+LYON = _fact("place", "place:home", "Lyon", "Lives in Lyon")
+PARIS = _fact("place", "place:home", "Paris", "Moved to Paris")
+
+
+def test_the_llm_decides_an_update_and_sees_the_facts_it_may_touch(alice, llm):
+    llm.script(LYON)  # no related fact yet: nothing to reconcile, no second call
+    add(alice, "J'habite à Lyon")
+    assert len(llm.requests) == 1
+    llm.script(PARIS, Reply(content='{"event": "UPDATE", "fact": 0, "reason": "moved"}'))
+    body = add(alice, "J'ai déménagé à Paris")
+    [decision] = decisions(alice, body["batch_id"])
+    assert (decision["event"], decision["reason"]) == ("UPDATE", "llm: moved")
+    assert facts(alice) == [("place", "Moved to Paris")]
+    asked = llm.requests[2]["body"]["messages"][1]["content"]
+    assert (
+        "0. [place, " in asked
+        and "Lives in Lyon" in asked
+        and "NEW: [place] Moved to Paris" in asked
+    )
+    history = alice.client().get(f"/v1/memory/{decision['memory_id']}/history").json()
+    assert [(h["event"], h["old_memory"]) for h in history] == [
+        ("ADD", None),
+        ("UPDATE", "Lives in Lyon"),
+    ]
+
+
+def test_the_llm_can_overrule_the_rules(alice, llm):
+    """A different slot makes the rules ADD; the model sees it is the same fact (NOOP)."""
+    llm.script(LYON)
+    add(alice, "J'habite à Lyon")
+    llm.script(_fact("place", "place:city", "Lyon", "Resides in Lyon"),
+               Reply(content='{"event": "NOOP", "fact": 0, "reason": "same city"}'))  # fmt: skip
+    body = add(alice, "Je réside à Lyon")
+    assert [d["event"] for d in decisions(alice, body["batch_id"])] == ["NOOP"]
+    assert facts(alice) == [("place", "Lives in Lyon")]
+    with tenant_scope(alice.tenant.pk):
+        assert Memory.objects.get(tenant=alice.tenant, kind="place").mentions == 2
+
+
+@pytest.mark.parametrize("failure", [
+    Reply(content="no idea"),
+    Reply(content='{"event": "UPDATE", "fact": 3}'),  # there is only fact 0
+    Reply(content='{"event": "MERGE", "fact": 0}'),
+    Reply(status=500),
+], ids=["malformed", "no-such-fact", "unknown-event", "http-500"])  # fmt: skip
+def test_a_failed_llm_decision_leaves_the_rules_decision(alice, llm, failure):
+    llm.script(LYON)
+    add(alice, "J'habite à Lyon")
+    llm.script(PARIS, failure, failure)
+    body = add(alice, "J'ai déménagé à Paris")
+    [decision] = decisions(alice, body["batch_id"])
+    assert decision["event"] == "UPDATE"  # the rules: a new value for place:home
+    assert decision["reason"].startswith("rules (llm failed")
+    assert facts(alice) == [("place", "Moved to Paris")]
+    assert len(llm.requests) == 4
+
+
+def test_a_tenant_can_keep_rule_reconciliation_with_an_llm_extractor(alice, llm):
+    alice.tenant.settings = {"reconciler": "rules"}
+    alice.tenant.save()
+    llm.script(LYON)
+    add(alice, "J'habite à Lyon")
+    llm.script(PARIS)
+    body = add(alice, "J'ai déménagé à Paris")
+    assert decisions(alice, body["batch_id"])[0]["reason"] == "new value for place:home"
+    assert len(llm.requests) == 2  # extraction only
+
+
+# --- profile summary ---------------------------------------------------------------------------
+
+
+def test_the_profile_summary_is_written_by_the_llm_and_shown_by_retrieve(alice, llm):
+    from apps.pipeline.tiers import profile_refresh
+
+    llm.script(LYON)
+    add(alice, "J'habite à Lyon")
+    llm.script(Reply(content="  The user lives in Lyon.  "))
+    with tenant_scope(alice.tenant.pk):
+        profile = profile_refresh(tenant=alice.tenant, user_id="u1")
+    assert (profile.summary, profile.source) == ("The user lives in Lyon.", "llm")
+    assert "place: Lives in Lyon" in llm.requests[-1]["body"]["messages"][1]["content"]
+    body = (
+        alice.client()
+        .post("/v1/memory/retrieve", {"user_id": "u1", "query": "where do I live"}, format="json")
+        .json()
+    )
+    assert body["long_term"]["summary"] == "The user lives in Lyon."
+
+
+def test_without_a_working_llm_the_profile_has_no_summary_but_its_facts(alice, llm):
+    from apps.pipeline.tiers import profile_refresh
+
+    llm.script(LYON)
+    add(alice, "J'habite à Lyon")
+    llm.script(Reply(status=500), Reply(status=500))
+    with tenant_scope(alice.tenant.pk):
+        profile = profile_refresh(tenant=alice.tenant, user_id="u1")
+    assert (profile.summary, profile.source) == ("", "rules")
+    assert profile.profile == {"place": ["Lives in Lyon"]}

@@ -17,7 +17,6 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 
 from apps.memories import text
 from apps.memories.access import access_record
@@ -176,8 +175,13 @@ def _keyword_ranking(
 def _user_stats(tenant: Tenant, q: SearchQuery, terms: list[str]) -> dict[str, tuple[int, int]]:
     if not q.user_id:
         return {}
-    rows = TermStat.objects.filter(tenant=tenant, user_id=q.user_id, term__in=["", *terms])
-    return {term: (df, total) for term, df, total in rows.values_list("term", "df", "total_length")}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term, df, total_length FROM {TermStat._meta.db_table} "
+            "WHERE tenant_id = %s AND user_id = %s AND term = ANY(%s)",
+            [tenant.pk, q.user_id, ["", *terms]],
+        )
+        return {term: (df, total) for term, df, total in cursor.fetchall()}
 
 
 @dataclass
@@ -294,19 +298,25 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
     return hits
 
 
+_HIT_COLUMNS = [f.column for f in Memory._meta.concrete_fields
+                if f.column not in {"search_vector", "embedding"}]  # fmt: skip
+HITS_SQL = """
+    SELECT {columns}, 1 - (m.embedding <=> %s) AS similarity FROM {table} m
+    WHERE m.tenant_id = %s AND m.id = ANY(%s::uuid[])
+"""
+
+
 def _fetch_hits(
     tenant: Tenant, ids: list[str], qvector: np.ndarray, *, with_vectors: bool
 ) -> dict[str, Memory]:
-    # The query vector goes as a binary parameter (pgvector's CosineDistance would print it).
-    queryset = Memory.objects.filter(tenant=tenant, pk__in=ids).annotate(
-        similarity=RawSQL(f"1 - ({TABLE}.embedding <=> %s)", (qvector,))  # noqa: S611
-    )
-    queryset = (
-        queryset.defer("search_vector")
-        if with_vectors
-        else queryset.defer("search_vector", "embedding")
-    )
-    return {str(m.pk): m for m in queryset}
+    """The hits' rows with their cosine similarity. Raw SQL: the same query through the ORM
+    (filter, annotate, defer) spent three times as long building itself as running."""
+    if not ids:
+        return {}
+    columns = _HIT_COLUMNS + (["embedding"] if with_vectors else [])
+    sql = HITS_SQL.format(columns=", ".join(f"m.{c}" for c in columns), table=TABLE)
+    rows = Memory.objects.raw(sql, [qvector, tenant.pk, ids])
+    return {str(m.pk): m for m in rows}
 
 
 def memory_list(

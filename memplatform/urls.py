@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("apps.memories.urls")),
     path("", include("apps.jobs.urls")),
     path("", include("apps.pipeline.urls")),
+    path("", include("apps.chat.urls")),
 ]
 
 

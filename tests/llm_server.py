@@ -19,6 +19,9 @@ class Reply:
     status: int = 200
     stall: float = 0.0  # seconds to wait before answering
     raw: str | None = None  # a body sent as-is (e.g. not JSON)
+    chunks: list[str] | None = None  # for stream=true: the content pieces, one event each
+    chunk_delay: float = 0.0  # seconds between streamed events
+    cut: bool = False  # end the stream without [DONE] (a broken upstream)
 
 
 @dataclass
@@ -46,6 +49,9 @@ class LlmServer:
                 reply = server.replies.popleft() if server.replies else server.default
                 if reply.stall:
                     time.sleep(reply.stall)
+                if body.get("stream") and reply.status == 200 and reply.raw is None:
+                    self._stream(reply, body)
+                    return
                 payload = reply.raw if reply.raw is not None else json.dumps({
                     "id": "chatcmpl-test", "object": "chat.completion", "model": body.get("model"),
                     "choices": [{"index": 0, "finish_reason": "stop",
@@ -61,6 +67,39 @@ class LlmServer:
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def _stream(self, reply: Reply, body: dict[str, Any]) -> None:
+                pieces = reply.chunks if reply.chunks is not None else [reply.content]
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    for index, piece in enumerate(pieces):
+                        if index and reply.chunk_delay:
+                            time.sleep(reply.chunk_delay)
+                        if reply.cut and index == len(pieces) // 2:
+                            return
+                        delta = {"content": piece} if index else {"role": "assistant",
+                                                                  "content": piece}  # fmt: skip
+                        self._event({"id": "chatcmpl-test", "object": "chat.completion.chunk",
+                                     "model": body.get("model"), "choices": [
+                                         {"index": 0, "delta": delta, "finish_reason": None}]})  # fmt: skip
+                    self._event({"id": "chatcmpl-test", "object": "chat.completion.chunk",
+                                 "model": body.get("model"),
+                                 "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})  # fmt: skip
+                    self._event({"id": "chatcmpl-test", "object": "chat.completion.chunk",
+                                 "model": body.get("model"), "choices": [],
+                                 "usage": {"prompt_tokens": 10, "completion_tokens": len(pieces),
+                                           "total_tokens": 10 + len(pieces)}})  # fmt: skip
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def _event(self, payload: dict[str, Any]) -> None:
+                self.wfile.write(f"data: {json.dumps(payload)}\n\n".encode())
+                self.wfile.flush()
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.memories",
     "apps.jobs",
     "apps.pipeline",
+    "apps.chat",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,14 @@ PIPELINE_QA_SIMILARITY = env.float("PIPELINE_QA_SIMILARITY", default=0.93)
 FAQ_CANDIDATE_HEAT = env_int("FAQ_CANDIDATE_HEAT", 3, minimum=1)
 FAQ_MATCH_SIMILARITY = env.float("FAQ_MATCH_SIMILARITY", default=0.90)
 STM_WINDOW = env_int("STM_WINDOW", 10, minimum=1, maximum=200)
+
+# --- Chat (apps.chat) ------------------------------------------------------------------------
+# The upstream models chat routes to, as in MemOS: a JSON list of {"backend", "api_base",
+# "api_key", "model_name_or_path", "extra_body", "support_models"}; any OpenAI-compatible API.
+# Empty: the LLM above (LLM_API_BASE / LLM_MODEL) serves chat when it is set.
+CHAT_MODEL_LIST = env.json("CHAT_MODEL_LIST", default=[])
+CHAT_TIMEOUT = float(env_int("CHAT_TIMEOUT", 60, minimum=1, maximum=600))
+CHAT_MEMORY_LIMIT = env_int("CHAT_MEMORY_LIMIT", 6, minimum=0, maximum=50)
 
 # --- HTTP API -------------------------------------------------------------------------------
 REQUEST_BODY_LIMIT = env_int("REQUEST_BODY_LIMIT", 10 * 1024 * 1024, minimum=1024)

@@ -1,0 +1,250 @@
+"""Chat with memory: find the user's memories for the last user turns, put them before the
+conversation as a system block, call the routed upstream model (plain or streaming), and hand
+the exchange to the memory pipeline afterwards (queued, so the answer never waits for it).
+
+The upstream body is the client's own, with `model` replaced by the upstream's name, the
+memory block added and the model's `extra_body` merged: parameters we do not know (top_p, tools,
+response_format, ...) pass through untouched."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.db import connection
+
+from apps.chat.routing import ChatModel
+from apps.core.errors import ExternalServiceError
+from apps.core.tenancy import tenant_scope
+from apps.memories import selectors
+from apps.memories.services import MessageIn, Scope, memory_add
+from apps.tenants.models import Tenant
+
+logger = logging.getLogger(__name__)
+
+CONTEXT_HEADER_EN = "Relevant memories about the user (use them when they help; they may be stale):"
+CONTEXT_HEADER_ZH = "关于用户的相关记忆（有帮助时使用，可能已过时）："
+
+
+@dataclass
+class ChatTurn:
+    tenant: Tenant
+    user_id: str | None  # None: no memory is read or written
+    messages: list[dict[str, Any]]
+    body: dict[str, Any]  # the client's request body, passed through
+    model: ChatModel
+    actor: str
+    agent_id: str = ""
+    conversation_id: str = ""
+    memories: list[str] = field(default_factory=list)  # the memory ids injected
+
+
+def text_of(content: Any) -> str:
+    """A message's text: a string, or the text parts of a content list."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(
+            str(part.get("text", "")) for part in content
+            if isinstance(part, dict) and part.get("type") in {"text", "input_text"}
+        ).strip()  # fmt: skip
+    return ""
+
+
+def _query(messages: list[dict[str, Any]]) -> str:
+    """What to look up: the last user turn, with the one before it when the last is short."""
+    users = [text_of(m.get("content")) for m in messages if m.get("role") == "user"]
+    users = [u for u in users if u.strip()]
+    if not users:
+        return ""
+    last = users[-1]
+    if len(last) < 40 and len(users) > 1:
+        last = f"{users[-2]}\n{last}"
+    return last[-2000:]
+
+
+def memory_context(turn: ChatTurn) -> list[dict[str, Any]]:
+    """The messages to send upstream: the client's, with a system block of memories in front
+    of the first non-system message. Records which memories went in."""
+    query = _query(turn.messages)
+    if not turn.user_id or not query or settings.CHAT_MEMORY_LIMIT == 0:
+        return turn.messages
+    hits = selectors.memory_search(
+        tenant=turn.tenant,
+        q=selectors.SearchQuery(
+            query=query, user_id=turn.user_id, agent_id=turn.agent_id or None,
+            limit=settings.CHAT_MEMORY_LIMIT,
+        ),
+    )  # fmt: skip
+    if not hits:
+        return turn.messages
+    turn.memories = [str(h.memory.pk) for h in hits]
+    zh = any("\u4e00" <= ch <= "\u9fff" for ch in query)
+    lines = []
+    for hit in hits:
+        when = hit.memory.occurred_at or hit.memory.created_at
+        lines.append(f"- [{when:%Y-%m-%d}] {hit.memory.value}")
+    block = {
+        "role": "system",
+        "content": (CONTEXT_HEADER_ZH if zh else CONTEXT_HEADER_EN) + "\n" + "\n".join(lines),
+    }
+    first = next(
+        (i for i, m in enumerate(turn.messages) if m.get("role") != "system"), len(turn.messages)
+    )
+    return [*turn.messages[:first], block, *turn.messages[first:]]
+
+
+def upstream_body(turn: ChatTurn, messages: list[dict[str, Any]], *, stream: bool) -> dict:
+    body = {k: v for k, v in turn.body.items() if k not in {"user", "messages", "model"}}
+    body.update(turn.model.extra_body)
+    body.update({"model": turn.model.name, "messages": messages, "stream": stream})
+    if stream:
+        options = dict(body.get("stream_options") or {})
+        options.setdefault("include_usage", True)
+        body["stream_options"] = options
+    return body
+
+
+def _headers(model: ChatModel) -> dict[str, str]:
+    return {"Authorization": f"Bearer {model.api_key}"} if model.api_key else {}
+
+
+def _url(model: ChatModel) -> str:
+    return model.api_base.rstrip("/") + "/chat/completions"
+
+
+def _upstream_error(model: ChatModel, what: str) -> ExternalServiceError:
+    logger.warning("chat upstream %s failed: %s", model.name, what)
+    return ExternalServiceError(
+        f"The upstream model {model.name!r} failed: {what}.", code="upstream_failed"
+    )
+
+
+def chat_complete(turn: ChatTurn) -> dict[str, Any]:
+    """The upstream's completion, in OpenAI's shape (with `usage`)."""
+    messages = memory_context(turn)
+    try:
+        response = httpx.post(
+            _url(turn.model), json=upstream_body(turn, messages, stream=False),
+            headers=_headers(turn.model), timeout=settings.CHAT_TIMEOUT,
+        )  # fmt: skip
+    except httpx.TimeoutException as exc:
+        raise _upstream_error(turn.model, "timeout") from exc
+    except httpx.HTTPError as exc:
+        raise _upstream_error(turn.model, type(exc).__name__) from exc
+    if response.status_code != 200:
+        raise _upstream_error(turn.model, f"HTTP {response.status_code}")
+    try:
+        completion = response.json()
+        answer = text_of(completion["choices"][0]["message"].get("content"))
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise _upstream_error(turn.model, "a reply that is not a chat completion") from exc
+    completion.setdefault("object", "chat.completion")
+    completion.setdefault("usage", {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0})
+    remember(turn, answer)
+    return completion
+
+
+@dataclass
+class ChatStream:
+    """An open upstream stream: SSE lines to relay as they come, then the write-back."""
+
+    turn: ChatTurn
+    response: httpx.Response
+    client: httpx.Client
+    answer: list[str] = field(default_factory=list)
+
+    def lines(self) -> Iterator[bytes]:
+        """The upstream's events, then `[DONE]`. A stream that ends without the upstream's
+        `[DONE]` (cut, or broken) gets an error event first, and nothing is remembered."""
+        done = False
+        try:
+            for line in self.response.iter_lines():
+                if not line.startswith("data:"):
+                    continue
+                data = line[5:].strip()
+                if data == "[DONE]":
+                    done = True
+                    break
+                self._collect(data)
+                yield f"data: {data}\n\n".encode()
+        except httpx.HTTPError as exc:
+            logger.warning("chat stream from %s broke: %s", self.turn.model.name, exc)
+        finally:
+            self.response.close()
+            self.client.close()
+        if done:  # before the last event: a client that has it may hang up at once
+            remember(self.turn, "".join(self.answer))
+        else:
+            error = {"error": {"type": "ExternalServiceError",
+                               "message": "The upstream model's stream ended early."}}  # fmt: skip
+            yield f"data: {json.dumps(error)}\n\n".encode()
+        if not connection.in_atomic_block:
+            connection.close()  # this may run on a relay thread that outlives the request
+        yield b"data: [DONE]\n\n"
+
+    def _collect(self, data: str) -> None:
+        try:
+            chunk = json.loads(data)
+            for choice in chunk.get("choices") or []:
+                piece = (choice.get("delta") or {}).get("content")
+                if isinstance(piece, str):
+                    self.answer.append(piece)
+        except (ValueError, AttributeError):
+            pass
+
+
+def chat_stream_open(turn: ChatTurn) -> ChatStream:
+    """Connects and checks the upstream's status before anything is sent to the client, so a
+    failing upstream is still a 502 and not a broken stream."""
+    messages = memory_context(turn)
+    client = httpx.Client(timeout=settings.CHAT_TIMEOUT)
+    request = client.build_request(
+        "POST", _url(turn.model), json=upstream_body(turn, messages, stream=True),
+        headers=_headers(turn.model),
+    )  # fmt: skip
+    try:
+        response = client.send(request, stream=True)
+    except httpx.TimeoutException as exc:
+        client.close()
+        raise _upstream_error(turn.model, "timeout") from exc
+    except httpx.HTTPError as exc:
+        client.close()
+        raise _upstream_error(turn.model, type(exc).__name__) from exc
+    if response.status_code != 200:
+        response.close()
+        client.close()
+        raise _upstream_error(turn.model, f"HTTP {response.status_code}")
+    return ChatStream(turn=turn, response=response, client=client)
+
+
+def remember(turn: ChatTurn, answer: str) -> None:
+    """Hand the exchange (the last user turn and the answer) to the memory pipeline, queued.
+    A failure here is logged: the user already has the answer."""
+    if not turn.user_id:
+        return
+    last_user = next(
+        (text_of(m.get("content")) for m in reversed(turn.messages) if m.get("role") == "user"), ""
+    )
+    messages = [MessageIn(role="user", content=last_user)] if last_user.strip() else []
+    if answer.strip():
+        messages.append(MessageIn(role="assistant", content=answer))
+    if not messages:
+        return
+    try:
+        with tenant_scope(turn.tenant.pk):
+            memory_add(
+                tenant=turn.tenant,
+                scope=Scope(user_id=turn.user_id, agent_id=turn.agent_id,
+                            conversation_id=turn.conversation_id),
+                messages=messages, event_id=None,
+                infer=turn.tenant.settings.get("chat_infer", True) is not False,
+                async_mode="async", actor=turn.actor,
+            )  # fmt: skip
+    except Exception:
+        logger.exception("chat write-back to memory failed for user %s", turn.user_id)

@@ -1,0 +1,75 @@
+"""The official OpenAI Python SDK, unchanged, against the platform served by uvicorn: plain and
+streaming completions, with memories in the context and the stream relayed as it is produced."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from openai import APIStatusError, OpenAI
+
+from apps.core.tenancy import tenant_scope
+from apps.memories.models import Message
+from tests.llm_server import Reply
+from tests.memories.factories import make_memories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sdk(live_api, alice):
+    live_api.upstream.requests.clear()
+    live_api.upstream.replies.clear()
+    return OpenAI(api_key=alice.secret, base_url=f"{live_api.url}/v1", max_retries=0)
+
+
+def test_the_openai_sdk_gets_a_completion_with_memories(sdk, live_api, alice):
+    make_memories(alice.tenant, "u1", ["My sister lives in Shanghai"])
+    live_api.upstream.script(Reply(content="In Shanghai."))
+    completion = sdk.chat.completions.create(
+        model="gpt-4o", user="u1", top_p=0.9,
+        messages=[{"role": "user", "content": "Where does my sister live?"}],
+    )  # fmt: skip
+    assert completion.choices[0].message.content == "In Shanghai."
+    assert completion.usage.total_tokens == 15
+    sent = live_api.upstream.requests[0]
+    assert sent["body"]["model"] == "test-model" and sent["body"]["top_p"] == 0.9
+    assert "My sister lives in Shanghai" in sent["body"]["messages"][0]["content"]
+    assert sent["auth"] == "Bearer sk-live-upstream"
+
+
+def test_the_openai_sdk_streams_chunks_as_they_are_produced(sdk, live_api, alice):
+    pieces = ["Your ", "sister ", "lives ", "in ", "Shanghai."]
+    live_api.upstream.script(Reply(chunks=pieces, chunk_delay=0.4))
+    started = time.monotonic()
+    arrivals, text = [], []
+    stream = sdk.chat.completions.create(
+        model="test-model", user="u1", stream=True,
+        messages=[{"role": "user", "content": "Where does my sister live?"}],
+    )  # fmt: skip
+    for chunk in stream:
+        if chunk.choices and chunk.choices[0].delta.content:
+            arrivals.append(time.monotonic() - started)
+            text.append(chunk.choices[0].delta.content)
+    assert "".join(text) == "Your sister lives in Shanghai."
+    # The upstream takes 1.6 s in all; a buffered relay would deliver every piece at the end.
+    assert arrivals[0] < 1.0 and arrivals[-1] - arrivals[0] > 1.2, arrivals
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:  # the write-back happens after the last event
+        with tenant_scope(alice.tenant.pk):
+            turns = list(Message.objects.filter(user_id="u1").values_list("role", "content"))
+        if turns:
+            break
+        time.sleep(0.1)
+    assert ("assistant", "Your sister lives in Shanghai.") in turns
+
+
+def test_the_sdk_sees_errors_as_api_errors(sdk, live_api):
+    with pytest.raises(APIStatusError) as unknown:
+        sdk.chat.completions.create(model="nope", messages=[{"role": "user", "content": "hi"}])
+    assert unknown.value.status_code == 400
+    live_api.upstream.script(Reply(status=500))
+    with pytest.raises(APIStatusError) as failed:
+        sdk.chat.completions.create(model="test-model",
+                                    messages=[{"role": "user", "content": "hi"}])  # fmt: skip
+    assert failed.value.status_code == 502

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("apps.jobs.urls")),
     path("", include("apps.pipeline.urls")),
     path("", include("apps.chat.urls")),
+    path("", include("apps.compat.urls")),
 ]
 
 

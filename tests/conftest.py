@@ -21,6 +21,8 @@ from apps.tenants.services import api_key_create, tenant_create
 from memplatform import embedded
 
 ROOT = Path(__file__).resolve().parent.parent
+# mem0's client reports usage to its vendor unless told not to (read when mem0 is imported).
+os.environ.setdefault("MEM0_TELEMETRY", "False")
 
 
 @dataclass

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "apps.jobs",
     "apps.pipeline",
     "apps.chat",
+    "apps.compat",
 ]
 
 MIDDLEWARE = [

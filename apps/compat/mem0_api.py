@@ -1,0 +1,351 @@
+"""The paths mem0's `MemoryClient` (mem0ai 2.x) calls, with its request and response shapes,
+served by our services. Authorization is mem0's `Token <key>` (or Bearer); every path is
+tenant-scoped like the rest of the API.
+
+Differences, on purpose: `rerank` is accepted and ignored (search is already hybrid, and no
+packaged reranker exists); `add` runs the pipeline in the request unless `async_mode` is true,
+so a search right after an add finds what was added; exports are ready at once."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.compat import mem0
+from apps.core.api import TenantAPIView
+from apps.core.errors import BadRequest, NotFound
+from apps.jobs.models import Job
+from apps.memories import selectors, services
+from apps.memories import serializers as s
+from apps.memories.models import Memory
+
+TAGS = ["mem0 compatibility"]
+MAX_BATCH = 1000
+MAX_PAGE_SIZE = 500
+
+
+def _actor(request: Request) -> str:
+    return f"key:{request.auth.pk}"
+
+
+def _body(request: Request) -> dict[str, Any]:
+    if not isinstance(request.data, dict):
+        raise BadRequest("The body must be a JSON object.")
+    return request.data
+
+
+def _int(value: Any, name: str, default: int, *, low: int, high: int) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest(f"{name} must be an integer.", code="invalid_parameter") from exc
+    if not low <= number <= high:
+        raise BadRequest(f"{name} must be between {low} and {high}.", code="invalid_parameter")
+    return number
+
+
+class Mem0View(TenantAPIView):
+    required_scope = "memory"
+    audit_target_type = "memory"
+
+
+class PingView(Mem0View):
+    @extend_schema(operation_id="mem0_ping", tags=TAGS, responses={200: dict})
+    def get(self, request: Request) -> Response:
+        slug = request.tenant.slug
+        return Response({"status": "ok", "message": "pong", "org_id": slug, "project_id": slug,
+                         "user_email": None})  # fmt: skip
+
+
+class AddView(Mem0View):
+    @extend_schema(operation_id="mem0_add", tags=TAGS, request=dict, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        scope, _ = mem0.split_filters(
+            body.get("filters"), user_id=body.get("user_id"), agent_id=body.get("agent_id"),
+            conversation_id=body.get("run_id"),
+        )  # fmt: skip
+        metadata = dict(body.get("metadata") or {})
+        if body.get("app_id"):
+            metadata["app_id"] = str(body["app_id"])
+        data = s.AddSerializer(data={
+            "messages": body.get("messages"), "user_id": scope.get("user_id", ""),
+            "agent_id": scope.get("agent_id", ""),
+            "conversation_id": scope.get("conversation_id", ""), "metadata": metadata,
+            "infer": body.get("infer", True) is not False,
+            "async_mode": "async" if body.get("async_mode") is True else "sync",
+            "timestamp": mem0.timestamp_iso(body.get("timestamp")),
+            **({"event_id": body["event_id"]} if body.get("event_id") else {}),
+        })  # fmt: skip
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        result = services.memory_add(
+            tenant=request.tenant,
+            scope=services.Scope(user_id=v["user_id"], agent_id=v["agent_id"],
+                                 conversation_id=v["conversation_id"]),
+            messages=v["parsed_messages"], event_id=v.get("event_id"), infer=v["infer"],
+            async_mode=v["async_mode"], actor=_actor(request),
+        )  # fmt: skip
+        self.set_audit_target("add_batch", result.batch.pk)
+        if v["async_mode"] == "async":
+            queued = {"message": "Memory processing has been queued.", "status": "PENDING",
+                      "event_id": str(result.batch.pk)}  # fmt: skip
+            return Response({"results": [queued]})
+        events = {d.get("memory_id"): d["event"] for d in result.batch.decisions or []}
+        return Response({"results": [
+            {**mem0.memory_out(m), "event": events.get(str(m.pk), "ADD")} for m in result.memories
+        ]})  # fmt: skip
+
+
+def _scoped_query(body: dict[str, Any]) -> dict[str, Any]:
+    scope, rest = mem0.split_filters(
+        body.get("filters"), user_id=body.get("user_id"), agent_id=body.get("agent_id"),
+        conversation_id=body.get("run_id"),
+    )  # fmt: skip
+    categories = body.get("categories")
+    if categories:
+        if not isinstance(categories, list):
+            raise BadRequest("categories must be a list.", code="invalid_parameter")
+        tag_filter = {"tags": {"in": [str(c) for c in categories]}}
+        rest = {"AND": [rest, tag_filter]} if rest else tag_filter
+    return {"user_id": scope.get("user_id"), "agent_id": scope.get("agent_id"),
+            "conversation_id": scope.get("conversation_id"), "filters": rest}  # fmt: skip
+
+
+class SearchView(Mem0View):
+    read_only = True
+
+    @extend_schema(operation_id="mem0_search", tags=TAGS, request=dict, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        query = body.get("query")
+        if not isinstance(query, str) or not query.strip() or len(query) > 4000:
+            raise BadRequest("query must be a non-empty string of at most 4000 characters.")
+        threshold = body.get("threshold")
+        if threshold is not None and not isinstance(threshold, int | float):
+            raise BadRequest("threshold must be a number.", code="invalid_parameter")
+        hits = selectors.memory_search(
+            tenant=request.tenant,
+            q=selectors.SearchQuery(
+                query=query.strip(), limit=_int(body.get("top_k"), "top_k", 10, low=1, high=100),
+                threshold=threshold, **_scoped_query(body),
+            ),
+        )  # fmt: skip
+        return Response({"results": [mem0.memory_out(h.memory, h.score) for h in hits]})
+
+
+class ListView(Mem0View):
+    read_only = True
+
+    @extend_schema(operation_id="mem0_get_all", tags=TAGS, request=dict, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        page = _int(request.query_params.get("page"), "page", 1, low=1, high=10**6)
+        size = _int(request.query_params.get("page_size"), "page_size", 100, low=1,
+                    high=MAX_PAGE_SIZE)  # fmt: skip
+        queryset = selectors.memory_list(tenant=request.tenant, **_scoped_query(body))
+        for field, name in (("created_at__gte", "start_date"), ("created_at__lte", "end_date")):
+            if body.get(name):
+                queryset = queryset.filter(**{field: body[name]})
+        count = queryset.count()
+        rows = list(queryset.defer("embedding", "search_vector")[(page - 1) * size : page * size])
+        base = request.build_absolute_uri(request.path)
+        more = page * size < count
+        return Response({
+            "count": count,
+            "next": f"{base}?page={page + 1}&page_size={size}" if more else None,
+            "previous": f"{base}?page={page - 1}&page_size={size}" if page > 1 else None,
+            "results": [mem0.memory_out(m) for m in rows],
+        })  # fmt: skip
+
+
+class DetailView(Mem0View):
+    @extend_schema(operation_id="mem0_get", tags=TAGS, responses={200: dict})
+    def get(self, request: Request, memory_id: str) -> Response:
+        return Response(mem0.memory_out(services.memory_get(tenant=request.tenant,
+                                                            memory_id=memory_id)))  # fmt: skip
+
+    @extend_schema(operation_id="mem0_update", tags=TAGS, request=dict, responses={200: dict})
+    def put(self, request: Request, memory_id: str) -> Response:
+        body = _body(request)
+        text, metadata = body.get("text"), body.get("metadata")
+        if text is None and metadata is None:
+            raise BadRequest("Give text or metadata to update.")
+        if text is not None and (not isinstance(text, str) or not text.strip()):
+            raise BadRequest("text must be a non-empty string.")
+        if metadata is not None and not isinstance(metadata, dict):
+            raise BadRequest("metadata must be an object.")
+        memory = services.memory_update(
+            tenant=request.tenant, memory_id=memory_id, actor=_actor(request),
+            value=text, metadata=metadata,
+        )  # fmt: skip
+        self.set_audit_target("memory", memory.pk)
+        return Response(mem0.memory_out(memory))
+
+    @extend_schema(operation_id="mem0_delete", tags=TAGS, responses={200: dict})
+    def delete(self, request: Request, memory_id: str) -> Response:
+        services.memory_delete(tenant=request.tenant, memory_id=memory_id, actor=_actor(request))
+        self.set_audit_target("memory", memory_id)
+        return Response({"message": "Memory deleted successfully!"})
+
+
+class HistoryView(Mem0View):
+    @extend_schema(operation_id="mem0_history", tags=TAGS, responses={200: dict})
+    def get(self, request: Request, memory_id: str) -> Response:
+        memory = services.memory_get(tenant=request.tenant, memory_id=memory_id)
+        versions = selectors.memory_history(tenant=request.tenant, memory=memory)
+        return Response([mem0.version_out(v, memory) for v in versions])
+
+
+class DeleteAllView(Mem0View):
+    @extend_schema(operation_id="mem0_delete_all", tags=TAGS, responses={200: dict})
+    def delete(self, request: Request) -> Response:
+        params = request.query_params
+        scope = {"user_id": params.get("user_id"), "agent_id": params.get("agent_id"),
+                 "conversation_id": params.get("run_id")}  # fmt: skip
+        filters = {"metadata.app_id": params["app_id"]} if params.get("app_id") else None
+        if not any(scope.values()) and not filters:
+            raise BadRequest("Name what to delete: user_id, agent_id, app_id or run_id.")
+        memories = list(selectors.memory_list(tenant=request.tenant, filters=filters, **scope))
+        services.memories_delete(tenant=request.tenant, memories=memories, actor=_actor(request))
+        return Response({"message": "Memories deleted successfully!"})
+
+
+def _entities(tenant: Any) -> list[dict[str, Any]]:
+    live = Memory.objects.filter(tenant=tenant, status=Memory.Status.ACTIVATED)
+    out = []
+    for kind, column in mem0.ENTITY_FIELDS.items():
+        rows = (live.exclude(**{column: ""}).values(column)
+                .annotate(n=Count("id"), first=Min("created_at"), last=Max("updated_at"))
+                .order_by(column))  # fmt: skip
+        out += [{"id": row[column], "name": row[column], "type": kind,
+                 "total_memories": row["n"], "owner": tenant.slug, "organization": tenant.slug,
+                 "metadata": {}, "created_at": mem0._iso(row["first"]),
+                 "updated_at": mem0._iso(row["last"])} for row in rows]  # fmt: skip
+    return out
+
+
+class EntitiesView(Mem0View):
+    read_only = True
+
+    @extend_schema(operation_id="mem0_entities", tags=TAGS, responses={200: dict})
+    def get(self, request: Request) -> Response:
+        entities = _entities(request.tenant)
+        return Response({"count": len(entities), "results": entities})
+
+
+class EntityView(Mem0View):
+    @extend_schema(operation_id="mem0_entity_delete", tags=TAGS, responses={200: dict})
+    def delete(self, request: Request, kind: str, name: str) -> Response:
+        column = mem0.ENTITY_FIELDS.get(kind)
+        if column is None:
+            raise BadRequest(f"Unknown entity type {kind!r}; use user, agent or run.")
+        memories = list(selectors.memory_list(tenant=request.tenant, **{column: name}))
+        if not memories:
+            raise NotFound(f"No {kind} named {name!r}.", code="entity_not_found")
+        services.memories_delete(tenant=request.tenant, memories=memories, actor=_actor(request))
+        self.set_audit_target(kind, name)
+        return Response({"message": "Entity deleted successfully!"})
+
+
+def _memory_id(value: Any, where: str) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError as exc:
+        raise BadRequest(f"{where}: memory_id is not a memory id.", code="invalid_id") from exc
+
+
+def _batch_items(request: Request, *, with_text: bool) -> list[dict[str, Any]]:
+    items = _body(request).get("memories")
+    if not isinstance(items, list) or not items or len(items) > MAX_BATCH:
+        raise BadRequest(f"memories must be a list of 1 to {MAX_BATCH} objects.")
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise BadRequest(f"memories[{index}] must be an object.", code="invalid_batch")
+        item["memory_id"] = _memory_id(item.get("memory_id"), f"memories[{index}]")
+        text = item.get("text")
+        has_text = isinstance(text, str) and bool(text.strip())
+        if with_text and not (has_text or isinstance(item.get("metadata"), dict)):
+            raise BadRequest(f"memories[{index}] needs text or metadata.", code="invalid_batch")
+    ids = [item["memory_id"] for item in items]
+    for memory_id in ids:  # every id must be a live memory of this tenant, before any change
+        services.memory_get(tenant=request.tenant, memory_id=memory_id)
+    return items
+
+
+class BatchView(Mem0View):
+    @extend_schema(operation_id="mem0_batch_update", tags=TAGS, request=dict, responses={200: dict})
+    def put(self, request: Request) -> Response:
+        items = _batch_items(request, with_text=True)
+        with transaction.atomic():
+            for item in items:
+                services.memory_update(
+                    tenant=request.tenant, memory_id=item["memory_id"], actor=_actor(request),
+                    value=item.get("text"), metadata=item.get("metadata"),
+                )  # fmt: skip
+        return Response({"message": f"Successfully updated {len(items)} memories"})
+
+    @extend_schema(operation_id="mem0_batch_delete", tags=TAGS, request=dict, responses={200: dict})
+    def delete(self, request: Request) -> Response:
+        items = _batch_items(request, with_text=False)
+        memories = [services.memory_get(tenant=request.tenant, memory_id=i["memory_id"])
+                    for i in items]  # fmt: skip
+        services.memories_delete(tenant=request.tenant, memories=memories, actor=_actor(request))
+        return Response({"message": f"Successfully deleted {len(items)} memories"})
+
+
+class ExportView(Mem0View):
+    @extend_schema(
+        operation_id="mem0_export_create", tags=TAGS, request=dict, responses={200: dict}
+    )
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        query = _scoped_query(body)
+        selectors.memory_list(tenant=request.tenant, **query).exists()  # validates the filters
+        now = timezone.now()
+        job = Job.objects.create(
+            tenant=request.tenant, kind="mem0_export", status=Job.Status.DONE,
+            params={"query": query, "schema": body.get("schema")}, finished_at=now,
+        )  # fmt: skip
+        return Response({"message": "Memory export request received.", "id": str(job.pk)})
+
+
+class ExportGetView(Mem0View):
+    read_only = True
+
+    @extend_schema(operation_id="mem0_export_get", tags=TAGS, request=dict, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        jobs = Job.objects.filter(tenant=request.tenant, kind="mem0_export")
+        export_id = body.get("memory_export_id") or body.get("id")
+        job = (
+            jobs.filter(pk=export_id).first() if export_id else jobs.order_by("-created_at").first()
+        )
+        if job is None:
+            raise NotFound("No such export.", code="export_not_found")
+        memories = selectors.memory_list(tenant=request.tenant, **job.params["query"])
+        return Response({"id": str(job.pk), "schema": job.params.get("schema"),
+                         "memories": [mem0.memory_out(m) for m in memories[:10000]]})  # fmt: skip
+
+
+class FeedbackView(Mem0View):
+    @extend_schema(operation_id="mem0_feedback", tags=TAGS, request=dict, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        feedback = body.get("feedback")
+        if feedback is not None and feedback not in {"POSITIVE", "NEGATIVE", "VERY_NEGATIVE"}:
+            raise BadRequest("feedback must be POSITIVE, NEGATIVE, VERY_NEGATIVE or null.")
+        memory_id = _memory_id(body.get("memory_id"), "feedback")
+        memory = services.memory_get(tenant=request.tenant, memory_id=memory_id)
+        self.set_audit_target("memory_feedback", memory.pk)
+        return Response({"id": str(memory.pk), "feedback": feedback,
+                         "feedback_reason": body.get("feedback_reason")})  # fmt: skip

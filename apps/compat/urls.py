@@ -1,0 +1,19 @@
+from django.urls import path
+
+from apps.compat import mem0_api as m
+
+urlpatterns = [
+    path("v1/ping/", m.PingView.as_view()),
+    path("v3/memories/add/", m.AddView.as_view()),
+    path("v3/memories/", m.ListView.as_view()),
+    path("v3/memories/search/", m.SearchView.as_view()),
+    path("v1/memories/", m.DeleteAllView.as_view()),
+    path("v1/memories/<uuid:memory_id>/", m.DetailView.as_view()),
+    path("v1/memories/<uuid:memory_id>/history/", m.HistoryView.as_view()),
+    path("v1/entities/", m.EntitiesView.as_view()),
+    path("v2/entities/<str:kind>/<str:name>/", m.EntityView.as_view()),
+    path("v1/batch/", m.BatchView.as_view()),
+    path("v1/exports/", m.ExportView.as_view()),
+    path("v1/exports/get/", m.ExportGetView.as_view()),
+    path("v1/feedback/", m.FeedbackView.as_view()),
+]

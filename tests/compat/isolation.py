@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from apps.core.tenancy import tenant_scope
+from apps.memories.models import Memory
+from tests.isolation import Probe, Setup, case
+from tests.memories.factories import make_memories
+
+MARKER = "alice-marker-mem0"
+
+
+@case("v1/ping/", "v3/memories/add/", "v3/memories/", "v3/memories/search/", "v1/memories/",
+      "v1/memories/<uuid:memory_id>/", "v1/memories/<uuid:memory_id>/history/", "v1/entities/",
+      "v2/entities/<str:kind>/<str:name>/", "v1/batch/", "v1/exports/", "v1/exports/get/",
+      "v1/feedback/")  # fmt: skip
+def mem0_routes(alice) -> Setup:
+    [memory] = make_memories(alice.tenant, "u1", [f"{MARKER} likes tea"])
+    export = alice.client().post("/v1/exports/", {"filters": {"user_id": "u1"}}, format="json")
+    mid = str(memory.pk)
+
+    def check() -> None:
+        with tenant_scope(alice.tenant.pk):
+            row = Memory.objects.get(pk=memory.pk)
+        assert (row.status, row.value) == ("activated", f"{MARKER} likes tea")
+
+    user = {"filters": {"user_id": "u1"}}
+    return Setup(
+        probes=[
+            Probe("GET", "/v1/ping/", expect_404=False, marker="acme"),
+            Probe(
+                "POST",
+                "/v3/memories/add/",
+                {"messages": "x", "user_id": "u1"},
+                expect_404=False,
+                marker=MARKER,
+            ),
+            Probe("POST", "/v3/memories/", user, expect_404=False, marker=MARKER),
+            Probe(
+                "POST",
+                "/v3/memories/search/",
+                {"query": "tea", **user},
+                expect_404=False,
+                marker=MARKER,
+            ),
+            Probe("DELETE", "/v1/memories/?user_id=u1", expect_404=False, marker=MARKER),
+            Probe("GET", f"/v1/memories/{mid}/"),
+            Probe("PUT", f"/v1/memories/{mid}/", {"text": "taken over"}),
+            Probe("DELETE", f"/v1/memories/{mid}/"),
+            Probe("GET", f"/v1/memories/{mid}/history/"),
+            Probe("GET", "/v1/entities/", expect_404=False, marker="u1"),
+            Probe("DELETE", "/v2/entities/user/u1/"),
+            Probe("PUT", "/v1/batch/", {"memories": [{"memory_id": mid, "text": "taken"}]}),
+            Probe("DELETE", "/v1/batch/", {"memories": [{"memory_id": mid}]}),
+            Probe("POST", "/v1/exports/", user, expect_404=False, marker=MARKER),
+            Probe("POST", "/v1/exports/get/", {"memory_export_id": export.json()["id"]}),
+            Probe("POST", "/v1/exports/get/", {}, expect_404=False, marker=MARKER),
+            Probe("POST", "/v1/feedback/", {"memory_id": mid, "feedback": "NEGATIVE"}),
+        ],
+        check=check,
+    )

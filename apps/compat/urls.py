@@ -1,6 +1,9 @@
 from django.urls import path
 
 from apps.compat import mem0_api as m
+from apps.compat import memos_api as mo
+
+OPENMEM = "api/openmem/v1/"
 
 urlpatterns = [
     path("v1/ping/", m.PingView.as_view()),
@@ -16,4 +19,13 @@ urlpatterns = [
     path("v1/exports/", m.ExportView.as_view()),
     path("v1/exports/get/", m.ExportGetView.as_view()),
     path("v1/feedback/", m.FeedbackView.as_view()),
+    # MemOS cloud API (MemOSClient)
+    path(f"{OPENMEM}add/message", mo.AddMessageView.as_view()),
+    path(f"{OPENMEM}search/memory", mo.SearchMemoryView.as_view()),
+    path(f"{OPENMEM}get/message", mo.GetMessageView.as_view()),
+    path(f"{OPENMEM}get/memory", mo.GetMemoryView.as_view()),
+    path(f"{OPENMEM}get/memory/<uuid:memory_id>", mo.GetMemoryByIdView.as_view()),
+    path(f"{OPENMEM}delete/memory", mo.DeleteMemoryView.as_view()),
+    path(f"{OPENMEM}add/feedback", mo.FeedbackView.as_view()),
+    path(f"{OPENMEM}get/status", mo.TaskStatusView.as_view()),
 ]

@@ -57,3 +57,59 @@ def mem0_routes(alice) -> Setup:
         ],
         check=check,
     )
+
+
+OPENMEM = "api/openmem/v1/"
+MEMOS_MARKER = "alice-marker-memos"
+
+
+@case(*(OPENMEM + p for p in ("add/message", "search/memory", "get/message", "get/memory",
+                              "get/memory/<uuid:memory_id>", "delete/memory", "add/feedback",
+                              "get/status")))  # fmt: skip
+def memos_routes(alice) -> Setup:
+    added = alice.client().post(f"/{OPENMEM}add/message", {
+        "messages": [{"role": "user", "content": f"{MEMOS_MARKER} I live in Oslo"}],
+        "user_id": "u1", "async_mode": False}, format="json").json()  # fmt: skip
+    [memory] = make_memories(alice.tenant, "u1", [f"{MEMOS_MARKER} plays chess"])
+    mid, task = str(memory.pk), added["data"]["task_id"]
+
+    def check() -> None:
+        with tenant_scope(alice.tenant.pk):
+            row = Memory.objects.get(pk=memory.pk)
+        assert row.status == "activated"
+
+    subject = {"user_id": "u1"}
+    return Setup(
+        probes=[
+            Probe(
+                "POST",
+                f"/{OPENMEM}add/message",
+                {"messages": [{"role": "user", "content": "x"}], **subject},
+                expect_404=False,
+                marker=MEMOS_MARKER,
+            ),
+            Probe(
+                "POST",
+                f"/{OPENMEM}search/memory",
+                {"query": "chess", **subject},
+                expect_404=False,
+                marker=MEMOS_MARKER,
+            ),
+            Probe("POST", f"/{OPENMEM}get/message", subject, expect_404=False, marker=MEMOS_MARKER),
+            Probe("POST", f"/{OPENMEM}get/memory", subject, expect_404=False, marker=MEMOS_MARKER),
+            Probe("GET", f"/{OPENMEM}get/memory/{mid}"),
+            Probe("POST", f"/{OPENMEM}delete/memory", {"memory_ids": [mid]}),
+            Probe(
+                "POST", f"/{OPENMEM}delete/memory", subject, expect_404=False, marker=MEMOS_MARKER
+            ),
+            Probe(
+                "POST",
+                f"/{OPENMEM}add/feedback",
+                {"feedback_content": "I left Oslo", **subject},
+                expect_404=False,
+                marker=MEMOS_MARKER,
+            ),
+            Probe("POST", f"/{OPENMEM}get/status", {"task_id": task}),
+        ],
+        check=check,
+    )

@@ -1,0 +1,298 @@
+"""MemOS's cloud API (`/api/openmem/v1/*`, what `MemOSClient` of the MemoryOS package calls),
+served by our services, answering in MemOS's `{code: 0, message, data}` envelope. Errors keep
+the platform's error envelope and HTTP status (the client raises on any non-2xx).
+
+A feedback is a correction in the user's words ("I don't live in Beijing any more, I moved to
+Hangzhou"): it goes through the pipeline like a user turn, and reconciliation updates or
+retracts the memories it contradicts."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import datetime
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core.api import TenantAPIView
+from apps.core.errors import BadRequest, NotFound
+from apps.memories import selectors, services
+from apps.memories import serializers as s
+from apps.memories.models import AddBatch, Memory, Message
+
+TAGS = ["MemOS compatibility"]
+STATUS = {"queued": "pending", "running": "running", "done": "completed", "failed": "failed"}
+
+
+def ok(data: Any) -> Response:
+    return Response({"code": 0, "message": "ok", "data": data})
+
+
+def _ms(moment: datetime | None) -> int | None:
+    return int(moment.timestamp() * 1000) if moment else None
+
+
+def memory_detail(memory: Memory, relativity: float | None = None) -> dict[str, Any]:
+    return {
+        "id": str(memory.pk),
+        "memory_key": memory.key or memory.value[:60],
+        "memory_value": memory.value,
+        "memory_type": memory.memory_type,
+        "tags": list(memory.tags),
+        "relativity": relativity,
+        "confidence": memory.confidence,
+        "user_id": memory.user_id,
+        "agent_id": memory.agent_id or None,
+        "conversation_id": memory.conversation_id or None,
+        "info": memory.metadata or {},
+        "sources": memory.sources,
+        "create_time": _ms(memory.created_at),
+        "update_time": _ms(memory.updated_at),
+    }
+
+
+def _body(request: Request) -> dict[str, Any]:
+    if not isinstance(request.data, dict):
+        raise BadRequest("The body must be a JSON object.")
+    return request.data
+
+
+def _one(value: Any, name: str) -> str:
+    """MemOS lets some ids be a list; we serve one."""
+    if isinstance(value, list):
+        if len(value) != 1:
+            raise BadRequest(f"{name}: give one id.", code="invalid_parameter")
+        value = value[0]
+    return str(value).strip() if value not in (None, "") else ""
+
+
+def _subject(body: dict[str, Any]) -> tuple[str, str]:
+    user_id, agent_id = _one(body.get("user_id"), "user_id"), _one(body.get("agent_id"), "agent_id")
+    if not user_id and not agent_id:
+        raise BadRequest("user_id or agent_id is required.", code="invalid_parameter")
+    return user_id, agent_id
+
+
+def _filters(value: Any) -> dict[str, Any] | None:
+    """MemOS writes `and` / `or` / `not`; our grammar spells them in capitals."""
+    if value in (None, {}):
+        return None
+    if not isinstance(value, dict):
+        raise BadRequest("filter must be an object.", code="invalid_filters")
+
+    def upper(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {(k.upper() if k in {"and", "or", "not"} else k): upper(v)
+                    for k, v in node.items()}  # fmt: skip
+        if isinstance(node, list):
+            return [upper(v) for v in node]
+        return node
+
+    return upper(value)
+
+
+def _limit(value: Any, name: str, default: int, high: int) -> int:
+    if value in (None, ""):
+        return default
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= high:
+        raise BadRequest(f"{name} must be an integer from 1 to {high}.", code="invalid_parameter")
+    return value
+
+
+class MemosView(TenantAPIView):
+    required_scope = "memory"
+    audit_target_type = "memory"
+
+
+def _add(request: Request, body: dict[str, Any], *, messages: Any, async_mode: bool) -> Response:
+    user_id, agent_id = _subject(body)
+    info = body.get("info") or {}
+    if not isinstance(info, dict):
+        raise BadRequest("info must be an object.", code="invalid_parameter")
+    metadata = {**info, **({"source": body["source"]} if body.get("source") else {}),
+                **({"app_id": body["app_id"]} if body.get("app_id") else {})}  # fmt: skip
+    data = s.AddSerializer(data={
+        "messages": messages, "user_id": user_id or agent_id, "agent_id": agent_id,
+        "conversation_id": _one(body.get("conversation_id"), "conversation_id"),
+        "metadata": metadata, "infer": True, "async_mode": "async" if async_mode else "sync",
+    })  # fmt: skip
+    data.is_valid(raise_exception=True)
+    v = data.validated_data
+    result = services.memory_add(
+        tenant=request.tenant,
+        scope=services.Scope(user_id=v["user_id"], agent_id=v["agent_id"],
+                             conversation_id=v["conversation_id"]),
+        messages=v["parsed_messages"], event_id=None, infer=True, async_mode=v["async_mode"],
+        actor=f"key:{request.auth.pk}",
+    )  # fmt: skip
+    batch = result.batch
+    return ok({"success": batch.status != AddBatch.Status.FAILED, "task_id": str(batch.pk),
+               "status": STATUS.get(batch.status, batch.status)})  # fmt: skip
+
+
+class AddMessageView(MemosView):
+    @extend_schema(operation_id="memos_add_message", tags=TAGS, request=dict, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        messages = body.get("messages")
+        if isinstance(messages, list):
+            messages = [
+                {k: v for k, v in m.items() if k in {"role", "content", "metadata"}}
+                | ({"timestamp": m["chat_time"]} if m.get("chat_time") else {})
+                if isinstance(m, dict) else m
+                for m in messages
+            ]  # fmt: skip
+        response = _add(request, body, messages=messages, async_mode=body.get("async_mode", True)
+                        is not False)  # fmt: skip
+        self.set_audit_target("add_batch", response.data["data"]["task_id"])
+        return response
+
+
+class FeedbackView(MemosView):
+    @extend_schema(operation_id="memos_add_feedback", tags=TAGS, request=dict,
+                   responses={200: dict})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        content = body.get("feedback_content")
+        if not isinstance(content, str) or not content.strip():
+            raise BadRequest("feedback_content is required.", code="invalid_parameter")
+        message: dict[str, Any] = {"role": "user", "content": content,
+                                   "metadata": {"feedback": True}}  # fmt: skip
+        if body.get("feedback_time"):
+            message["timestamp"] = body["feedback_time"]
+        response = _add(request, body, messages=[message], async_mode=False)
+        self.set_audit_target("feedback", response.data["data"]["task_id"])
+        return response
+
+
+class SearchMemoryView(MemosView):
+    read_only = True
+
+    @extend_schema(operation_id="memos_search_memory", tags=TAGS, request=dict,
+                   responses={200: dict})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        query = body.get("query")
+        if not isinstance(query, str) or not query.strip() or len(query) > 4000:
+            raise BadRequest("query must be a non-empty string of at most 4000 characters.")
+        user_id, agent_id = _subject(body)
+        relativity = body.get("relativity")
+        if relativity is not None and not isinstance(relativity, int | float):
+            raise BadRequest("relativity must be a number.", code="invalid_parameter")
+        hits = selectors.memory_search(
+            tenant=request.tenant,
+            q=selectors.SearchQuery(
+                query=query.strip(), user_id=user_id or agent_id, agent_id=agent_id or None,
+                conversation_id=_one(body.get("conversation_id"), "conversation_id") or None,
+                filters=_filters(body.get("filter")), threshold=relativity,
+                limit=_limit(body.get("memory_limit_number"), "memory_limit_number", 6, 50),
+            ),
+        )  # fmt: skip
+        details = [memory_detail(h.memory, h.similarity) for h in hits]
+        lines = "\n".join(f"- {d['memory_value']}" for d in details)
+        instruction = f"Relevant memories of the user:\n{lines}" if details else ""
+        full = f"{instruction}\n\nUser question: {query.strip()}" if details else query.strip()
+        return ok({"memory_detail_list": details, "message_detail_list": None,
+                   "preference_detail_list": [], "tool_memory_detail_list": None,
+                   "skill_detail_list": None, "preference_note": "",
+                   "instruction": instruction, "full_instruction": full})  # fmt: skip
+
+
+class GetMemoryView(MemosView):
+    read_only = True
+
+    @extend_schema(operation_id="memos_get_memory", tags=TAGS, request=dict, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        user_id, agent_id = _subject(body)
+        page = _limit(body.get("page"), "page", 1, 10**6)
+        size = _limit(body.get("size"), "size", 10, 50)
+        queryset = selectors.memory_list(
+            tenant=request.tenant, user_id=user_id or agent_id, agent_id=agent_id or None,
+            filters=_filters(body.get("filter")),
+        ).defer("embedding", "search_vector")  # fmt: skip
+        total = queryset.count()
+        rows = queryset[(page - 1) * size : page * size]
+        return ok({"memory_detail_list": [memory_detail(m) for m in rows],
+                   "preference_detail_list": [], "tool_memory_detail_list": [],
+                   "total": total, "size": size, "current": page,
+                   "pages": math.ceil(total / size)})  # fmt: skip
+
+
+class GetMemoryByIdView(MemosView):
+    @extend_schema(operation_id="memos_get_memory_by_id", tags=TAGS, responses={200: dict})
+    def get(self, request: Request, memory_id: uuid.UUID) -> Response:
+        return ok(memory_detail(services.memory_get(tenant=request.tenant,
+                                                    memory_id=str(memory_id))))  # fmt: skip
+
+
+class DeleteMemoryView(MemosView):
+    @extend_schema(operation_id="memos_delete_memory", tags=TAGS, request=dict,
+                   responses={200: dict})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        ids = body.get("memory_ids") or []
+        if not isinstance(ids, list):
+            raise BadRequest("memory_ids must be a list.", code="invalid_parameter")
+        actor = f"key:{request.auth.pk}"
+        if ids:
+            try:
+                wanted = [str(uuid.UUID(str(i))) for i in ids]
+            except ValueError as exc:
+                raise BadRequest("memory_ids holds something that is not an id.") from exc
+            memories = [services.memory_get(tenant=request.tenant, memory_id=i) for i in wanted]
+        else:
+            user_id = _one(body.get("user_id"), "user_id") or _one(body.get("user_ids"), "user_ids")
+            agent_id = _one(body.get("agent_id"), "agent_id")
+            filters = _filters(body.get("filter"))
+            if not (user_id or agent_id):
+                raise BadRequest("Name what to delete: memory_ids, user_id or agent_id.")
+            memories = list(selectors.memory_list(
+                tenant=request.tenant, user_id=user_id or agent_id, agent_id=agent_id or None,
+                memory_type=body.get("memory_type") or None, filters=filters,
+            ))  # fmt: skip
+        deleted = services.memories_delete(tenant=request.tenant, memories=memories, actor=actor)
+        self.set_audit_target("memories", deleted)
+        return ok({"success": True})
+
+
+class GetMessageView(MemosView):
+    read_only = True
+
+    @extend_schema(operation_id="memos_get_message", tags=TAGS, request=dict,
+                   responses={200: dict})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        body = _body(request)
+        user_id = _one(body.get("user_id"), "user_id")
+        if not user_id:
+            raise BadRequest("user_id is required.", code="invalid_parameter")
+        limit = _limit(body.get("message_limit_number"), "message_limit_number", 6, 500)
+        conversation_id = _one(body.get("conversation_id"), "conversation_id") or None
+        rows = Message.objects.filter(tenant=request.tenant, user_id=user_id)
+        if conversation_id:
+            rows = rows.filter(conversation_id=conversation_id)
+        latest = list(rows.order_by("-timestamp", "-id")[:limit])[::-1]
+        return ok({"message_detail_list": [
+            {"message_id": m.pk, "role": m.role, "content": m.content,
+             "conversation_id": m.conversation_id or None, "create_time": _ms(m.timestamp)}
+            for m in latest
+        ]})  # fmt: skip
+
+
+class TaskStatusView(MemosView):
+    read_only = True
+
+    @extend_schema(operation_id="memos_get_status", tags=TAGS, request=dict, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        task_id = _body(request).get("task_id")
+        try:
+            batch_id = str(uuid.UUID(str(task_id)))
+        except ValueError as exc:
+            raise NotFound("No such task.", code="task_not_found") from exc
+        batch = selectors.batch_get(tenant=request.tenant, batch_id=batch_id)
+        if batch is None:
+            raise NotFound("No such task.", code="task_not_found")
+        return ok({"task_id": batch_id, "status": STATUS.get(batch.status, batch.status)})

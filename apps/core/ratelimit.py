@@ -17,6 +17,7 @@ from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+from apps.core.degraded import redis_failed, redis_known_down
 from apps.tenants.models import ApiKey
 
 logger = logging.getLogger(__name__)
@@ -51,13 +52,15 @@ class ApiKeyRateThrottle(BaseThrottle):
         window = int(now // WINDOW)
         self._wait = WINDOW - (now % WINDOW)
         counter = f"mp:rl:{key.pk}:{window}"
+        if redis_known_down():
+            return True
         try:
             pipe = redis_client().pipeline()
             pipe.incr(counter)
             pipe.expire(counter, WINDOW + 5)
             count = pipe.execute()[0]
         except redis.RedisError as exc:
-            logger.warning("rate limiter unavailable, letting request through: %s", exc)
+            redis_failed(exc)  # let the request through: a limiter outage is not an outage
             return True
         return count <= limit_for(key)
 

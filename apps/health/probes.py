@@ -8,6 +8,7 @@ import psycopg
 import redis
 from django.db import connection
 
+from apps.core.degraded import redis_failed, redis_recovered
 from apps.core.ratelimit import redis_client
 
 HEARTBEAT_KEY = "mp:worker:heartbeat"
@@ -28,9 +29,13 @@ def postgres_up() -> bool:
 
 def redis_up() -> bool:
     try:
-        return bool(redis_client().ping())
-    except redis.RedisError:
+        up = bool(redis_client().ping())
+    except redis.RedisError as exc:
+        redis_failed(exc)
         return False
+    if up:
+        redis_recovered()
+    return up
 
 
 def worker_state() -> str:

@@ -10,6 +10,7 @@ import redis
 from django.db import connection
 from django.utils import timezone
 
+from apps.core.degraded import redis_failed, redis_known_down
 from apps.core.ratelimit import redis_client
 from apps.memories.models import Memory
 
@@ -18,7 +19,7 @@ PREFIX = "mp:access:"
 
 
 def access_record(*, tenant_id: int, memory_ids: list[str]) -> None:
-    if not memory_ids:
+    if not memory_ids or redis_known_down():
         return
     try:
         pipe = redis_client().pipeline(transaction=False)
@@ -26,7 +27,7 @@ def access_record(*, tenant_id: int, memory_ids: list[str]) -> None:
             pipe.hincrby(f"{PREFIX}{tenant_id}", str(memory_id), 1)
         pipe.execute()
     except redis.RedisError as exc:  # degraded: losing a heat count beats failing a search
-        logger.warning("could not record accesses: %s", exc)
+        redis_failed(exc)
 
 
 def access_flush() -> int:

@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
+from apps.core.degraded import redis_failed, redis_known_down
 from apps.core.errors import Conflict, NotFound
 from apps.memories import text
 from apps.memories.embeddings import get_embedder, use_binary_vectors
@@ -538,15 +541,31 @@ def memory_add(
     )
     if not created:
         return AddResult(batch=batch, message_ids=[], memories=[], replayed=True)
-    if async_mode == "async":
-        from apps.memories.tasks import process_batch
-
+    queued = AddResult(batch=batch, message_ids=[r.pk for r in rows], memories=[], replayed=False)
+    if async_mode == "async" and connection.in_atomic_block:  # a worker must see the batch
         transaction.on_commit(
-            lambda: process_batch.delay(tenant_id=tenant.pk, batch_id=str(batch.pk), actor=actor)
+            lambda: _enqueue(batch=batch, actor=actor) or batch_process(batch=batch, actor=actor)
         )
-        return AddResult(batch=batch, message_ids=[r.pk for r in rows], memories=[], replayed=False)
+        return queued
+    if async_mode == "async" and _enqueue(batch=batch, actor=actor):
+        return queued
     memories = batch_process(batch=batch, actor=actor)
     batch.refresh_from_db()
     return AddResult(
         batch=batch, message_ids=[r.pk for r in rows], memories=memories, replayed=False
     )
+
+
+def _enqueue(*, batch: AddBatch, actor: str) -> bool:
+    """Queue the batch for a worker. False when Redis is down (degraded mode): the caller then
+    processes it in the request, so an accepted add is never left waiting on a dead queue."""
+    from apps.memories.tasks import process_batch
+
+    if redis_known_down():
+        return False
+    try:
+        process_batch.delay(tenant_id=batch.tenant_id, batch_id=str(batch.pk), actor=actor)
+    except (KombuError, redis.RedisError, OSError) as exc:
+        redis_failed(exc)
+        return False
+    return True

@@ -1,0 +1,118 @@
+"""Degraded mode, for real: the platform under uvicorn with a Redis server of its own, which the
+test stops and starts again. Nothing accepted is lost, search keeps working, responses say
+`X-MemoryOS-Status: degraded`, and when Redis is back the platform uses it again, unrestarted."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from django.conf import settings
+
+from memplatform import embedded
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OwnRedis:
+    def __init__(self, workdir: Path) -> None:
+        self.port, self.workdir, self.proc = _free_port(), workdir, None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [embedded.redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1",
+             "--dir", str(self.workdir), "--save", "", "--appendonly", "yes"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not embedded.redis_ping(self.port):
+            assert time.monotonic() < deadline, "test Redis did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def platform(tmp_path):
+    redis_server = OwnRedis(tmp_path)
+    redis_server.start()
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "memplatform.settings.test",
+           "DATABASE_NAME": settings.DATABASES["default"]["NAME"],
+           "REDIS_URL": f"redis://127.0.0.1:{redis_server.port}", "REDIS_DB": "1",
+           "REDIS_RECHECK_SECONDS": "1", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    log = open(tmp_path / "web.log", "w")
+    web = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "memplatform.asgi:application", "--port", str(port),
+         "--log-level", "warning"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert web.poll() is None and time.monotonic() < deadline, (
+            tmp_path / "web.log"
+        ).read_text()
+        time.sleep(0.3)
+    yield url, redis_server
+    web.terminate()
+    web.wait(timeout=15)
+    log.close()
+    if redis_server.proc.poll() is None:
+        redis_server.stop()
+
+
+def test_redis_down_then_back(platform, alice):
+    url, redis_server = platform
+    api = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {alice.secret}"},
+                       timeout=30)  # fmt: skip
+
+    def add(text: str) -> httpx.Response:
+        return api.post("/v1/memory/add", json={"user_id": "u1", "messages": text,
+                                                "async_mode": "async"})  # fmt: skip
+
+    normal = add("I keep bees in the garden")
+    assert normal.status_code == 200 and normal.json()["status"] == "queued"
+    assert "X-MemoryOS-Status" not in normal.headers
+
+    redis_server.stop()
+    started = time.monotonic()
+    degraded = add("My sister lives in Shanghai")
+    assert degraded.status_code == 200, degraded.text
+    assert time.monotonic() - started < 10
+    body = degraded.json()
+    assert (
+        body["status"] == "done" and body["results"][0]["memory"] == "My sister lives in Shanghai"
+    )
+    assert degraded.headers["X-MemoryOS-Status"] == "degraded"
+    found = api.post("/v1/memory/search", json={"user_id": "u1", "query": "sister Shanghai"})
+    assert found.status_code == 200 and found.headers["X-MemoryOS-Status"] == "degraded"
+    assert found.json()["results"][0]["memory"] == "My sister lives in Shanghai"
+    status = httpx.get(f"{url}/health/status", timeout=10).json()
+    assert (status["mode"], status["redis"]) == ("degraded_ready", "down")
+
+    redis_server.start()  # same port, same data directory: the queued batch is still there
+    time.sleep(1.2)
+    assert httpx.get(f"{url}/health/status", timeout=10).json()["mode"] == "ready"
+    recovered = add("I play the cello")
+    assert recovered.json()["status"] == "queued"
+    assert "X-MemoryOS-Status" not in recovered.headers

@@ -50,7 +50,9 @@ class ChatCompletionSerializer(serializers.Serializer):
         return value
 
 
-def _relay(lines: Iterator[bytes], request: Request) -> Iterator[bytes] | AsyncIterator[bytes]:
+def relay_stream(
+    lines: Iterator[bytes], request: Request
+) -> Iterator[bytes] | AsyncIterator[bytes]:
     """Under ASGI Django would buffer a plain iterator; pull it chunk by chunk off the event
     loop instead, so each upstream chunk reaches the client as it arrives."""
     if not isinstance(request._request, ASGIRequest):
@@ -92,7 +94,7 @@ class ChatCompletionsView(TenantAPIView):
             return Response(completion, headers=headers)
         stream = chat_stream_open(turn)
         response = StreamingHttpResponse(
-            _relay(stream.lines(), request), content_type="text/event-stream"
+            relay_stream(stream.lines(), request), content_type="text/event-stream"
         )
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"

@@ -41,6 +41,14 @@ class ChatTurn:
     actor: str
     agent_id: str = ""
     conversation_id: str = ""
+    # MemOS cubes: the users' memory spaces to read from and to write the exchange to
+    # (default: `user_id`'s own); `memory_limit` and `threshold` as MemOS's top_k / relativity.
+    read_from: list[str] | None = None
+    write_to: list[str] | None = None
+    memory_limit: int | None = None
+    threshold: float | None = None
+    infer: bool | None = None  # None: the tenant's `chat_infer` setting (default on)
+    hits: list[Any] = field(default_factory=list)  # what was injected (selectors.Hit)
     memories: list[str] = field(default_factory=list)  # the memory ids injected
 
 
@@ -68,21 +76,32 @@ def _query(messages: list[dict[str, Any]]) -> str:
     return last[-2000:]
 
 
+def memory_search_for(turn: ChatTurn, query: str) -> list[Any]:
+    """The turn's memories for `query`: from each space it reads, best first."""
+    spaces = turn.read_from if turn.read_from is not None else [turn.user_id or ""]
+    limit = turn.memory_limit or settings.CHAT_MEMORY_LIMIT
+    hits = []
+    for space in [s for s in spaces if s]:
+        hits += selectors.memory_search(
+            tenant=turn.tenant,
+            q=selectors.SearchQuery(
+                query=query, user_id=space, agent_id=turn.agent_id or None, limit=limit,
+                threshold=turn.threshold,
+            ),
+        )  # fmt: skip
+    return sorted(hits, key=lambda h: -h.score)[:limit]
+
+
 def memory_context(turn: ChatTurn) -> list[dict[str, Any]]:
     """The messages to send upstream: the client's, with a system block of memories in front
     of the first non-system message. Records which memories went in."""
     query = _query(turn.messages)
-    if not turn.user_id or not query or settings.CHAT_MEMORY_LIMIT == 0:
+    if not (turn.user_id or turn.read_from) or not query or settings.CHAT_MEMORY_LIMIT == 0:
         return turn.messages
-    hits = selectors.memory_search(
-        tenant=turn.tenant,
-        q=selectors.SearchQuery(
-            query=query, user_id=turn.user_id, agent_id=turn.agent_id or None,
-            limit=settings.CHAT_MEMORY_LIMIT,
-        ),
-    )  # fmt: skip
+    hits = memory_search_for(turn, query)
     if not hits:
         return turn.messages
+    turn.hits = hits
     turn.memories = [str(h.memory.pk) for h in hits]
     zh = any("\u4e00" <= ch <= "\u9fff" for ch in query)
     lines = []
@@ -224,9 +243,11 @@ def chat_stream_open(turn: ChatTurn) -> ChatStream:
 
 
 def remember(turn: ChatTurn, answer: str) -> None:
-    """Hand the exchange (the last user turn and the answer) to the memory pipeline, queued.
-    A failure here is logged: the user already has the answer."""
-    if not turn.user_id:
+    """Hand the exchange (the last user turn and the answer) to the memory pipeline, queued,
+    in every space the turn writes to. A failure here is logged: the user has the answer."""
+    spaces = turn.write_to if turn.write_to is not None else [turn.user_id or ""]
+    spaces = [s for s in spaces if s]
+    if not spaces:
         return
     last_user = next(
         (text_of(m.get("content")) for m in reversed(turn.messages) if m.get("role") == "user"), ""
@@ -236,15 +257,18 @@ def remember(turn: ChatTurn, answer: str) -> None:
         messages.append(MessageIn(role="assistant", content=answer))
     if not messages:
         return
-    try:
-        with tenant_scope(turn.tenant.pk):
-            memory_add(
-                tenant=turn.tenant,
-                scope=Scope(user_id=turn.user_id, agent_id=turn.agent_id,
-                            conversation_id=turn.conversation_id),
-                messages=messages, event_id=None,
-                infer=turn.tenant.settings.get("chat_infer", True) is not False,
-                async_mode="async", actor=turn.actor,
-            )  # fmt: skip
-    except Exception:
-        logger.exception("chat write-back to memory failed for user %s", turn.user_id)
+    infer = turn.infer
+    if infer is None:
+        infer = turn.tenant.settings.get("chat_infer", True) is not False
+    for space in spaces:
+        try:
+            with tenant_scope(turn.tenant.pk):
+                memory_add(
+                    tenant=turn.tenant,
+                    scope=Scope(user_id=space, agent_id=turn.agent_id,
+                                conversation_id=turn.conversation_id),
+                    messages=messages, event_id=None, infer=infer, async_mode="async",
+                    actor=turn.actor,
+                )  # fmt: skip
+        except Exception:
+            logger.exception("chat write-back to memory failed for %s", space)

@@ -76,7 +76,7 @@ def _subject(body: dict[str, Any]) -> tuple[str, str]:
     return user_id, agent_id
 
 
-def _filters(value: Any) -> dict[str, Any] | None:
+def memos_filters(value: Any) -> dict[str, Any] | None:
     """MemOS writes `and` / `or` / `not`; our grammar spells them in capitals."""
     if value in (None, {}):
         return None
@@ -187,7 +187,7 @@ class SearchMemoryView(MemosView):
             q=selectors.SearchQuery(
                 query=query.strip(), user_id=user_id or agent_id, agent_id=agent_id or None,
                 conversation_id=_one(body.get("conversation_id"), "conversation_id") or None,
-                filters=_filters(body.get("filter")), threshold=relativity,
+                filters=memos_filters(body.get("filter")), threshold=relativity,
                 limit=_limit(body.get("memory_limit_number"), "memory_limit_number", 6, 50),
             ),
         )  # fmt: skip
@@ -212,7 +212,7 @@ class GetMemoryView(MemosView):
         size = _limit(body.get("size"), "size", 10, 50)
         queryset = selectors.memory_list(
             tenant=request.tenant, user_id=user_id or agent_id, agent_id=agent_id or None,
-            filters=_filters(body.get("filter")),
+            filters=memos_filters(body.get("filter")),
         ).defer("embedding", "search_vector")  # fmt: skip
         total = queryset.count()
         rows = queryset[(page - 1) * size : page * size]
@@ -247,7 +247,7 @@ class DeleteMemoryView(MemosView):
         else:
             user_id = _one(body.get("user_id"), "user_id") or _one(body.get("user_ids"), "user_ids")
             agent_id = _one(body.get("agent_id"), "agent_id")
-            filters = _filters(body.get("filter"))
+            filters = memos_filters(body.get("filter"))
             if not (user_id or agent_id):
                 raise BadRequest("Name what to delete: memory_ids, user_id or agent_id.")
             memories = list(selectors.memory_list(

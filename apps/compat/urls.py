@@ -2,6 +2,7 @@ from django.urls import path
 
 from apps.compat import mem0_api as m
 from apps.compat import memos_api as mo
+from apps.compat import memos_product as mp
 
 OPENMEM = "api/openmem/v1/"
 
@@ -28,4 +29,14 @@ urlpatterns = [
     path(f"{OPENMEM}delete/memory", mo.DeleteMemoryView.as_view()),
     path(f"{OPENMEM}add/feedback", mo.FeedbackView.as_view()),
     path(f"{OPENMEM}get/status", mo.TaskStatusView.as_view()),
+    # MemOS product API (the MemOS server's own routes)
+    path("product/add", mp.AddView.as_view()),
+    path("product/search", mp.SearchView.as_view()),
+    path("product/get_all", mp.GetAllView.as_view()),
+    path("product/get_memory", mp.GetMemoryView.as_view()),
+    path("product/get_memory/<uuid:memory_id>", mp.GetMemoryByIdView.as_view()),
+    path("product/delete_memory", mp.DeleteMemoryView.as_view()),
+    path("product/feedback", mp.FeedbackView.as_view()),
+    path("product/chat/complete", mp.ChatCompleteView.as_view()),
+    path("product/chat/stream", mp.ChatStreamView.as_view()),
 ]

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from django.test import override_settings
+
 from apps.core.tenancy import tenant_scope
 from apps.memories.models import Memory
 from tests.isolation import Probe, Setup, case
+from tests.llm_server import LlmServer
 from tests.memories.factories import make_memories
 
 MARKER = "alice-marker-mem0"
@@ -113,3 +116,46 @@ def memos_routes(alice) -> Setup:
         ],
         check=check,
     )
+
+
+PRODUCT_MARKER = "alice-marker-product"
+
+
+@case(*("product/" + p for p in ("add", "search", "get_all", "get_memory",
+                                 "get_memory/<uuid:memory_id>", "delete_memory", "feedback",
+                                 "chat/complete", "chat/stream")))  # fmt: skip
+def memos_product_routes(alice) -> Setup:
+    """Charlie names alice's cube by its id: inside his tenant that cube is empty."""
+    [memory] = make_memories(alice.tenant, "team", [f"{PRODUCT_MARKER} ships on Fridays"])
+    mid = str(memory.pk)
+    upstream = LlmServer().start()
+    overridden = override_settings(LLM_API_BASE=upstream.url, CHAT_MODEL_LIST=[])
+    overridden.enable()
+
+    def check() -> None:
+        overridden.disable()
+        upstream.stop()
+        assert all(PRODUCT_MARKER not in str(r["body"]) for r in upstream.requests)
+        with tenant_scope(alice.tenant.pk):
+            assert Memory.objects.get(pk=memory.pk).status == "activated"
+
+    listing = {"expect_404": False, "marker": PRODUCT_MARKER}
+    cube = {"user_id": "charlie-user", "readable_cube_ids": ["team"]}
+    return Setup(
+        probes=[
+            Probe("POST", "/product/add", {"user_id": "x", "mem_cube_id": "team",
+                                           "messages": "hi", "async_mode": "sync"}, **listing),
+            Probe("POST", "/product/search", {"query": "Fridays", **cube}, **listing),
+            Probe("POST", "/product/get_all", {"user_id": "x", "mem_cube_ids": ["team"]},
+                  **listing),
+            Probe("POST", "/product/get_memory", {"mem_cube_id": "team"}, **listing),
+            Probe("GET", f"/product/get_memory/{mid}"),
+            Probe("POST", "/product/delete_memory", {"memory_ids": [mid]}),
+            Probe("POST", "/product/delete_memory", {"writable_cube_ids": ["team"]}, **listing),
+            Probe("POST", "/product/feedback", {"user_id": "x", "mem_cube_id": "team",
+                                                "feedback_content": "no"}, **listing),
+            Probe("POST", "/product/chat/complete", {"query": "when?", **cube}, **listing),
+            Probe("POST", "/product/chat/stream", {"query": "when?", **cube}, **listing),
+        ],
+        check=check,
+    )  # fmt: skip

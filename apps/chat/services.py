@@ -16,9 +16,10 @@ from typing import Any
 
 import httpx
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 
 from apps.chat.routing import ChatModel
+from apps.core.degraded import postgres_failed
 from apps.core.errors import ExternalServiceError
 from apps.core.tenancy import tenant_scope
 from apps.memories import selectors
@@ -98,7 +99,11 @@ def memory_context(turn: ChatTurn) -> list[dict[str, Any]]:
     query = _query(turn.messages)
     if not (turn.user_id or turn.read_from) or not query or settings.CHAT_MEMORY_LIMIT == 0:
         return turn.messages
-    hits = memory_search_for(turn, query)
+    try:
+        hits = memory_search_for(turn, query)
+    except (OperationalError, InterfaceError) as exc:  # degraded: answer without memory
+        postgres_failed(exc)
+        return turn.messages
     if not hits:
         return turn.messages
     turn.hits = hits
@@ -270,5 +275,7 @@ def remember(turn: ChatTurn, answer: str) -> None:
                     messages=messages, event_id=None, infer=infer, async_mode="async",
                     actor=turn.actor,
                 )  # fmt: skip
+        except (OperationalError, InterfaceError) as exc:
+            postgres_failed(exc)  # degraded: the answer went out; the turn cannot be kept
         except Exception:
             logger.exception("chat write-back to memory failed for %s", space)

@@ -8,7 +8,12 @@ import psycopg
 import redis
 from django.db import connection
 
-from apps.core.degraded import redis_failed, redis_recovered
+from apps.core.degraded import (
+    postgres_failed,
+    postgres_recovered,
+    redis_failed,
+    redis_recovered,
+)
 from apps.core.ratelimit import redis_client
 
 HEARTBEAT_KEY = "mp:worker:heartbeat"
@@ -22,9 +27,11 @@ def postgres_up() -> bool:
     try:
         with psycopg.connect(**params) as conn:
             conn.execute("SELECT 1")
-        return True
-    except psycopg.Error:
+    except psycopg.Error as exc:
+        postgres_failed(exc)
         return False
+    postgres_recovered()
+    return True
 
 
 def redis_up() -> bool:

@@ -6,13 +6,15 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from apps.core.degraded import postgres_failed
 from apps.core.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from apps.tenants.models import KEY_PREFIX, SCOPES, ApiKey, Tenant
 
@@ -112,14 +114,36 @@ def api_key_authenticate(*, raw: str) -> ApiKey:
     if not match:
         raise Unauthorized("Malformed API key.", code="malformed_key")
     prefix, secret = match.groups()
-    key = ApiKey.unscoped.select_related("tenant").filter(prefix=prefix).first()
+    degraded = False
+    try:
+        key = ApiKey.unscoped.select_related("tenant").filter(prefix=prefix).first()
+    except (OperationalError, InterfaceError) as exc:
+        key, degraded = _verified_while_down(prefix, exc), True
     if key is None or not hmac.compare_digest(key.digest, _digest(prefix, secret)):
         raise Unauthorized("Invalid API key.", code="invalid_key")
     if key.is_revoked:
         raise Unauthorized("This API key has been revoked.", code="revoked_key")
     if key.is_expired:
         raise Unauthorized("This API key has expired.", code="expired_key")
-    _touch_last_used(key)
+    if not degraded:
+        _touch_last_used(key)
+        _VERIFIED[prefix] = (time.monotonic(), key)
+    return key
+
+
+# Keys verified recently, for degraded mode only: when the database cannot be reached, a key
+# seen in the last VERIFIED_TTL seconds still authenticates (its digest is checked again), so
+# chat can pass through to the model. Never consulted while the database answers, so a
+# revocation takes effect at once whenever there is a database to record it in.
+VERIFIED_TTL = 300.0
+_VERIFIED: dict[str, tuple[float, ApiKey]] = {}
+
+
+def _verified_while_down(prefix: str, exc: Exception) -> ApiKey:
+    postgres_failed(exc)
+    seen, key = _VERIFIED.get(prefix, (0.0, None))
+    if key is None or time.monotonic() - seen > VERIFIED_TTL:
+        raise exc
     return key
 
 

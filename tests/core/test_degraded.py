@@ -116,3 +116,78 @@ def test_redis_down_then_back(platform, alice):
     recovered = add("I play the cello")
     assert recovered.json()["status"] == "queued"
     assert "X-MemoryOS-Status" not in recovered.headers
+
+
+@pytest.fixture
+def platform_behind_proxy(tmp_path):
+    """The platform with its database reached through a proxy the test can cut, and a chat
+    model on the local test server."""
+    from tests.llm_server import LlmServer
+    from tests.tcp_proxy import TcpProxy
+
+    db = settings.DATABASES["default"]
+    proxy = TcpProxy(f"{db['HOST']}/.s.PGSQL.{db['PORT']}").start()
+    upstream = LlmServer().start()
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "memplatform.settings.test",
+           "DATABASE_URL": f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}",
+           "REDIS_DB": str(settings.REDIS_DB), "LLM_API_BASE": upstream.url,
+           "LLM_MODEL": "test-model", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    log = open(tmp_path / "web.log", "w")
+    web = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "memplatform.asgi:application", "--port", str(port),
+         "--log-level", "warning"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert web.poll() is None and time.monotonic() < deadline, (
+            tmp_path / "web.log"
+        ).read_text()
+        time.sleep(0.3)
+    yield url, proxy, upstream
+    web.terminate()
+    web.wait(timeout=15)
+    log.close()
+    proxy.cut()
+    upstream.stop()
+
+
+def test_postgres_down_then_back(platform_behind_proxy, alice):
+    url, proxy, upstream = platform_behind_proxy
+    api = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {alice.secret}"},
+                       timeout=30)  # fmt: skip
+    question = [{"role": "user", "content": "Where does my sister live?"}]
+    added = api.post("/v1/memory/add", json={"user_id": "u1",
+                                             "messages": "My sister lives in Shanghai"})  # fmt: skip
+    assert added.status_code == 200, added.text
+    assert (
+        api.post("/v1/chat/completions", json={"messages": question, "user": "u1"}).status_code
+        == 200
+    )
+    assert "Shanghai" in str(upstream.requests[-1]["body"]["messages"])
+
+    proxy.cut()
+    chat = api.post("/v1/chat/completions", json={"messages": question, "user": "u1"})
+    assert chat.status_code == 200, chat.text
+    assert chat.headers["X-MemoryOS-Status"] == "degraded"
+    assert upstream.requests[-1]["body"]["messages"] == question  # passed through, no memory
+    search = api.post("/v1/memory/search", json={"user_id": "u1", "query": "sister"})
+    assert search.status_code == 503 and search.json()["error"]["type"] == "ServiceUnavailable"
+    assert httpx.get(f"{url}/health/status", timeout=10).status_code == 503
+
+    proxy.start()  # the database is back; the server was not restarted
+    deadline = time.monotonic() + 15
+    while True:
+        search = api.post("/v1/memory/search", json={"user_id": "u1", "query": "sister"})
+        if search.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert search.status_code == 200, search.text
+    assert search.json()["results"][0]["memory"] == "My sister lives in Shanghai"
+    assert httpx.get(f"{url}/health/status", timeout=10).json()["mode"] == "ready"

@@ -98,3 +98,13 @@ def test_another_tenants_client_sees_nothing(mem0_alice, live_api, charlie):
     with pytest.raises(MemoryNotFoundError):
         outsider.update(memory["id"], text="mine now")
     assert mem0_alice.get(memory["id"])["memory"] == "alice-secret plan"
+
+
+def test_exports_and_feedback(mem0_alice):
+    client = mem0_alice
+    [memory] = client.add("I collect vinyl records", user_id="gus", infer=False)["results"]
+    created = client.create_memory_export(schema='{"type": "object"}', filters={"user_id": "gus"})
+    export = client.get_memory_export(memory_export_id=created["id"])
+    assert [m["memory"] for m in export["memories"]] == ["I collect vinyl records"]
+    answer = client.feedback(memory["id"], feedback="negative", feedback_reason="outdated")
+    assert (answer["feedback"], answer["feedback_reason"]) == ("NEGATIVE", "outdated")

@@ -123,8 +123,12 @@ def memory_context(turn: ChatTurn) -> list[dict[str, Any]]:
     return [*turn.messages[:first], block, *turn.messages[first:]]
 
 
+# Fields of the request that are ours to read, not the model's: the rest passes through.
+OURS = {"user", "messages", "model", "agent_id", "conversation_id"}
+
+
 def upstream_body(turn: ChatTurn, messages: list[dict[str, Any]], *, stream: bool) -> dict:
-    body = {k: v for k, v in turn.body.items() if k not in {"user", "messages", "model"}}
+    body = {k: v for k, v in turn.body.items() if k not in OURS}
     body.update(turn.model.extra_body)
     body.update({"model": turn.model.name, "messages": messages, "stream": stream})
     if stream:

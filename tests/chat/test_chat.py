@@ -37,7 +37,7 @@ def test_completion_injects_memories_passes_parameters_and_remembers(alice, llm)
     llm.script(Reply(content="Your sister lives in Shanghai."))
     tools = [{"type": "function", "function": {"name": "lookup", "parameters": {}}}]
     response = chat(alice, user="u1", temperature=0.2, top_p=0.5, tools=tools,
-                    response_format={"type": "text"}, seed=7)  # fmt: skip
+                    response_format={"type": "text"}, seed=7, conversation_id="c9")  # fmt: skip
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["choices"][0]["message"]["content"] == "Your sister lives in Shanghai."
@@ -48,6 +48,7 @@ def test_completion_injects_memories_passes_parameters_and_remembers(alice, llm)
     assert sent["model"] == "gpt-4o-mini" and sent["stream"] is False
     assert (sent["temperature"], sent["top_p"], sent["seed"]) == (0.2, 0.5, 7)
     assert sent["tools"] == tools and sent["response_format"] == {"type": "text"}
+    assert not {"user", "conversation_id"} & set(sent)  # ours, not the model's
     context, question = sent["messages"]
     assert context["role"] == "system" and "My sister lives in Shanghai" in context["content"]
     assert question == QUESTION

@@ -76,3 +76,9 @@ def test_retractions_are_marked():
     assert fact.retraction and fact.obj == "dog"
     [fact] = extract("我已经不在腾讯工作了", when=WED)
     assert fact.retraction and fact.obj == "腾讯"
+
+
+def test_mixed_language_clauses_keep_no_dangling_punctuation():
+    found = extract("我喜欢草莓, and I moved to Shanghai last May", when=WED)
+    preference = next(f for f in found if f.kind == "preference")
+    assert (preference.value, preference.key) == ("我喜欢草莓", "taste:草莓")

@@ -55,7 +55,7 @@ _STOP_OBJ = re.compile(
     re.I,
 )
 _ZH_STOP_OBJ = re.compile(
-    r"(了|啦|呢|吧|啊|哦|，|。|！|？|、|因为|所以|但是|但|而且|不过|还|也).*$"
+    r"(了|啦|呢|吧|啊|哦|，|。|！|？|、|[,.;:!?]|因为|所以|但是|但|而且|不过|还|也).*$"
 )
 _LEADING = re.compile(r"^(?:the|a|an|my|some|to|to the|of|of the|playing|eating|drinking)\s+", re.I)
 
@@ -319,7 +319,7 @@ _HYPOTHETICAL = re.compile(r"^\s*(?:if|when|whether|maybe|perhaps|I wish|I'd|I w
 
 def clauses(content: str) -> list[str]:
     content = _SPEAKER.sub("", content)
-    parts = [p.strip() for p in _CLAUSES.split(content)]
+    parts = [p.strip().rstrip(",，;；、").strip() for p in _CLAUSES.split(content)]
     return [p for p in parts if p and len(p) > 1]
 
 

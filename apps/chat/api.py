@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIRequest
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -15,6 +12,7 @@ from rest_framework.response import Response
 
 from apps.chat.routing import model_route
 from apps.chat.services import ChatTurn, chat_complete, chat_stream_open
+from apps.chat.streaming import sse_response
 from apps.core.api import TenantAPIView
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
@@ -50,23 +48,6 @@ class ChatCompletionSerializer(serializers.Serializer):
         return value
 
 
-def relay_stream(
-    lines: Iterator[bytes], request: Request
-) -> Iterator[bytes] | AsyncIterator[bytes]:
-    """Under ASGI Django would buffer a plain iterator; pull it chunk by chunk off the event
-    loop instead, so each upstream chunk reaches the client as it arrives."""
-    if not isinstance(request._request, ASGIRequest):
-        return lines
-    pull = sync_to_async(next, thread_sensitive=False)
-    end = object()
-
-    async def relay() -> AsyncIterator[bytes]:
-        while (chunk := await pull(lines, end)) is not end:
-            yield chunk
-
-    return relay()
-
-
 class ChatCompletionsView(TenantAPIView):
     required_scope = "chat"
     audit_target_type = "chat"
@@ -93,10 +74,6 @@ class ChatCompletionsView(TenantAPIView):
             headers["X-Memory-Count"] = str(len(turn.memories))
             return Response(completion, headers=headers)
         stream = chat_stream_open(turn)
-        response = StreamingHttpResponse(
-            relay_stream(stream.lines(), request), content_type="text/event-stream"
-        )
-        response["Cache-Control"] = "no-cache"
-        response["X-Accel-Buffering"] = "no"
+        response = sse_response(stream.lines(), request)
         response["X-Memory-Count"] = str(len(turn.memories))
         return response

@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.compat.memos import memos_filters
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest, NotFound
 from apps.memories import selectors, services
@@ -74,24 +75,6 @@ def _subject(body: dict[str, Any]) -> tuple[str, str]:
     if not user_id and not agent_id:
         raise BadRequest("user_id or agent_id is required.", code="invalid_parameter")
     return user_id, agent_id
-
-
-def memos_filters(value: Any) -> dict[str, Any] | None:
-    """MemOS writes `and` / `or` / `not`; our grammar spells them in capitals."""
-    if value in (None, {}):
-        return None
-    if not isinstance(value, dict):
-        raise BadRequest("filter must be an object.", code="invalid_filters")
-
-    def upper(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {(k.upper() if k in {"and", "or", "not"} else k): upper(v)
-                    for k, v in node.items()}  # fmt: skip
-        if isinstance(node, list):
-            return [upper(v) for v in node]
-        return node
-
-    return upper(value)
 
 
 def _limit(value: Any, name: str, default: int, high: int) -> int:

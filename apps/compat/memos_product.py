@@ -20,10 +20,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.chat.api import relay_stream
 from apps.chat.routing import model_route
 from apps.chat.services import ChatTurn, chat_complete, chat_stream_open
-from apps.compat.memos_api import memos_filters
+from apps.chat.streaming import sse_response
+from apps.compat.memos import memos_filters
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest
 from apps.memories import selectors, services
@@ -355,9 +355,4 @@ class ChatStreamView(ProductView):
         stream = chat_stream_open(turn)
         references = [text_mem_item(h.memory, h.similarity) for h in turn.hits]
         events = _memos_events(stream.lines(), references)
-        response = StreamingHttpResponse(
-            relay_stream(events, request), content_type="text/event-stream"
-        )
-        response["Cache-Control"] = "no-cache"
-        response["X-Accel-Buffering"] = "no"
-        return response
+        return sse_response(events, request)

@@ -273,16 +273,23 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
     found = _rankings(tenant, q, embed, n, overlap=overlap)
     fused = _fuse(found.rankings)
     wanted = q.limit * 3 if q.mmr else (q.limit * 2 if q.threshold is not None else q.limit)
-    pool = fused[:wanted]
+    # A few more than wanted: a memory that repeats a better one's words from the same source
+    # turns (a turn, and the fact the pipeline found in it in the same words) gives its place.
+    pool = fused[: wanted + q.limit // 2 + 2]
     ids = [mid for mid, _ in pool] + [mid for mid, _ in found.faqs]
     rows = _fetch_hits(tenant, ids, found.vector, with_vectors=q.mmr)
-    hits = []
+    hits: list[Hit] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     for memory_id, score in pool:
         memory = rows.get(memory_id)
-        if memory is None:
+        if memory is None or len(hits) == wanted:
             continue
         if q.threshold is not None and memory.similarity < q.threshold:
             continue
+        same = _same_words_key(memory)
+        if same in seen:
+            continue
+        seen.add(same)
         similarity = round(float(memory.similarity), 6)
         hits.append(Hit(memory=memory, score=round(score, 6), similarity=similarity))
     if q.mmr:
@@ -296,6 +303,11 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
     hits = hits[: q.limit]
     access_record(tenant_id=tenant.pk, memory_ids=[str(h.memory.pk) for h in hits])
     return hits
+
+
+def _same_words_key(memory: Memory) -> tuple[str, tuple[str, ...]]:
+    sources = tuple(sorted(str(s.get("message_id")) for s in memory.sources if isinstance(s, dict)))
+    return memory.value.strip(), sources or (str(memory.pk),)
 
 
 _HIT_COLUMNS = [f.column for f in Memory._meta.concrete_fields

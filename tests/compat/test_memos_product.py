@@ -41,8 +41,8 @@ def test_add_to_cubes_and_search_them(alice):
     for field in ("key", "tags", "confidence", "background", "memory_type", "sources",
                   "created_at", "updated_at"):  # fmt: skip
         assert field in meta
-    # the turn, and the preference the pipeline found in it (same words)
-    assert {m["memory"] for m in cubes["ann"]} == {"I prefer green tea"}
+    # the turn, and the preference the pipeline found in it in the same words: shown once
+    assert [m["memory"] for m in cubes["ann"]] == ["I prefer green tea"]
 
     own = post(alice, "search", {"user_id": "ann", "query": "ship"})  # no cube: the caller's own
     assert [c["cube_id"] for c in own["data"]["text_mem"]] == ["ann"]

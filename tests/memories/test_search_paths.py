@@ -121,3 +121,19 @@ def test_covering_index_only_for_vectors_that_fit_a_btree_entry(db):
     assert maintenance.USER_VECTORS_INDEX not in _indexes()
     maintenance.vector_column_resize(dim=384)
     assert {maintenance.HNSW_INDEX, maintenance.USER_VECTORS_INDEX} <= _indexes()
+
+
+def test_a_fact_in_its_turns_words_gives_its_place(alice):
+    """The pipeline keeps a turn and the fact found in it; when the words are the same, search
+    shows one. Two different turns that happen to say the same thing both stay."""
+    body = alice.client().post("/v1/memory/add", {"user_id": "u1", "infer": True,
+                                                  "messages": "I prefer green tea"},
+                               format="json").json()  # fmt: skip
+    assert sorted(m["kind"] for m in body["results"]) == ["preference", "turn"]
+    make_memories(alice.tenant, "u1", ["I prefer green tea", "Green tea in the morning"])
+    with tenant_scope(alice.tenant.pk):
+        hits = memory_search(tenant=alice.tenant,
+                             q=SearchQuery(query="green tea", user_id="u1", limit=3))  # fmt: skip
+    values = [h.memory.value for h in hits]
+    assert values.count("I prefer green tea") == 2  # the pipeline's pair once, the other turn
+    assert "Green tea in the morning" in values

@@ -30,6 +30,7 @@ class LlmServer:
     requests: list[dict[str, Any]] = field(default_factory=list)
     default: Reply = field(default_factory=lambda: Reply(content='{"facts": []}'))
     url: str = ""
+    aborted: int = 0  # streams the caller hung up on before the end
 
     def script(self, *replies: Reply) -> None:
         self.replies.extend(replies)
@@ -95,7 +96,7 @@ class LlmServer:
                     self.wfile.write(b"data: [DONE]\n\n")
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    server.aborted += 1
 
             def _event(self, payload: dict[str, Any]) -> None:
                 self.wfile.write(f"data: {json.dumps(payload)}\n\n".encode())

@@ -74,6 +74,6 @@ class ChatCompletionsView(TenantAPIView):
             headers["X-Memory-Count"] = str(len(turn.memories))
             return Response(completion, headers=headers)
         stream = chat_stream_open(turn)
-        response = sse_response(stream.lines(), request)
+        response = sse_response(stream.lines(), request, abort=stream.abort)
         response["X-Memory-Count"] = str(len(turn.memories))
         return response

@@ -216,6 +216,12 @@ class ChatStream:
             connection.close()  # this may run on a relay thread that outlives the request
         yield b"data: [DONE]\n\n"
 
+    def abort(self) -> None:
+        """The client left: close the upstream connection (from any thread), which also ends
+        `lines` wherever it is waiting."""
+        self.response.close()
+        self.client.close()
+
     def _collect(self, data: str) -> None:
         try:
             chunk = json.loads(data)

@@ -355,4 +355,4 @@ class ChatStreamView(ProductView):
         stream = chat_stream_open(turn)
         references = [text_mem_item(h.memory, h.similarity) for h in turn.hits]
         events = _memos_events(stream.lines(), references)
-        return sse_response(events, request)
+        return sse_response(events, request, abort=stream.abort)

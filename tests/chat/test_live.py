@@ -73,3 +73,22 @@ def test_the_sdk_sees_errors_as_api_errors(sdk, live_api):
         sdk.chat.completions.create(model="test-model",
                                     messages=[{"role": "user", "content": "hi"}])  # fmt: skip
     assert failed.value.status_code == 502
+
+
+def test_a_client_that_hangs_up_stops_the_upstream_stream(sdk, live_api, alice):
+    """Tokens the user will never read are not paid for: the relay closes the upstream."""
+    import httpx
+
+    live_api.upstream.aborted = 0
+    live_api.upstream.script(Reply(chunks=[f"piece {i} " for i in range(12)], chunk_delay=0.25))
+    body = {"model": "test-model", "stream": True,
+            "messages": [{"role": "user", "content": "tell me a long story"}]}  # fmt: skip
+    headers = {"Authorization": f"Bearer {alice.secret}"}
+    with httpx.stream("POST", f"{live_api.url}/v1/chat/completions", json=body,
+                      headers=headers, timeout=10) as response:  # fmt: skip
+        first = next(response.iter_lines())
+        assert first.startswith("data: ")
+    deadline = time.monotonic() + 5
+    while live_api.upstream.aborted == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert live_api.upstream.aborted == 1

@@ -191,3 +191,16 @@ def test_a_stream_cut_midway_says_so_and_remembers_nothing(alice, llm):
     assert events[-1] == "[DONE]"
     assert json.loads(events[-2])["error"]["type"] == "ExternalServiceError"
     assert stored_turns(alice) == []
+
+
+def test_the_upstream_key_never_reaches_the_logs(alice, llm, settings, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    settings.CHAT_TIMEOUT = 1.0
+    llm.script(Reply(content="fine"), Reply(status=500), Reply(stall=2.5))
+    for _ in range(3):
+        chat(alice, user="u1")
+    chat(alice, user="u1", stream=True)
+    assert "gpt-4o-mini" in caplog.text  # the failures were logged, by model name
+    assert "sk-test-upstream-secret" not in caplog.text

@@ -95,8 +95,12 @@ def _add(request: Request, body: dict[str, Any], *, messages: Any, async_mode: b
     info = body.get("info") or {}
     if not isinstance(info, dict):
         raise BadRequest("info must be an object.", code="invalid_parameter")
+    tags = body.get("tags") or []
+    if not isinstance(tags, list):
+        raise BadRequest("tags must be a list.", code="invalid_parameter")
     metadata = {**info, **({"source": body["source"]} if body.get("source") else {}),
-                **({"app_id": body["app_id"]} if body.get("app_id") else {})}  # fmt: skip
+                **({"app_id": body["app_id"]} if body.get("app_id") else {}),
+                **({"custom_tags": tags} if tags else {})}  # fmt: skip
     data = s.AddSerializer(data={
         "messages": messages, "user_id": user_id or agent_id, "agent_id": agent_id,
         "conversation_id": _one(body.get("conversation_id"), "conversation_id"),

@@ -38,6 +38,7 @@ def test_add_search_get_and_the_task_status(alice):
           "chat_time": "2025-03-01T10:00:00Z"},
          {"role": "assistant", "content": "Beijing hotpot is great."}],
         user_id="mona", conversation_id="c1", info={"channel": "app"}, async_mode=False,
+        tags=["travel"],
     ), mc.MemOSAddResponse)  # fmt: skip
     assert added.success and added.status == "completed"
     status = post(alice, "get/status", {"task_id": added.task_id}, mc.MemOSGetTaskStatusResponse)
@@ -50,6 +51,7 @@ def test_add_search_get_and_the_task_status(alice):
     assert "Beijing" in top["memory_value"] and top["memory_key"]
     assert 0 < top["relativity"] <= 1 and top["conversation_id"] == "c1"
     assert top["info"]["channel"] == "app" and isinstance(top["update_time"], int)
+    assert top["info"]["custom_tags"] == ["travel"]
     raw = post(alice, "search/memory", mc.search_memory("where does she live", user_id="mona"))
     assert "Beijing" in raw["data"]["instruction"]  # not in the client's model: raw API users
     assert raw["data"]["full_instruction"].endswith("User question: where does she live")

@@ -128,8 +128,12 @@ _EN_RETRACT: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"\bI no longer (?:have|own|like|love|enjoy|eat|drink|play|live in|work at|work for|work as|go to) (?:a |an |the )?(.+)", re.I), 1),
     (re.compile(r"\bI(?:'m| am) (?:not|no longer) (?:a |an )?(.+?) any ?more\b", re.I), 1),
     (re.compile(r"\bI (?:don't|do not|dont) (?:work at|work for|live in|play|eat|drink|go to) (.+?) any ?more\b", re.I), 1),
-    (re.compile(r"\bI (?:sold|gave away|got rid of) my (.+)", re.I), 1),
+    (re.compile(r"\bI (?:sold|gave away|got rid of) (?:my |the |our )(.+)", re.I), 1),
     (re.compile(r"\bI (?:quit|left) (?:my job at |my job as (?:a |an )?|)(.+)", re.I), 1),
+    (re.compile(r"\bI (?:stopped|gave up|no longer do) ([\w -]+)", re.I), 1),
+    (re.compile(r"\bI(?:'m| am) not (allergic(?: to [\w -]+)?)", re.I), 1),
+    (re.compile(r"\bno more ([\w ]+?) for (?:me|us)\b", re.I), 1),
+    (re.compile(r"\b([A-Z][a-z]+) (?:passed away|died|ran away)\b"), 1),
 ]  # fmt: skip
 _ZH_RETRACT: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"忘(?:掉|了|记)(?:我说过的?|我之前说的?|我说)?(.+)"), 1),
@@ -138,7 +142,11 @@ _ZH_RETRACT: list[tuple[re.Pattern[str], int]] = [
     (re.compile(r"我(?:已经)?没有(?:再)?(?:养)?(.+?)了"), 1),
     (re.compile(r"我(?:已经)?不(?:喜欢|爱|吃|喝|养|住在)(.+?)了"), 1),
     (re.compile(r"我(?:已经)?(?:把)(.+?)(?:卖|送人|送走|扔)了"), 1),
-    (re.compile(r"我(?:已经)?(?:从)(.+?)辞职了"), 1),
+    (re.compile(r"我(?:已经)?(?:从)(.+?)(?:辞职|离职)了"), 1),
+    (re.compile(r"(?:之前|以前)?(?:说|讲)(?:的)?(.+?)(?:是我|我)?记错了"), 1),
+    (re.compile(r"我(?:并)?不(?:对([\u4e00-\u9fff]{1,6}))?过敏"), 1),
+    (re.compile(r"([\u4e00-\u9fffA-Za-z]{1,6})(?:已经)?送给(?:了)?(?:朋友|别人|亲戚|邻居)(?:养)?了"), 1),
+    (re.compile(r"我不(?:再)?([\u4e00-\u9fff]{2,4}?)了"), 1),
 ]  # fmt: skip
 
 _EN_RULES: list[Rule] = [
@@ -174,6 +182,10 @@ _EN_RULES: list[Rule] = [
     ("preference", "taste:{obj}", re.compile(r"\bI(?:'m| am) an? (?:huge |big |massive |die-hard )?([\w ]+?) fan\b", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"\bI (?:loved|liked|enjoyed|adored)\s+(.+)", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"\bmy (?:favou?rite|fave) [\w ]+? (?:is|are) (.+)", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"^([\w' -]{3,40}?) (?:is|are) (?:my|probably my) (?:favou?rite|fave) (?:thing|hobby|activity|sport|food|drink|pastime|way)\b", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI(?:'ve| have)? (?:started|taken up|took up|picked up|gotten into|got into) ([\w -]+)", re.I), 1, ""),
+    ("family", "family:partner", re.compile(r"\bI(?:'m| am) (?:seeing|dating) (?:someone|somebody|(?:a )?(?:guy|girl|man|woman)\b|([A-Z][a-z]+))", re.I), 1, ""),
+    ("family", "family:{obj}", re.compile(rf"\bwe (?:got|adopted) (?:a |an |another |a second |a new |new )+(?:pet,? )?(?:a |an )?((?:{_REL}))", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(rf"\bI {_ADV}(?:like|love|enjoy|adore|prefer|am into|'m into|am obsessed with|'m obsessed with|am a (?:big |huge )?fan of|'m a (?:big |huge )?fan of|am passionate about|'m passionate about)\s+(.+)", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"\b(?:I(?:'ve| have) been (?:learning|practicing|playing)|my hobby is|my hobbies are|I play|I collect|in my free time I)\s+(.+)", re.I), 1, ""),
     ("plan", "plan:{obj}", re.compile(r"\bI(?:'m| am) (?:going|planning|hoping|about|getting ready|preparing) to (.+)", re.I), 1, ""),
@@ -188,12 +200,14 @@ _ZH_RULES: list[Rule] = [
     ("identity", "identity:name", re.compile(r"我(?:的名字)?(?:叫|是叫|名叫)([\u4e00-\u9fffA-Za-z]{1,6}?)(?:[，,。！!]|$|，|今年)"), 1, ""),
     ("identity", "identity:name", re.compile(r"我的名字是([\u4e00-\u9fffA-Za-z]{1,6})"), 1, ""),
     ("identity", "identity:age", re.compile(r"(?:我(?:今年|现在|已经)?|今年)(\d{1,3}|[一二三四五六七八九十]{1,3})岁"), 1, ""),
+    ("identity", "identity:age", re.compile(r"过完?了?(\d{1,3}|[一二三四五六七八九十]{1,3})岁(?:的)?生日"), 1, ""),
     ("place", "place:origin", re.compile(r"我(?:是|来自)([\u4e00-\u9fff]{1,6}?)人"), 1, ""),
     ("place", "place:origin", re.compile(r"我(?:来自|出生在|出生于|生在|老家在|老家是)([\u4e00-\u9fff]{1,8})"), 1, ""),
     ("place", "place:origin", re.compile(r"我(?:是)?在([\u4e00-\u9fff]{1,8}?)长大"), 1, ""),
     ("place", "place:home", re.compile(r"我(?:现在|目前|一直)?(?:住在|定居在|生活在|住)([\u4e00-\u9fff]{1,8})"), 1, ""),
     ("place", "place:home", re.compile(r"我(?:刚|最近|已经|上个月|去年)?(?:搬到|搬去|搬家到|移居到?)了?([\u4e00-\u9fff]{1,8})"), 1, ""),
     ("job", "job:employer", re.compile(r"我(?:现在|目前)?在([\u4e00-\u9fffA-Za-z]{1,10}?)(?:工作|上班|任职|实习)"), 1, ""),
+    ("job", "job:employer", re.compile(r"我(?:跳槽|换工作|转行)(?:去|到)了?([\u4e00-\u9fffA-Za-z]{1,10}?)(?:了|$|，|,)"), 1, ""),
     ("job", "job:school", re.compile(r"我(?:现在|目前)?在([\u4e00-\u9fffA-Za-z]{1,10}?)(?:读书|上学|读研|读博|念书|读大学)"), 1, ""),
     ("job", "job:school", re.compile(r"我(?:的专业是|学的是|主修|在学|正在学)([\u4e00-\u9fffA-Za-z]{1,10})"), 1, ""),
     ("job", "job:title", re.compile(rf"我(?:是|当|做)(?:一名|一个|一位|个|名)?([\u4e00-\u9fffA-Za-z]{{0,4}}?(?:{_ZH_OCC}))"), 1, ""),
@@ -209,7 +223,10 @@ _ZH_RULES: list[Rule] = [
     ("health", "health:{obj}", re.compile(r"我不能(?:吃|喝)([\u4e00-\u9fff]{1,6})"), 1, ""),
     ("dislike", "taste:{obj}", re.compile(r"我(?:很|非常|特别|最|真的|一直|超|一点也|一点都)?(?:不喜欢|讨厌|受不了|不爱|反感|不太喜欢|烦|怕)(.+)"), 1, "neg"),
     ("dislike", "taste:{obj}", re.compile(r"我(?:从来)?不(?:吃|喝)(.+)"), 1, "neg"),
-    ("preference", "taste:{obj}", re.compile(r"我最喜欢的[\u4e00-\u9fff]{1,6}?是(.+)"), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"我最喜欢的[\u4e00-\u9fff]{1,6}?(?:是|变成了?|成了|换成了?)(.+)"), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"([\u4e00-\u9fffA-Za-z]{1,8}?)(?:真的|简直|绝对|就)?是我的最爱"), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"([\u4e00-\u9fffA-Za-z]{1,8}?)算是我的(?:爱好|兴趣)"), 1, ""),
+    ("dislike", "taste:{obj}", re.compile(r"^([\u4e00-\u9fffA-Za-z]{1,6}?)我(?:是)?(?:真的|实在)?(?:受不了|不喜欢|讨厌)"), 1, "neg"),
     ("preference", "taste:{obj}", re.compile(r"我的爱好是(.+)"), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"我(?:很|非常|特别|最|超|也|挺|真的|一直|还|比较)?(?:喜欢|爱|热爱|爱吃|爱喝|偏爱|迷上了|迷上|沉迷于|着迷于|热衷于)(.+)"), 1, ""),
     ("plan", "plan:{obj}", re.compile(r"我(?:打算|计划|准备|决定|想要|要去|将要|会去|想去|想|要)(.+)"), 1, "future"),
@@ -228,6 +245,32 @@ def _slot(slot: str, obj: str, match: re.Match[str]) -> str:
     return slot
 
 
+# --- what the patterns see ------------------------------------------------------------------
+# Chat speech puts fillers where the patterns expect a verb: "Yeah I'm still living in Boston",
+# "I also really like green tea", "我最近还迷上了游泳", and often drops the subject: "Just turned
+# 30 today". The patterns match a normalised copy of the clause (the stored value is the clause
+# as said): leading interjections out, adverbs after the subject out, an implied "I" put back.
+_EN_LEAD = re.compile(r"^(?:(?:yeah|yes|yep|yup|well|so|oh|ok|okay|honestly|btw|by the way|lol|"
+                      r"haha|anyway|actually|fyi|also|and|but)\b[,!.]?\s*)+", re.I)  # fmt: skip
+_EN_FILLER = re.compile(r"\b(I(?:'m| am|'ve| have)?) (?:(?:also|really|still|just|actually|honestly|"
+                        r"totally|definitely|now|recently|lately|finally|even|kinda|literally|"
+                        r"seriously|absolutely|truly|basically|currently|officially) )+", re.I)  # fmt: skip
+_EN_NO_SUBJECT = re.compile(r"^(?:(?:just|finally|recently|also) )*(?=(?:turned|moved|sold|quit|left|"
+                            r"started|bought|got|joined|adopted|picked up|took up|switched)\b)",
+                            re.I)  # fmt: skip
+_ZH_FILLER = re.compile(r"我(?:最近|现在|目前|也|还|又|刚刚|刚|已经|真的|特别|挺|平时|前阵子|前段时间|"
+                        r"其实|一直|都|就|才|终于|好像|早就|这段时间)+(?=[\u4e00-\u9fff])")  # fmt: skip
+
+
+def _for_matching(clause: str, zh: bool) -> str:
+    if zh:
+        return _ZH_FILLER.sub("我", clause)
+    text = _EN_LEAD.sub("", clause)
+    if _EN_NO_SUBJECT.match(text):
+        text = "I " + _EN_NO_SUBJECT.sub("", text, count=1)
+    return _EN_FILLER.sub(lambda m: m.group(1) + " ", text)
+
+
 def _facts_in_clause(clause: str, lang: str, when: datetime) -> list[Candidate]:
     zh = lang == "zh"
     times = find_times(clause, when.date())
@@ -238,10 +281,11 @@ def _facts_in_clause(clause: str, lang: str, when: datetime) -> list[Candidate]:
     occurred = datetime.combine(anchor.day, time(12), tzinfo=UTC) if anchor else None
     precision = anchor.precision if anchor else ""
 
+    clause = _for_matching(clause, zh)
     for pattern, group in _ZH_RETRACT if zh else _EN_RETRACT:
         match = pattern.search(clause)
         if match:
-            obj = _object(match.group(group), zh)
+            obj = _object(match.group(group) or match.group(0), zh)
             if obj:
                 return [Candidate(kind="retraction", key="", value=value, lang=lang, obj=obj,
                                   retraction=True, confidence=0.7)]  # fmt: skip

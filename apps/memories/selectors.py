@@ -87,11 +87,11 @@ def _keyword_weights(
     q: SearchQuery, terms: list[str], stats: dict[str, tuple[int, int]]
 ) -> tuple[list[float], float, list[str]]:
     """BM25 IDF of each term, the mean document length, and the terms that select candidates:
-    those in at most a fifth of the user's memories (all terms when every one is common), so a
+    those in at most a fifth of the scope's memories (all terms when every one is common), so a
     word that is everywhere scores but does not drag every row into the candidate set."""
-    if not q.user_id:
+    if "" not in stats:
         return [1.0] * len(terms), 20.0, terms
-    n_docs, total_length = stats.get("", (0, 0))
+    n_docs, total_length = stats[""]
     n_docs = max(n_docs, 1)
     dfs = [stats.get(t, (0, 0))[0] for t in terms]
     idf = [math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for df in dfs]
@@ -129,21 +129,23 @@ KEYWORD_SQL = """
     JOIN unnest(%s::text[], %s::float8[]) AS w(term, idf) ON w.term = u.lexeme
     GROUP BY c.id ORDER BY 2 DESC LIMIT %s
 """
-# The same BM25 from the trigger-kept postings (migration 0006) when the scope is one user and
-# nothing else: an index-only scan of the query terms' entries, no memory rows read.
+# The same BM25 from the trigger-kept postings (migration 0006) when the scope is one user, or
+# the whole tenant, and nothing else: an index-only scan of the query terms' entries, no memory
+# rows read.
 POSTINGS_SQL = """
     SELECT p.memory_id, SUM(w.idf * p.tf * {k1p1}
                / (p.tf + {k1} * (1 - {b} + {b} * p.length / %s)))
     FROM memories_posting p
     JOIN unnest(%s::text[], %s::float8[], %s::bool[]) AS w(term, idf, selective)
         ON w.term = p.term
-    WHERE p.tenant_id = %s AND p.user_id = %s AND p.term = ANY(%s::text[])
+    WHERE p.tenant_id = %s {user} AND p.term = ANY(%s::text[])
     GROUP BY p.memory_id HAVING bool_or(w.selective) ORDER BY 2 DESC, 1 LIMIT %s
 """
 
 
-def _only_user_scope(q: SearchQuery) -> bool:
-    return bool(q.user_id) and not (
+def _postings_scope(q: SearchQuery) -> bool:
+    """A scope the postings serve: one user or the whole tenant, with no other condition."""
+    return not (
         q.agent_id
         or q.conversation_id
         or q.memory_type
@@ -159,10 +161,11 @@ def _keyword_ranking(
 ) -> list[str]:
     idf, avg_length, selective = _keyword_weights(q, terms, stats)
     weights = {"k1": BM25_K1, "k1p1": BM25_K1 + 1, "b": BM25_B}
-    if _only_user_scope(q):
-        sql = POSTINGS_SQL.format(**weights)
+    if _postings_scope(q):
+        sql = POSTINGS_SQL.format(user="AND p.user_id = %s" if q.user_id else "", **weights)
         flags = [term in selective for term in terms]
-        args: list[Any] = [avg_length, terms, idf, flags, tenant.pk, q.user_id, terms, n]
+        user = [q.user_id] if q.user_id else []
+        args: list[Any] = [avg_length, terms, idf, flags, tenant.pk, *user, terms, n]
     else:
         scope, params = _scope_sql(tenant, q)
         sql = KEYWORD_SQL.format(table=TABLE, scope=scope, **weights)
@@ -172,16 +175,32 @@ def _keyword_ranking(
         return [str(row[0]) for row in cursor.fetchall()]
 
 
-def _user_stats(tenant: Tenant, q: SearchQuery, terms: list[str]) -> dict[str, tuple[int, int]]:
-    if not q.user_id:
-        return {}
+def _scope_stats(tenant: Tenant, q: SearchQuery, terms: list[str]) -> dict[str, tuple[int, int]]:
+    """BM25 statistics of the scope: {"": (documents, total length), term: (df, 0)}. One user's
+    are kept in TermStat; the tenant's are the sum of its users' documents and, per term, a
+    count of postings (an index-only scan of `memories_posting_tenant`)."""
     with connection.cursor() as cursor:
+        if q.user_id:
+            cursor.execute(
+                f"SELECT term, df, total_length FROM {TermStat._meta.db_table} "
+                "WHERE tenant_id = %s AND user_id = %s AND term = ANY(%s)",
+                [tenant.pk, q.user_id, ["", *terms]],
+            )
+            return {term: (df, total) for term, df, total in cursor.fetchall()}
+        if not terms:
+            return {}
         cursor.execute(
-            f"SELECT term, df, total_length FROM {TermStat._meta.db_table} "
-            "WHERE tenant_id = %s AND user_id = %s AND term = ANY(%s)",
-            [tenant.pk, q.user_id, ["", *terms]],
+            f"SELECT COALESCE(SUM(df), 0), COALESCE(SUM(total_length), 0) "
+            f"FROM {TermStat._meta.db_table} WHERE tenant_id = %s AND term = ''",
+            [tenant.pk],
         )
-        return {term: (df, total) for term, df, total in cursor.fetchall()}
+        docs, total = cursor.fetchone()
+        cursor.execute(
+            "SELECT term, count(*) FROM memories_posting "
+            "WHERE tenant_id = %s AND term = ANY(%s) GROUP BY term",
+            [tenant.pk, terms],
+        )
+        return {"": (int(docs), int(total))} | {t: (n, 0) for t, n in cursor.fetchall()}
 
 
 @dataclass
@@ -205,7 +224,7 @@ def _rankings(
         future = _EMBED_POOL.submit(embed)
     else:
         qvector = embed()
-    stats = _user_stats(tenant, q, terms)
+    stats = _scope_stats(tenant, q, terms)
     rankings: list[list[str]] = []
     if terms:
         rankings.append(_keyword_ranking(tenant, q, terms, stats, n))

@@ -87,6 +87,23 @@ def test_keyword_postings_rank_like_the_full_text_index(alice, query):
     assert {h.memory.user_id for h in fast} == {"u1"}
 
 
+@pytest.mark.parametrize("query", ["Shanghai", "Omar birthday", "草莓", "上海 妹妹"])
+def test_tenant_wide_keyword_postings_rank_like_the_full_text_index(alice, charlie, query):
+    """Without a user, BM25 runs over the tenant's postings with tenant statistics; through the
+    GIN index (a filter that keeps everything) it must rank the same, and stay in the tenant."""
+    make_memories(alice.tenant, "u1", TEXTS[:4], tags=["all"])
+    make_memories(alice.tenant, "u2", TEXTS[4:], tags=["all"])
+    make_memories(charlie.tenant, "u1", TEXTS)
+    with tenant_scope(alice.tenant.pk):
+        fast = memory_search(tenant=alice.tenant, q=SearchQuery(query=query, mode="keyword"))
+        general = memory_search(
+            tenant=alice.tenant, q=SearchQuery(query=query, mode="keyword", tags=["all"])
+        )
+    assert fast, query
+    assert [h.memory.pk for h in fast] == [h.memory.pk for h in general]
+    assert {h.memory.tenant_id for h in fast} == {alice.tenant.pk}
+
+
 def test_exact_vector_search_orders_by_cosine(alice):
     tenant = alice.tenant
     memories = make_memories(tenant, "u1", TEXTS)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from typing import Any
 
 from django.conf import settings
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             name: subprocess.Popen(cmd, env=env, start_new_session=True)
             for name, cmd in commands.items()
         }
+        self._wait_for_web(options["host"], options["port"], children["web"])
         self.stdout.write(
             f"MemPlatform on http://{options['host']}:{options['port']}  "
             f"(API docs /docs, console /admin/). Ctrl-C stops."
@@ -77,6 +79,19 @@ class Command(BaseCommand):
         finally:
             self._terminate(children)
             embedded.stop_started()
+
+    def _wait_for_web(self, host: str, port: int, web: subprocess.Popen) -> None:
+        """The ready line is printed once the web server answers, not when it was started."""
+        url = f"http://{'127.0.0.1' if host in {'0.0.0.0', '::'} else host}:{port}/health"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and web.poll() is None:
+            try:
+                with urllib.request.urlopen(url, timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
 
     def _terminate(self, children: dict[str, subprocess.Popen]) -> None:
         for proc in children.values():

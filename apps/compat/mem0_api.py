@@ -9,11 +9,13 @@ so a search right after an add finds what was added; exports are ready at once."
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -39,6 +41,17 @@ def _body(request: Request) -> dict[str, Any]:
     if not isinstance(request.data, dict):
         raise BadRequest("The body must be a JSON object.")
     return request.data
+
+
+def _moment(value: Any, name: str) -> datetime:
+    """An ISO 8601 date or time (a date means its midnight, UTC)."""
+    text = str(value)
+    moment = parse_datetime(text) if "T" in text or " " in text else None
+    if moment is None and (day := parse_date(text) if len(text) == 10 else None):
+        moment = datetime.combine(day, time(), tzinfo=UTC)
+    if moment is None:
+        raise BadRequest(f"{name} must be an ISO 8601 date or time.", code="invalid_parameter")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _int(value: Any, name: str, default: int, *, low: int, high: int) -> int:
@@ -74,7 +87,10 @@ class AddView(Mem0View):
             body.get("filters"), user_id=body.get("user_id"), agent_id=body.get("agent_id"),
             conversation_id=body.get("run_id"),
         )  # fmt: skip
-        metadata = dict(body.get("metadata") or {})
+        metadata = body.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            raise BadRequest("metadata must be an object.", code="invalid_parameter")
+        metadata = dict(metadata)
         if body.get("app_id"):
             metadata["app_id"] = str(body["app_id"])
         data = s.AddSerializer(data={
@@ -155,7 +171,7 @@ class ListView(Mem0View):
         queryset = selectors.memory_list(tenant=request.tenant, **_scoped_query(body))
         for field, name in (("created_at__gte", "start_date"), ("created_at__lte", "end_date")):
             if body.get(name):
-                queryset = queryset.filter(**{field: body[name]})
+                queryset = queryset.filter(**{field: _moment(body[name], name)})
         count = queryset.count()
         rows = list(queryset.defer("embedding", "search_vector")[(page - 1) * size : page * size])
         base = request.build_absolute_uri(request.path)
@@ -261,7 +277,7 @@ def _memory_id(value: Any, where: str) -> str:
     try:
         return str(uuid.UUID(str(value)))
     except ValueError as exc:
-        raise BadRequest(f"{where}: memory_id is not a memory id.", code="invalid_id") from exc
+        raise BadRequest(f"{where} is not an id.", code="invalid_id") from exc
 
 
 def _batch_items(request: Request, *, with_text: bool) -> list[dict[str, Any]]:
@@ -271,7 +287,7 @@ def _batch_items(request: Request, *, with_text: bool) -> list[dict[str, Any]]:
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise BadRequest(f"memories[{index}] must be an object.", code="invalid_batch")
-        item["memory_id"] = _memory_id(item.get("memory_id"), f"memories[{index}]")
+        item["memory_id"] = _memory_id(item.get("memory_id"), f"memories[{index}].memory_id")
         text = item.get("text")
         has_text = isinstance(text, str) and bool(text.strip())
         if with_text and not (has_text or isinstance(item.get("metadata"), dict)):
@@ -327,9 +343,10 @@ class ExportGetView(Mem0View):
         body = _body(request)
         jobs = Job.objects.filter(tenant=request.tenant, kind="mem0_export")
         export_id = body.get("memory_export_id") or body.get("id")
-        job = (
-            jobs.filter(pk=export_id).first() if export_id else jobs.order_by("-created_at").first()
-        )
+        if export_id:
+            job = jobs.filter(pk=_memory_id(export_id, "memory_export_id")).first()
+        else:
+            job = jobs.order_by("-created_at").first()
         if job is None:
             raise NotFound("No such export.", code="export_not_found")
         memories = selectors.memory_list(tenant=request.tenant, **job.params["query"])
@@ -344,7 +361,7 @@ class FeedbackView(Mem0View):
         feedback = body.get("feedback")
         if feedback is not None and feedback not in {"POSITIVE", "NEGATIVE", "VERY_NEGATIVE"}:
             raise BadRequest("feedback must be POSITIVE, NEGATIVE, VERY_NEGATIVE or null.")
-        memory_id = _memory_id(body.get("memory_id"), "feedback")
+        memory_id = _memory_id(body.get("memory_id"), "memory_id")
         memory = services.memory_get(tenant=request.tenant, memory_id=memory_id)
         self.set_audit_target("memory_feedback", memory.pk)
         return Response({"id": str(memory.pk), "feedback": feedback,

@@ -8,7 +8,6 @@ so a search right after an add finds what was added; exports are ready at once."
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -21,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.compat import mem0
+from apps.compat.params import json_object, parse_id
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest, NotFound
 from apps.jobs.models import Job
@@ -35,12 +35,6 @@ MAX_PAGE_SIZE = 500
 
 def _actor(request: Request) -> str:
     return f"key:{request.auth.pk}"
-
-
-def _body(request: Request) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise BadRequest("The body must be a JSON object.")
-    return request.data
 
 
 def _moment(value: Any, name: str) -> datetime:
@@ -82,7 +76,7 @@ class PingView(Mem0View):
 class AddView(Mem0View):
     @extend_schema(operation_id="mem0_add", tags=TAGS, request=dict, responses={200: dict})
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         scope, _ = mem0.split_filters(
             body.get("filters"), user_id=body.get("user_id"), agent_id=body.get("agent_id"),
             conversation_id=body.get("run_id"),
@@ -142,7 +136,7 @@ class SearchView(Mem0View):
 
     @extend_schema(operation_id="mem0_search", tags=TAGS, request=dict, responses={200: dict})
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         query = body.get("query")
         if not isinstance(query, str) or not query.strip() or len(query) > 4000:
             raise BadRequest("query must be a non-empty string of at most 4000 characters.")
@@ -164,7 +158,7 @@ class ListView(Mem0View):
 
     @extend_schema(operation_id="mem0_get_all", tags=TAGS, request=dict, responses={200: dict})
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         page = _int(request.query_params.get("page"), "page", 1, low=1, high=10**6)
         size = _int(request.query_params.get("page_size"), "page_size", 100, low=1,
                     high=MAX_PAGE_SIZE)  # fmt: skip
@@ -192,7 +186,7 @@ class DetailView(Mem0View):
 
     @extend_schema(operation_id="mem0_update", tags=TAGS, request=dict, responses={200: dict})
     def put(self, request: Request, memory_id: str) -> Response:
-        body = _body(request)
+        body = json_object(request)
         text, metadata = body.get("text"), body.get("metadata")
         if text is None and metadata is None:
             raise BadRequest("Give text or metadata to update.")
@@ -273,28 +267,18 @@ class EntityView(Mem0View):
         return Response({"message": "Entity deleted successfully!"})
 
 
-def _memory_id(value: Any, where: str) -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError as exc:
-        raise BadRequest(f"{where} is not an id.", code="invalid_id") from exc
-
-
 def _batch_items(request: Request, *, with_text: bool) -> list[dict[str, Any]]:
-    items = _body(request).get("memories")
+    items = json_object(request).get("memories")
     if not isinstance(items, list) or not items or len(items) > MAX_BATCH:
         raise BadRequest(f"memories must be a list of 1 to {MAX_BATCH} objects.")
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise BadRequest(f"memories[{index}] must be an object.", code="invalid_batch")
-        item["memory_id"] = _memory_id(item.get("memory_id"), f"memories[{index}].memory_id")
+        item["memory_id"] = parse_id(item.get("memory_id"), f"memories[{index}].memory_id")
         text = item.get("text")
         has_text = isinstance(text, str) and bool(text.strip())
         if with_text and not (has_text or isinstance(item.get("metadata"), dict)):
             raise BadRequest(f"memories[{index}] needs text or metadata.", code="invalid_batch")
-    ids = [item["memory_id"] for item in items]
-    for memory_id in ids:  # every id must be a live memory of this tenant, before any change
-        services.memory_get(tenant=request.tenant, memory_id=memory_id)
     return items
 
 
@@ -302,7 +286,7 @@ class BatchView(Mem0View):
     @extend_schema(operation_id="mem0_batch_update", tags=TAGS, request=dict, responses={200: dict})
     def put(self, request: Request) -> Response:
         items = _batch_items(request, with_text=True)
-        with transaction.atomic():
+        with transaction.atomic():  # all or nothing: an id that is not a live memory is a 404
             for item in items:
                 services.memory_update(
                     tenant=request.tenant, memory_id=item["memory_id"], actor=_actor(request),
@@ -313,8 +297,9 @@ class BatchView(Mem0View):
     @extend_schema(operation_id="mem0_batch_delete", tags=TAGS, request=dict, responses={200: dict})
     def delete(self, request: Request) -> Response:
         items = _batch_items(request, with_text=False)
-        memories = [services.memory_get(tenant=request.tenant, memory_id=i["memory_id"])
-                    for i in items]  # fmt: skip
+        memories = services.memories_get(
+            tenant=request.tenant, memory_ids=[i["memory_id"] for i in items]
+        )
         services.memories_delete(tenant=request.tenant, memories=memories, actor=_actor(request))
         return Response({"message": f"Successfully deleted {len(items)} memories"})
 
@@ -324,7 +309,7 @@ class ExportView(Mem0View):
         operation_id="mem0_export_create", tags=TAGS, request=dict, responses={200: dict}
     )
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         query = _scoped_query(body)
         selectors.memory_list(tenant=request.tenant, **query).exists()  # validates the filters
         now = timezone.now()
@@ -340,11 +325,11 @@ class ExportGetView(Mem0View):
 
     @extend_schema(operation_id="mem0_export_get", tags=TAGS, request=dict, responses={200: dict})
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         jobs = Job.objects.filter(tenant=request.tenant, kind="mem0_export")
         export_id = body.get("memory_export_id") or body.get("id")
         if export_id:
-            job = jobs.filter(pk=_memory_id(export_id, "memory_export_id")).first()
+            job = jobs.filter(pk=parse_id(export_id, "memory_export_id")).first()
         else:
             job = jobs.order_by("-created_at").first()
         if job is None:
@@ -357,11 +342,11 @@ class ExportGetView(Mem0View):
 class FeedbackView(Mem0View):
     @extend_schema(operation_id="mem0_feedback", tags=TAGS, request=dict, responses={200: dict})
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         feedback = body.get("feedback")
         if feedback is not None and feedback not in {"POSITIVE", "NEGATIVE", "VERY_NEGATIVE"}:
             raise BadRequest("feedback must be POSITIVE, NEGATIVE, VERY_NEGATIVE or null.")
-        memory_id = _memory_id(body.get("memory_id"), "memory_id")
+        memory_id = parse_id(body.get("memory_id"), "memory_id")
         memory = services.memory_get(tenant=request.tenant, memory_id=memory_id)
         self.set_audit_target("memory_feedback", memory.pk)
         return Response({"id": str(memory.pk), "feedback": feedback,

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.compat.memos import memos_filters
+from apps.compat.params import feedback_message, json_object, parse_ids
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest, NotFound
 from apps.memories import selectors, services
@@ -53,12 +54,6 @@ def memory_detail(memory: Memory, relativity: float | None = None) -> dict[str, 
         "create_time": _ms(memory.created_at),
         "update_time": _ms(memory.updated_at),
     }
-
-
-def _body(request: Request) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise BadRequest("The body must be a JSON object.")
-    return request.data
 
 
 def _one(value: Any, name: str) -> str:
@@ -123,7 +118,7 @@ def _add(request: Request, body: dict[str, Any], *, messages: Any, async_mode: b
 class AddMessageView(MemosView):
     @extend_schema(operation_id="memos_add_message", tags=TAGS, request=dict, responses={200: dict})
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         messages = body.get("messages")
         if isinstance(messages, list):
             messages = [
@@ -142,14 +137,11 @@ class FeedbackView(MemosView):
     @extend_schema(operation_id="memos_add_feedback", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         content = body.get("feedback_content")
         if not isinstance(content, str) or not content.strip():
             raise BadRequest("feedback_content is required.", code="invalid_parameter")
-        message: dict[str, Any] = {"role": "user", "content": content,
-                                   "metadata": {"feedback": True}}  # fmt: skip
-        if body.get("feedback_time"):
-            message["timestamp"] = body["feedback_time"]
+        message = feedback_message(content, body.get("feedback_time"))
         response = _add(request, body, messages=[message], async_mode=False)
         self.set_audit_target("feedback", response.data["data"]["task_id"])
         return response
@@ -161,7 +153,7 @@ class SearchMemoryView(MemosView):
     @extend_schema(operation_id="memos_search_memory", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         query = body.get("query")
         if not isinstance(query, str) or not query.strip() or len(query) > 4000:
             raise BadRequest("query must be a non-empty string of at most 4000 characters.")
@@ -193,7 +185,7 @@ class GetMemoryView(MemosView):
 
     @extend_schema(operation_id="memos_get_memory", tags=TAGS, request=dict, responses={200: dict})
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         user_id, agent_id = _subject(body)
         page = _limit(body.get("page"), "page", 1, 10**6)
         size = _limit(body.get("size"), "size", 10, 50)
@@ -220,17 +212,11 @@ class DeleteMemoryView(MemosView):
     @extend_schema(operation_id="memos_delete_memory", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = _body(request)
-        ids = body.get("memory_ids") or []
-        if not isinstance(ids, list):
-            raise BadRequest("memory_ids must be a list.", code="invalid_parameter")
+        body = json_object(request)
+        ids = parse_ids(body.get("memory_ids") or [], "memory_ids")
         actor = f"key:{request.auth.pk}"
         if ids:
-            try:
-                wanted = [str(uuid.UUID(str(i))) for i in ids]
-            except ValueError as exc:
-                raise BadRequest("memory_ids holds something that is not an id.") from exc
-            memories = [services.memory_get(tenant=request.tenant, memory_id=i) for i in wanted]
+            memories = services.memories_get(tenant=request.tenant, memory_ids=ids)
         else:
             user_id = _one(body.get("user_id"), "user_id") or _one(body.get("user_ids"), "user_ids")
             agent_id = _one(body.get("agent_id"), "agent_id")
@@ -252,7 +238,7 @@ class GetMessageView(MemosView):
     @extend_schema(operation_id="memos_get_message", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         user_id = _one(body.get("user_id"), "user_id")
         if not user_id:
             raise BadRequest("user_id is required.", code="invalid_parameter")
@@ -274,7 +260,7 @@ class TaskStatusView(MemosView):
 
     @extend_schema(operation_id="memos_get_status", tags=TAGS, request=dict, responses={200: dict})
     def post(self, request: Request) -> Response:
-        task_id = _body(request).get("task_id")
+        task_id = json_object(request).get("task_id")
         try:
             batch_id = str(uuid.UUID(str(task_id)))
         except ValueError as exc:

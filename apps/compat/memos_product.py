@@ -24,6 +24,7 @@ from apps.chat.routing import model_route
 from apps.chat.services import ChatTurn, chat_complete, chat_stream_open
 from apps.chat.streaming import sse_response
 from apps.compat.memos import memos_filters
+from apps.compat.params import feedback_message, json_object, parse_ids
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest
 from apps.memories import selectors, services
@@ -55,12 +56,6 @@ def text_mem_item(memory: Memory, relativity: float | None = None) -> dict[str, 
             "created_at": _iso(memory.created_at), "updated_at": _iso(memory.updated_at),
         },
     }  # fmt: skip
-
-
-def _body(request: Request) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise BadRequest("The body must be a JSON object.")
-    return request.data
 
 
 def _text(body: dict[str, Any], name: str, *, required: bool = True, limit: int = 200) -> str:
@@ -107,11 +102,26 @@ def _messages(body: dict[str, Any]) -> Any:
     return messages
 
 
+def _add_to_cubes(
+    request: Request, cubes: list[str], v: dict[str, Any], *, async_mode: str
+) -> list[tuple[str, services.AddResult]]:
+    """The validated turns `v` (an AddSerializer's) added to each cube, with extraction on."""
+    return [
+        (cube, services.memory_add(
+            tenant=request.tenant,
+            scope=services.Scope(user_id=cube, conversation_id=v["conversation_id"]),
+            messages=v["parsed_messages"], event_id=None, infer=True, async_mode=async_mode,
+            actor=f"key:{request.auth.pk}",
+        ))
+        for cube in cubes
+    ]  # fmt: skip
+
+
 class AddView(ProductView):
     @extend_schema(operation_id="memos_product_add", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         user_id = _text(body, "user_id")
         info = body.get("info") or {}
         if not isinstance(info, dict):
@@ -127,13 +137,8 @@ class AddView(ProductView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         out = []
-        for cube in _cubes(body, "writable_cube_ids", user_id):
-            result = services.memory_add(
-                tenant=request.tenant,
-                scope=services.Scope(user_id=cube, conversation_id=v["conversation_id"]),
-                messages=v["parsed_messages"], event_id=None, infer=True,
-                async_mode=v["async_mode"], actor=f"key:{request.auth.pk}",
-            )  # fmt: skip
+        cubes = _cubes(body, "writable_cube_ids", user_id)
+        for cube, result in _add_to_cubes(request, cubes, v, async_mode=v["async_mode"]):
             out += [{"memory": m.value, "memory_id": str(m.pk), "memory_type": m.memory_type,
                      "cube_id": cube} for m in result.memories]  # fmt: skip
             if v["async_mode"] == "async":
@@ -148,20 +153,21 @@ class SearchView(ProductView):
     @extend_schema(operation_id="memos_product_search", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         query = _text(body, "query", limit=4000)
         user_id = _text(body, "user_id")
         top_k = int(_number(body, "top_k", 10, 1, 100))
         relativity = _number(body, "relativity", None, 0, 1)
         threshold = _number(body, "threshold", None, 0, 1)
+        filters = memos_filters(body.get("filter"))
+        session = _text(body, "session_id", required=False) or None
         text_mem = []
         for cube in _cubes(body, "readable_cube_ids", user_id):
             hits = selectors.memory_search(
                 tenant=request.tenant,
                 q=selectors.SearchQuery(
-                    query=query, user_id=cube, limit=top_k,
-                    filters=memos_filters(body.get("filter")),
-                    conversation_id=_text(body, "session_id", required=False) or None,
+                    query=query, user_id=cube, limit=top_k, filters=filters,
+                    conversation_id=session,
                     threshold=max(relativity or 0, threshold or 0) or None,
                 ),
             )  # fmt: skip
@@ -177,7 +183,7 @@ class GetAllView(ProductView):
     @extend_schema(operation_id="memos_product_get_all", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         user_id = _text(body, "user_id")
         memory_type = body.get("memory_type") or "text_mem"
         if memory_type not in {"text_mem", "act_mem", "param_mem", "para_mem"}:
@@ -198,7 +204,7 @@ class GetMemoryView(ProductView):
     @extend_schema(operation_id="memos_product_get_memory", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         cube = _text(body, "mem_cube_id")
         page = int(_number(body, "page", 1, 1, 10**6))
         size = int(_number(body, "page_size", 50, 1, 500))
@@ -224,27 +230,22 @@ class DeleteMemoryView(ProductView):
     @extend_schema(operation_id="memos_product_delete_memory", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = _body(request)
-        ids = body.get("memory_ids") or []
-        if not isinstance(ids, list):
-            raise BadRequest("memory_ids must be a list.")
+        body = json_object(request)
+        ids = parse_ids(body.get("memory_ids") or [], "memory_ids")
         actor = f"key:{request.auth.pk}"
         if ids:
-            try:
-                wanted = [str(uuid.UUID(str(i))) for i in ids]
-            except ValueError as exc:
-                raise BadRequest("memory_ids holds something that is not an id.") from exc
-            memories = [services.memory_get(tenant=request.tenant, memory_id=i) for i in wanted]
+            memories = services.memories_get(tenant=request.tenant, memory_ids=ids)
         else:
             cubes = body.get("writable_cube_ids") or []
             if not cubes or not isinstance(cubes, list):
                 raise BadRequest("Name what to delete: memory_ids, or writable_cube_ids.")
+            filters = memos_filters(body.get("filter"))
+            session = _text(body, "session_id", required=False) or None
             memories = []
             for cube in cubes:
                 memories += list(selectors.memory_list(
-                    tenant=request.tenant, user_id=str(cube),
-                    filters=memos_filters(body.get("filter")),
-                    conversation_id=_text(body, "session_id", required=False) or None,
+                    tenant=request.tenant, user_id=str(cube), filters=filters,
+                    conversation_id=session,
                 ))  # fmt: skip
         deleted = services.memories_delete(tenant=request.tenant, memories=memories, actor=actor)
         return ok({"status": "success", "deleted": deleted}, "Memories deleted successfully")
@@ -254,28 +255,19 @@ class FeedbackView(ProductView):
     @extend_schema(operation_id="memos_product_feedback", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = json_object(request)
         user_id = _text(body, "user_id")
         content = _text(body, "feedback_content", limit=20000)
-        message: dict[str, Any] = {"role": "user", "content": content,
-                                   "metadata": {"feedback": True}}  # fmt: skip
-        if body.get("feedback_time"):
-            message["timestamp"] = body["feedback_time"]
+        message = feedback_message(content, body.get("feedback_time"))
         data = s.AddSerializer(data={"messages": [message], "user_id": user_id, "infer": True,
                                      "conversation_id": _text(body, "session_id",
                                                               required=False)})  # fmt: skip
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        out = []
-        for cube in _cubes(body, "writable_cube_ids", user_id):
-            result = services.memory_add(
-                tenant=request.tenant,
-                scope=services.Scope(user_id=cube, conversation_id=v["conversation_id"]),
-                messages=v["parsed_messages"], event_id=None, infer=True, async_mode="sync",
-                actor=f"key:{request.auth.pk}",
-            )  # fmt: skip
-            out.append({"cube_id": cube, "task_id": str(result.batch.pk),
-                        "decisions": result.batch.decisions})  # fmt: skip
+        cubes = _cubes(body, "writable_cube_ids", user_id)
+        out = [{"cube_id": cube, "task_id": str(result.batch.pk),
+                "decisions": result.batch.decisions}
+               for cube, result in _add_to_cubes(request, cubes, v, async_mode="sync")]  # fmt: skip
         return ok(out, "Feedback processed successfully")
 
 
@@ -314,7 +306,7 @@ class ChatCompleteView(ProductView):
     @extend_schema(operation_id="memos_product_chat_complete", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        turn = _chat_turn(request, _body(request))
+        turn = _chat_turn(request, json_object(request))
         completion = chat_complete(turn)
         answer = completion["choices"][0]["message"].get("content") or ""
         return ok({"response": answer, "reasoning": None,
@@ -351,7 +343,7 @@ class ChatStreamView(ProductView):
     @extend_schema(operation_id="memos_product_chat_stream", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> StreamingHttpResponse:
-        turn = _chat_turn(request, _body(request))
+        turn = _chat_turn(request, json_object(request))
         stream = chat_stream_open(turn)
         references = [text_mem_item(h.memory, h.similarity) for h in turn.hits]
         events = _memos_events(stream.lines(), references)

@@ -279,6 +279,18 @@ def memory_get(*, tenant: Tenant, memory_id: str, user_id: str | None = None) ->
     return memory
 
 
+def memories_get(*, tenant: Tenant, memory_ids: list[str]) -> list[Memory]:
+    """Live memories of `tenant`, once each, in the order asked, in one query; NotFound naming
+    the first id that is not one (so a batch is checked whole before anything changes)."""
+    wanted = list(dict.fromkeys(memory_ids))
+    rows = Memory.objects.filter(tenant=tenant, pk__in=wanted).exclude(status=Memory.Status.DELETED)
+    found = {str(m.pk): m for m in rows}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise NotFound(f"Memory {missing[0]} not found.", code="memory_not_found")
+    return [found[i] for i in wanted]
+
+
 def memory_update(
     *,
     tenant: Tenant,

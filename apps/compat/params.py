@@ -1,0 +1,38 @@
+"""What every compatibility adapter checks in the bodies other clients send: a JSON object,
+ids that are ids, and the user turn a feedback becomes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from rest_framework.request import Request
+
+from apps.core.errors import BadRequest
+
+
+def json_object(request: Request) -> dict[str, Any]:
+    if not isinstance(request.data, dict):
+        raise BadRequest("The body must be a JSON object.")
+    return request.data
+
+
+def parse_id(value: Any, where: str) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError as exc:
+        raise BadRequest(f"{where} is not an id.", code="invalid_id") from exc
+
+
+def parse_ids(values: Any, where: str) -> list[str]:
+    if not isinstance(values, list):
+        raise BadRequest(f"{where} must be a list.", code="invalid_parameter")
+    return [parse_id(value, f"{where}[{index}]") for index, value in enumerate(values)]
+
+
+def feedback_message(content: str, when: Any) -> dict[str, Any]:
+    """A correction in the user's words, as the user turn the pipeline reconciles."""
+    message: dict[str, Any] = {"role": "user", "content": content, "metadata": {"feedback": True}}
+    if when:
+        message["timestamp"] = when
+    return message

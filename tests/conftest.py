@@ -161,16 +161,11 @@ def live_api(django_db_setup, django_db_blocker):
     with its chat models pointing at a local OpenAI-compatible server. Tests that use it need
     `django_db(transaction=True)`, so that what they create is visible to the server."""
     import json
-    import socket
 
-    import httpx
-
+    from tests.live import live_platform
     from tests.llm_server import LlmServer
 
     upstream = LlmServer().start()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     models = [
         {
             "backend": "openai",
@@ -180,39 +175,9 @@ def live_api(django_db_setup, django_db_blocker):
             "support_models": ["test-model", "gpt-4o"],
         }
     ]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "memplatform.settings.test",
-        "DATABASE_NAME": settings.DATABASES["default"]["NAME"],
-        "REDIS_DB": str(settings.REDIS_DB),
-        "CHAT_MODEL_LIST": json.dumps(models),
-        "PYTHONPATH": str(ROOT),
-    }  # fmt: skip
-    log = open(embedded.var_dir() / "test-live-api.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "memplatform.asgi:application", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(
-                f"live server did not start: {(embedded.var_dir() / 'test-live-api.log').read_text()}"
-            )
-        time.sleep(0.3)
-    yield LiveApi(url=url, upstream=upstream)
-    proc.terminate()
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
-    upstream.stop()
+        with live_platform(embedded.var_dir() / "test-live-api.log",
+                           CHAT_MODEL_LIST=json.dumps(models)) as url:  # fmt: skip
+            yield LiveApi(url=url, upstream=upstream)
+    finally:
+        upstream.stop()

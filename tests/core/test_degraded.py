@@ -4,10 +4,7 @@ test stops and starts again. Nothing accepted is lost, search keeps working, res
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,20 +13,14 @@ import pytest
 from django.conf import settings
 
 from memplatform import embedded
+from tests.live import free_port, live_platform
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class OwnRedis:
     def __init__(self, workdir: Path) -> None:
-        self.port, self.workdir, self.proc = _free_port(), workdir, None
+        self.port, self.workdir, self.proc = free_port(), workdir, None
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
@@ -51,34 +42,13 @@ class OwnRedis:
 def platform(tmp_path):
     redis_server = OwnRedis(tmp_path)
     redis_server.start()
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "memplatform.settings.test",
-           "DATABASE_NAME": settings.DATABASES["default"]["NAME"],
-           "REDIS_URL": f"redis://127.0.0.1:{redis_server.port}", "REDIS_DB": "1",
-           "REDIS_RECHECK_SECONDS": "1", "PYTHONPATH": str(ROOT)}  # fmt: skip
-    log = open(tmp_path / "web.log", "w")
-    web = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "memplatform.asgi:application", "--port", str(port),
-         "--log-level", "warning"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert web.poll() is None and time.monotonic() < deadline, (
-            tmp_path / "web.log"
-        ).read_text()
-        time.sleep(0.3)
-    yield url, redis_server
-    web.terminate()
-    web.wait(timeout=15)
-    log.close()
-    if redis_server.proc.poll() is None:
-        redis_server.stop()
+    try:
+        with live_platform(tmp_path / "web.log", REDIS_URL=f"redis://127.0.0.1:{redis_server.port}",
+                           REDIS_DB="1", REDIS_RECHECK_SECONDS="1") as url:  # fmt: skip
+            yield url, redis_server
+    finally:
+        if redis_server.proc.poll() is None:
+            redis_server.stop()
 
 
 def test_redis_down_then_back(platform, alice):
@@ -128,34 +98,14 @@ def platform_behind_proxy(tmp_path):
     db = settings.DATABASES["default"]
     proxy = TcpProxy(f"{db['HOST']}/.s.PGSQL.{db['PORT']}").start()
     upstream = LlmServer().start()
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "memplatform.settings.test",
-           "DATABASE_URL": f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}",
-           "REDIS_DB": str(settings.REDIS_DB), "LLM_API_BASE": upstream.url,
-           "LLM_MODEL": "test-model", "PYTHONPATH": str(ROOT)}  # fmt: skip
-    log = open(tmp_path / "web.log", "w")
-    web = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "memplatform.asgi:application", "--port", str(port),
-         "--log-level", "warning"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert web.poll() is None and time.monotonic() < deadline, (
-            tmp_path / "web.log"
-        ).read_text()
-        time.sleep(0.3)
-    yield url, proxy, upstream
-    web.terminate()
-    web.wait(timeout=15)
-    log.close()
-    proxy.cut()
-    upstream.stop()
+    database = f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}"
+    try:
+        with live_platform(tmp_path / "web.log", DATABASE_URL=database,
+                           LLM_API_BASE=upstream.url, LLM_MODEL="test-model") as url:  # fmt: skip
+            yield url, proxy, upstream
+    finally:
+        proxy.cut()
+        upstream.stop()
 
 
 def test_postgres_down_then_back(platform_behind_proxy, alice):

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from pgvector.django import CosineDistance
 
 from apps.core.errors import BadRequest, NotFound
@@ -173,15 +173,3 @@ def faq_stats(*, tenant: Tenant) -> dict[str, Any]:
         "top": [{"id": str(t["id"]), "question": t["key"], "kind": t["kind"], "heat": t["heat"]}
                 for t in top],
     }  # fmt: skip
-
-
-def faq_matches(*, tenant: Tenant, vector: Any, limit: int = 2) -> list[tuple[Memory, float]]:
-    """Promoted FAQs of the tenant close enough to a query embedding, best first."""
-    rows = (
-        Memory.objects.filter(Q(kind="faq"), tenant=tenant, status=Memory.Status.ACTIVATED)
-        .annotate(distance=CosineDistance("embedding", vector))
-        .filter(distance__lte=1 - settings.FAQ_MATCH_SIMILARITY)
-        .defer("embedding", "search_vector")
-        .order_by("distance")[:limit]
-    )
-    return [(m, 1 - float(m.distance)) for m in rows]

@@ -28,6 +28,9 @@ class AddBatch(TenantOwnedModel):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event_id = models.CharField(max_length=200, null=True, blank=True)
+    # SHA-256 of what the add asked for (scope, messages, options): an event_id reused with a
+    # different request is refused (409), as Stripe does with idempotency keys.
+    request_hash = models.CharField(max_length=64, blank=True, default="")
     user_id = models.CharField(max_length=200, db_index=True)
     infer = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)

@@ -7,11 +7,12 @@ The raw SQL here is the one place that filters by tenant by hand: every statemen
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import numpy as np
 from django.conf import settings
@@ -399,3 +400,21 @@ def memory_by_tags(
 
 def batch_get(*, tenant: Tenant, batch_id: str) -> AddBatch | None:
     return AddBatch.objects.filter(tenant=tenant, pk=batch_id).first()
+
+
+def memories_by_kind(*, tenant: Tenant, kinds: Sequence[str]) -> QuerySet[Memory]:
+    """Active memories of `tenant` of the given kinds ("qa", "faq", ...), vectors not loaded."""
+    return Memory.objects.filter(
+        tenant=tenant, kind__in=list(kinds), status=Memory.Status.ACTIVATED
+    ).defer("embedding", "search_vector")
+
+
+def memory_segment_ids(*, tenant: Tenant, memory_ids: Sequence[str | UUID]) -> list[str]:
+    """The distinct topic segments (apps.pipeline.tiers) the given memories belong to."""
+    rows = (
+        Memory.objects.filter(tenant=tenant, pk__in=list(memory_ids))
+        .exclude(segment=None)
+        .values_list("segment_id", flat=True)
+        .distinct()
+    )
+    return [str(segment_id) for segment_id in rows]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import redis
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
@@ -581,3 +582,62 @@ def _enqueue(*, batch: AddBatch, actor: str) -> bool:
         redis_failed(exc)
         return False
     return True
+
+
+# --- derived-memory writes: what the apps above the floor change on a memory -----------------
+# The pipeline (and later the graph) never writes Memory rows itself; it calls these. They
+# change bookkeeping fields only (no text, so no embedding, keyword index or version), each in
+# one UPDATE filtered by the tenant as well as the id.
+
+
+def memories_mention(
+    *, tenant: Tenant, memory_ids: Sequence[str | UUID], touch: bool = False
+) -> int:
+    """Count one more mention of each memory (a fact stated again, a question asked again; heat
+    input). `touch` also marks them updated now (a restated fact is current again)."""
+    fields: dict[str, Any] = {"mentions": F("mentions") + 1}
+    if touch:
+        fields["updated_at"] = timezone.now()
+    return Memory.objects.filter(tenant=tenant, pk__in=list(memory_ids)).update(**fields)
+
+
+def memory_kind_set(
+    *,
+    tenant: Tenant,
+    memory_id: str | UUID,
+    kind: str,
+    from_kinds: Sequence[str] | None = None,
+) -> bool:
+    """Change a memory's kind (qa -> faq_candidate -> faq and back); with `from_kinds`, only
+    from one of those. True when the memory changed."""
+    queryset = Memory.objects.filter(tenant=tenant, pk=memory_id)
+    if from_kinds is not None:
+        queryset = queryset.filter(kind__in=list(from_kinds))
+    return bool(queryset.update(kind=kind))
+
+
+def memories_segment_set(
+    *, tenant: Tenant, memory_ids: Sequence[str | UUID], segment_id: str | UUID | None
+) -> int:
+    """Put memories into a topic segment (apps.pipeline.tiers), or take them out with None."""
+    return Memory.objects.filter(tenant=tenant, pk__in=list(memory_ids)).update(
+        segment_id=segment_id
+    )
+
+
+def memory_facts_set(
+    *,
+    tenant: Tenant,
+    memory_id: str | UUID,
+    kind: str,
+    slot: str,
+    sources: list[dict[str, Any]],
+    occurred_at: datetime | None,
+) -> bool:
+    """Set what reconciliation knows about a fact it updated: its kind, slot, source turns and
+    when it happened (the text itself changes through `memory_update`, with a version)."""
+    return bool(
+        Memory.objects.filter(tenant=tenant, pk=memory_id).update(
+            kind=kind, slot=slot[:120], sources=sources, occurred_at=occurred_at
+        )
+    )

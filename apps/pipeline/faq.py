@@ -21,7 +21,16 @@ from pgvector.django import CosineDistance
 
 from apps.core.errors import BadRequest, NotFound
 from apps.memories.models import Memory, Message
-from apps.memories.services import MemoryIn, Scope, embed_texts, memories_create, message_source
+from apps.memories.selectors import memories_by_kind
+from apps.memories.services import (
+    MemoryIn,
+    Scope,
+    embed_texts,
+    memories_create,
+    memories_mention,
+    memory_kind_set,
+    message_source,
+)
 from apps.pipeline.models import FaqEvent
 from apps.tenants.models import Tenant
 
@@ -55,7 +64,7 @@ def qa_record(*, tenant: Tenant, scope: Scope, messages: list[Message], actor: s
     vectors = embed_texts([q.content.strip() for q, _ in pairs])
     for (question, answer), value, vector in zip(pairs, texts, vectors, strict=True):
         same = (
-            Memory.objects.filter(tenant=tenant, kind__in=QA_KINDS, status=Memory.Status.ACTIVATED)
+            memories_by_kind(tenant=tenant, kinds=QA_KINDS)
             .annotate(distance=CosineDistance("embedding", vector))
             .filter(distance__lte=1 - settings.PIPELINE_QA_SIMILARITY)
             .order_by("distance")
@@ -63,7 +72,7 @@ def qa_record(*, tenant: Tenant, scope: Scope, messages: list[Message], actor: s
             .first()
         )
         if same is not None:
-            Memory.objects.filter(pk=same.pk).update(mentions=F("mentions") + 1)
+            memories_mention(tenant=tenant, memory_ids=[same.pk])
             continue
         (memory,) = memories_create(
             tenant=tenant, scope=scope, actor=actor, vectors=[vector],
@@ -84,14 +93,15 @@ def candidates_mark(*, tenant: Tenant) -> int:
     """Mark QAs whose heat reached FAQ_CANDIDATE_HEAT as candidates (periodic)."""
     threshold = settings.FAQ_CANDIDATE_HEAT
     rising = list(
-        Memory.objects.filter(tenant=tenant, kind="qa", status=Memory.Status.ACTIVATED)
+        memories_by_kind(tenant=tenant, kinds=["qa"])
         .annotate(heat=F("mentions") + F("access_count"))
         .filter(heat__gte=threshold)
         .only("id", "key")
     )
     with transaction.atomic():
         for memory in rising:
-            Memory.objects.filter(pk=memory.pk, kind="qa").update(kind="faq_candidate")
+            memory_kind_set(tenant=tenant, memory_id=memory.pk, kind="faq_candidate",
+                            from_kinds=["qa"])  # fmt: skip
             FaqEvent.objects.create(tenant=tenant, memory_id=memory.pk, question=memory.key,
                                     from_kind="qa", to_kind="faq_candidate",
                                     reason=f"heat reached {threshold}", actor="system")  # fmt: skip
@@ -115,7 +125,7 @@ def faq_promote(*, tenant: Tenant, memory_id: str, reason: str, actor: str) -> F
     if memory.kind == "faq":
         raise BadRequest("This memory is already an FAQ.", code="already_faq")
     with transaction.atomic():
-        Memory.objects.filter(pk=memory.pk).update(kind="faq")
+        memory_kind_set(tenant=tenant, memory_id=memory.pk, kind="faq")
         return FaqEvent.objects.create(tenant=tenant, memory_id=memory.pk, question=memory.key,
                                        from_kind=memory.kind, to_kind="faq", reason=reason,
                                        actor=actor)  # fmt: skip
@@ -124,7 +134,7 @@ def faq_promote(*, tenant: Tenant, memory_id: str, reason: str, actor: str) -> F
 def faq_demote(*, tenant: Tenant, memory_id: str, actor: str) -> FaqEvent:
     memory = _qa(tenant, memory_id, ("faq",))
     with transaction.atomic():
-        Memory.objects.filter(pk=memory.pk).update(kind="qa")
+        memory_kind_set(tenant=tenant, memory_id=memory.pk, kind="qa")
         return FaqEvent.objects.create(tenant=tenant, memory_id=memory.pk, question=memory.key,
                                        from_kind="faq", to_kind="qa", reason="demoted",
                                        actor=actor)  # fmt: skip
@@ -158,13 +168,11 @@ def classify_parse(response_text: str) -> dict[str, Any]:
 
 
 def faq_stats(*, tenant: Tenant) -> dict[str, Any]:
-    live = Memory.objects.filter(tenant=tenant, status=Memory.Status.ACTIVATED)
-    counts = dict(
-        live.filter(kind__in=QA_KINDS).values_list("kind").annotate(n=Count("id")).order_by()
-    )
+    live = memories_by_kind(tenant=tenant, kinds=QA_KINDS)
+    counts = dict(live.values_list("kind").annotate(n=Count("id")).order_by())
     counts = {kind: counts.get(kind, 0) for kind in QA_KINDS}
     events = FaqEvent.objects.filter(tenant=tenant)
-    top = (live.filter(kind__in=QA_KINDS).annotate(heat=F("mentions") + F("access_count"))
+    top = (live.annotate(heat=F("mentions") + F("access_count"))
            .order_by("-heat").values("id", "key", "kind", "heat")[:10])  # fmt: skip
     return {
         "qa": counts["qa"], "candidates": counts["faq_candidate"], "faqs": counts["faq"],

@@ -24,6 +24,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from apps.memories.models import Memory
+from apps.memories.services import memories_segment_set
 from apps.pipeline.extraction.rules import PROFILE_KINDS
 from apps.pipeline.models import Segment, UserProfile
 from apps.tenants.models import Tenant
@@ -67,6 +68,7 @@ def segments_assign(*, tenant: Tenant, user_id: str, memories: list[Memory]) -> 
     centroids = [_unit(s.centroid) for s in segments]
     now = timezone.now()
     touched: dict[str, Segment] = {}
+    members: dict[str, list[str]] = {}
     for memory in memories:
         if memory.embedding is None or memory.kind in {"qa", "faq_candidate", "faq"}:
             continue
@@ -93,7 +95,9 @@ def segments_assign(*, tenant: Tenant, user_id: str, memories: list[Memory]) -> 
         best.save()
         memory.segment_id = best.pk
         touched[str(best.pk)] = best
-        Memory.objects.filter(pk=memory.pk).update(segment=best)
+        members.setdefault(str(best.pk), []).append(str(memory.pk))
+    for segment_id, memory_ids in members.items():
+        memories_segment_set(tenant=tenant, memory_ids=memory_ids, segment_id=segment_id)
     _maybe_refresh_profile(tenant=tenant, user_id=user_id, segments=list(touched.values()),
                            weights=weights)  # fmt: skip
 

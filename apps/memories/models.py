@@ -37,7 +37,6 @@ class AddBatch(TenantOwnedModel):
     message_count = models.PositiveIntegerField(default=0)
     memory_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
-    response = models.JSONField(default=dict, blank=True)
     # With infer: which extractor ran ("rules", "llm", or "rules (llm failed: ...)") and the
     # reconciliation decisions [{event, memory_id, value, reason}].
     extractor = models.CharField(max_length=300, blank=True, default="")

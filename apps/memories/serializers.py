@@ -227,7 +227,10 @@ class SearchOutSerializer(serializers.Serializer):
 
 class AddOutSerializer(serializers.Serializer):
     batch_id = serializers.UUIDField()
-    status = serializers.CharField()
+    status = serializers.CharField(
+        help_text="done, or queued/running while extraction waits for a worker; the turns are "
+        "stored and searchable either way"
+    )
     event_id = serializers.CharField(allow_null=True)
     message_ids = serializers.ListField(child=serializers.IntegerField())
     results = MemoryOutSerializer(many=True)

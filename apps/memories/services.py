@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from kombu.exceptions import KombuError
 
 from apps.core.degraded import redis_failed, redis_known_down
 from apps.core.errors import Conflict, NotFound
-from apps.memories import text
+from apps.memories import stages, text
 from apps.memories.embeddings import get_embedder, use_binary_vectors
 from apps.memories.models import AddBatch, Memory, MemoryVersion, Message, TermStat
 from apps.tenants.models import Tenant
@@ -101,46 +103,20 @@ def batch_find(*, tenant: Tenant, event_id: str | None) -> AddBatch | None:
     return AddBatch.objects.filter(tenant=tenant, event_id=event_id).first()
 
 
-def messages_store(
-    *, tenant: Tenant, scope: Scope, messages: list[MessageIn], event_id: str | None, infer: bool
-) -> tuple[AddBatch, list[Message], bool]:
-    """Store raw turns under one batch. Returns (batch, messages, created); with an event_id
-    already seen, the earlier batch and `created=False`, writing nothing."""
-    existing = batch_find(tenant=tenant, event_id=event_id)
-    if existing:
-        return existing, [], False
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            batch = AddBatch.objects.create(
-                tenant=tenant,
-                event_id=event_id or None,
-                user_id=scope.user_id,
-                infer=infer,
-                message_count=len(messages),
-            )
-            rows = Message.objects.bulk_create(
-                [
-                    Message(
-                        tenant=tenant,
-                        batch=batch,
-                        user_id=scope.user_id,
-                        agent_id=scope.agent_id,
-                        conversation_id=scope.conversation_id,
-                        role=m.role,
-                        content=m.content,
-                        timestamp=m.timestamp or now,
-                        metadata=m.metadata,
-                    )
-                    for m in messages
-                ]
-            )
-    except IntegrityError:  # a concurrent request with the same event_id won the race
-        existing = batch_find(tenant=tenant, event_id=event_id)
-        if existing is None:
-            raise Conflict("Concurrent add with the same event_id; retry.") from None
-        return existing, [], False
-    return batch, rows, True
+def add_fingerprint(*, scope: Scope, messages: list[MessageIn], infer: bool) -> str:
+    """What an add asked for, as a SHA-256. An event_id replayed with a different request is
+    refused rather than answered with the earlier batch, which would drop the new content
+    silently (Stripe does the same with a reused idempotency key)."""
+    payload = {
+        "scope": [scope.user_id, scope.agent_id, scope.conversation_id],
+        "infer": infer,
+        "messages": [
+            [m.role, m.content, m.timestamp.isoformat() if m.timestamp else None, m.metadata]
+            for m in messages
+        ],
+    }
+    raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def message_source(message: Message) -> dict[str, Any]:
@@ -427,17 +403,18 @@ def _user_lock(*, tenant_id: int, user_id: str) -> None:
 
 
 def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
-    """Turn a batch's stored messages into memories: each turn as-is, and with `infer` the facts
-    the pipeline extracts and reconciles (apps.pipeline).
+    """Run the ordered stages (apps.memories.stages: extraction and reconciliation, from the
+    pipeline) on a batch whose turns the add already stored. Returns the memories they made.
 
     Per-user order: under a per-user lock, the user's earlier batches that are not done yet are
     processed first, in the order they were added, so a later add never races an earlier one.
-    Idempotent: a batch's memories and its `done` status commit together, and a batch that is
-    done (or taken by a live worker) is skipped."""
+    Idempotent: what the stages make and the batch's `done` status commit together, and a batch
+    that is done (or taken by a live worker) is skipped."""
     if not batch_claim(batch=batch):
         return []
     failure: Exception | None = None
     memories: list[Memory] = []
+    done: list[AddBatch] = []
     with transaction.atomic():
         _user_lock(tenant_id=batch.tenant_id, user_id=batch.user_id)
         pending = list(
@@ -458,8 +435,11 @@ def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
                 if item.pk == batch.pk:
                     failure = exc
                 continue
+            done.append(item)
             if item.pk == batch.pk:
                 memories = made
+    for item in done:
+        _stages_dispatch(batch=item, actor=actor)
     if failure is not None:
         raise failure
     return memories
@@ -467,67 +447,152 @@ def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
 
 def _batch_run(*, batch: AddBatch, actor: str) -> list[Memory]:
     messages = list(Message.objects.filter(batch=batch).order_by("id"))
+    turns = _turns_ensure(batch=batch, messages=messages, actor=actor)
+    stage_input = _stage_input(batch=batch, messages=messages, turns=turns, actor=actor)
+    made: list[Memory] = []
+    extractors: list[str] = []
+    decisions: list[dict[str, Any]] = []
+    for stage in stages.stages_list(ordered=True) if batch.infer else []:
+        result = stage.run(stage_input) or stages.StageResult()
+        made += result.memories
+        if result.extractor:
+            extractors.append(result.extractor)
+        decisions += result.decisions
+    AddBatch.objects.filter(pk=batch.pk).update(
+        status=AddBatch.Status.DONE,
+        memory_count=len(turns) + len(made),
+        extractor="; ".join(extractors)[:300],
+        decisions=decisions,
+        error="",
+        updated_at=timezone.now(),
+    )
+    return made
+
+
+def _stage_input(
+    *, batch: AddBatch, messages: list[Message], turns: list[Memory], actor: str
+) -> stages.StageInput:
     first = messages[0] if messages else None
-    scope = Scope(
+    return stages.StageInput(
+        batch=batch,
         user_id=batch.user_id,
         agent_id=first.agent_id if first else "",
         conversation_id=first.conversation_id if first else "",
+        messages=messages,
+        turns=turns,
+        actor=actor,
     )
-    contexts = _previous_turns(batch=batch, messages=messages)
-    turns = [
-        MemoryIn(
-            value=m.content,
-            memory_type=Memory.Type.LONG_TERM,
-            metadata=m.metadata,
-            sources=[message_source(m)],
-            occurred_at=m.timestamp,
-            context=contexts[m.pk],
-            kind="turn",
+
+
+def stage_run(*, batch: AddBatch, stage_name: str, actor: str) -> None:
+    """Run one unordered stage on a done batch (the body of its task)."""
+    stage = stages.stage_get(stage_name)
+    if stage is None or batch.status != AddBatch.Status.DONE:
+        return
+    messages = list(Message.objects.filter(batch=batch).order_by("id"))
+    turns = batch_turns(batch=batch, messages=messages)
+    stage.run(_stage_input(batch=batch, messages=messages, turns=turns, actor=actor))
+
+
+def _stages_dispatch(*, batch: AddBatch, actor: str) -> None:
+    """Queue the unordered stages of a batch that is done (after its transaction commits)."""
+    if not batch.infer:
+        return
+    for stage in stages.stages_list(ordered=False):
+        transaction.on_commit(
+            lambda stage=stage: _stage_enqueue(batch=batch, stage=stage, actor=actor)
         )
-        for m in messages
+
+
+def _stage_enqueue(*, batch: AddBatch, stage: stages.Stage, actor: str) -> None:
+    from apps.memories.tasks import run_stage
+
+    kwargs = {"tenant_id": batch.tenant_id, "batch_id": str(batch.pk), "stage": stage.name,
+              "actor": actor}  # fmt: skip
+    if not redis_known_down():
+        try:
+            run_stage.apply_async(kwargs=kwargs, queue=stage.queue)
+            return
+        except (KombuError, redis.RedisError, OSError) as exc:
+            redis_failed(exc)
+    batch.refresh_from_db()
+    stage_run(batch=batch, stage_name=stage.name, actor=actor)  # degraded: run it here
+
+
+# --- turns: stored, embedded and searchable before the add answers ---------------------------
+
+
+def _turn_items(*, messages: list[Message], contexts: list[str]) -> list[tuple[Message, MemoryIn]]:
+    return [
+        (
+            m,
+            MemoryIn(
+                value=m.content,
+                memory_type=Memory.Type.LONG_TERM,
+                metadata=m.metadata,
+                sources=[message_source(m)],
+                occurred_at=m.timestamp,
+                context=context,
+                kind="turn",
+            ),
+        )
+        for m, context in zip(messages, contexts, strict=True)
         if m.content.strip()
     ]
-    extractor, decisions = "", []
-    if batch.infer:
-        from apps.pipeline.services import batch_infer
 
-        outcome = batch_infer(batch=batch, scope=scope, messages=messages, turns=turns, actor=actor)
-        memories, extractor, decisions = outcome.memories, outcome.extractor, outcome.decisions
-    else:
-        memories = memories_create(tenant=batch.tenant, scope=scope, items=turns, actor=actor)
-    AddBatch.objects.filter(pk=batch.pk).update(
-        status=AddBatch.Status.DONE,
-        memory_count=len(memories),
-        extractor=extractor[:300],
-        decisions=decisions,
-        updated_at=timezone.now(),
+
+def batch_turns(*, batch: AddBatch, messages: list[Message]) -> list[Memory]:
+    """The turn memories the add stored for `messages` of `batch`, whatever their status."""
+    ids = [m.pk for m in messages]
+    if not ids:
+        return []
+    rows = Memory.objects.filter(
+        tenant_id=batch.tenant_id, user_id=batch.user_id, kind="turn",
+        sources__0__message_id__in=ids,
+    )  # fmt: skip
+    return sorted(rows, key=lambda m: m.sources[0]["message_id"])
+
+
+def _turns_ensure(*, batch: AddBatch, messages: list[Message], actor: str) -> list[Memory]:
+    """The batch's turns; any not stored yet (a batch queued before turns were stored by the
+    add itself) are stored now."""
+    have = batch_turns(batch=batch, messages=messages)
+    stored = {m.sources[0]["message_id"] for m in have}
+    missing = [m for m in messages if m.pk not in stored]
+    if not missing:
+        return [m for m in have if m.status != Memory.Status.DELETED]
+    contexts = _previous_turns(
+        tenant_id=batch.tenant_id,
+        user_id=batch.user_id,
+        turns=[(m.conversation_id, m.content) for m in messages],
+        before_id=messages[0].pk,
     )
-    return memories
+    by_id = dict(zip([m.pk for m in messages], contexts, strict=True))
+    items = _turn_items(messages=missing, contexts=[by_id[m.pk] for m in missing])
+    scope = Scope(user_id=batch.user_id, agent_id=missing[0].agent_id,
+                  conversation_id=missing[0].conversation_id)  # fmt: skip
+    memories_create(tenant=batch.tenant, scope=scope, items=[i for _, i in items], actor=actor)
+    return [m for m in batch_turns(batch=batch, messages=messages)
+            if m.status != Memory.Status.DELETED]  # fmt: skip
 
 
-def _previous_turns(*, batch: AddBatch, messages: list[Message]) -> dict[int, str]:
-    """For each message, the turn before it in its conversation: earlier in the batch, or the
-    last stored turn of that conversation before the batch."""
-    out: dict[int, str] = {}
+def _previous_turns(
+    *, tenant_id: int, user_id: str, turns: list[tuple[str, str]], before_id: int | None
+) -> list[str]:
+    """For each (conversation_id, content), the turn before it in its conversation: earlier in
+    the list, or the last stored turn of that conversation (before message `before_id`)."""
+    out: list[str] = []
     last: dict[str, str] = {}
-    for message in messages:
-        conv = message.conversation_id
+    for conv, content in turns:
         if conv not in last:
-            before = (
-                Message.objects.filter(
-                    tenant_id=batch.tenant_id,
-                    user_id=message.user_id,
-                    conversation_id=conv,
-                    id__lt=message.pk,
-                )
-                .exclude(batch=batch)
-                .order_by("-id")
-                .values_list("content", flat=True)
-                .first()
+            earlier = Message.objects.filter(
+                tenant_id=tenant_id, user_id=user_id, conversation_id=conv
             )
-            last[conv] = before or ""
-        out[message.pk] = last[conv]
-        last[conv] = message.content
+            if before_id is not None:
+                earlier = earlier.filter(id__lt=before_id)
+            last[conv] = earlier.order_by("-id").values_list("content", flat=True).first() or ""
+        out.append(last[conv])
+        last[conv] = content
     return out
 
 
@@ -549,24 +614,105 @@ def memory_add(
     async_mode: str,
     actor: str,
 ) -> AddResult:
-    batch, rows, created = messages_store(
-        tenant=tenant, scope=scope, messages=messages, event_id=event_id, infer=infer
-    )
-    if not created:
-        return AddResult(batch=batch, message_ids=[], memories=[], replayed=True)
-    queued = AddResult(batch=batch, message_ids=[r.pk for r in rows], memories=[], replayed=False)
+    """Store an add's raw turns and their turn memories (embedded and indexed, so a search
+    right after the add finds them, whatever `async_mode`), then, with `infer`, run the ordered
+    stages: in a worker when `async_mode` is "async" (and Redis is up), else in the request.
+
+    `event_id` makes retries safe: the same request again answers the batch as it is now and
+    stores nothing; a different request under the same event_id is a 409."""
+    fingerprint = add_fingerprint(scope=scope, messages=messages, infer=infer)
+    existing = batch_find(tenant=tenant, event_id=event_id)
+    if existing is not None:
+        return _replay(batch=existing, fingerprint=fingerprint)
+    contexts = _previous_turns(
+        tenant_id=tenant.pk, user_id=scope.user_id,
+        turns=[(scope.conversation_id, m.content) for m in messages], before_id=None,
+    )  # fmt: skip
+    texts = [embedding_text(m.content, c) for m, c in zip(messages, contexts, strict=True)
+             if m.content.strip()]  # fmt: skip
+    vectors, _ = _embed(texts) if texts else ([], "")  # outside the transaction: it is slow
+    needs_stages = infer and bool(stages.stages_list(ordered=True))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            batch = AddBatch.objects.create(
+                tenant=tenant, event_id=event_id or None, request_hash=fingerprint,
+                user_id=scope.user_id, infer=infer, message_count=len(messages),
+                status=AddBatch.Status.QUEUED if needs_stages else AddBatch.Status.DONE,
+            )  # fmt: skip
+            rows = Message.objects.bulk_create(
+                [
+                    Message(
+                        tenant=tenant,
+                        batch=batch,
+                        user_id=scope.user_id,
+                        agent_id=scope.agent_id,
+                        conversation_id=scope.conversation_id,
+                        role=m.role,
+                        content=m.content,
+                        timestamp=m.timestamp or now,
+                        metadata=m.metadata,
+                    )
+                    for m in messages
+                ]
+            )
+            items = _turn_items(messages=rows, contexts=contexts)
+            turns = memories_create(
+                tenant=tenant, scope=scope, items=[i for _, i in items], actor=actor,
+                vectors=vectors,
+            )  # fmt: skip
+            AddBatch.objects.filter(pk=batch.pk).update(memory_count=len(turns))
+            batch.memory_count = len(turns)
+    except IntegrityError:  # a concurrent request with the same event_id won the race
+        existing = batch_find(tenant=tenant, event_id=event_id)
+        if existing is None:
+            raise Conflict("Concurrent add with the same event_id; retry.") from None
+        return _replay(batch=existing, fingerprint=fingerprint)
+    result = AddResult(batch=batch, message_ids=[r.pk for r in rows], memories=turns,
+                       replayed=False)  # fmt: skip
+    if not needs_stages:
+        if infer:
+            _stages_dispatch(batch=batch, actor=actor)
+        return result
     if async_mode == "async" and connection.in_atomic_block:  # a worker must see the batch
         transaction.on_commit(
             lambda: _enqueue(batch=batch, actor=actor) or batch_process(batch=batch, actor=actor)
         )
-        return queued
+        return result
     if async_mode == "async" and _enqueue(batch=batch, actor=actor):
-        return queued
-    memories = batch_process(batch=batch, actor=actor)
+        return result
+    result.memories = turns + batch_process(batch=batch, actor=actor)
     batch.refresh_from_db()
+    return result
+
+
+def _replay(*, batch: AddBatch, fingerprint: str) -> AddResult:
+    """The answer to an event_id seen before: the batch as it is now (its status, messages and
+    the memories it made), or a 409 when the event_id came with a different request."""
+    if batch.request_hash and batch.request_hash != fingerprint:
+        raise Conflict(
+            "This event_id was already used for a different add request; use a new event_id.",
+            code="idempotency_key_reused",
+            details={"event_id": batch.event_id, "batch_id": str(batch.pk)},
+        )
+    messages = list(Message.objects.filter(batch=batch).order_by("id"))
+    memories = batch_memories(batch=batch, messages=messages)
     return AddResult(
-        batch=batch, message_ids=[r.pk for r in rows], memories=memories, replayed=False
+        batch=batch, message_ids=[m.pk for m in messages], memories=memories, replayed=True
     )
+
+
+def batch_memories(*, batch: AddBatch, messages: list[Message]) -> list[Memory]:
+    """The live memories a batch made: its turns and what the stages derived from its turns."""
+    ids = [m.pk for m in messages]
+    if not ids:
+        return []
+    return list(
+        Memory.objects.filter(tenant_id=batch.tenant_id, user_id=batch.user_id,
+                              sources__0__message_id__in=ids)
+        .exclude(status=Memory.Status.DELETED)
+        .order_by("created_at", "id")
+    )  # fmt: skip
 
 
 def _enqueue(*, batch: AddBatch, actor: str) -> bool:

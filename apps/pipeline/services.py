@@ -1,26 +1,25 @@
-"""The ingestion pipeline for one add batch with `infer` on (called by
-`apps.memories.services.batch_process`, under the user's lock, inside the batch's transaction):
+"""The ingestion pipeline for one add batch with `infer` on: an ordered stage of the memories
+app's stage registry (registered in `PipelineConfig.ready()`), run by
+`apps.memories.services.batch_process` under the user's lock, inside the batch's transaction,
+after the add itself stored every turn as a memory (kind "turn"):
 
-1. every substantive turn is kept as a memory (kind "turn"), so recall never falls below
-   storing turns as-is;
-2. facts are extracted from the user's turns (LLM when configured, else the offline rules; the
+1. facts are extracted from the user's turns (LLM when configured, else the offline rules; the
    rules also take over when the LLM fails, and the batch records it);
-3. each fact is reconciled against the user's facts (ADD / UPDATE / DELETE / NOOP), by the rules
+2. each fact is reconciled against the user's facts (ADD / UPDATE / DELETE / NOOP), by the rules
    or, when an LLM is configured, by the LLM with the rules as fallback (`reconcile_llm`);
    every change leaves a MemoryVersion;
-4. question-and-answer pairs are recorded for FAQ promotion;
-5. memories get their topic segment (heat), and the graph stage hook runs.
+3. question-and-answer pairs are recorded for FAQ promotion;
+4. the turns and the new memories get their topic segment (heat).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
 
-from apps.memories.models import AddBatch, Memory, Message
+from apps.memories.models import Memory, Message
 from apps.memories.services import (
     MemoryIn,
     Scope,
@@ -30,18 +29,12 @@ from apps.memories.services import (
     memory_update,
     message_source,
 )
+from apps.memories.stages import StageInput, StageResult
 from apps.pipeline import faq, tiers
 from apps.pipeline.extraction import choose_extractor
 from apps.pipeline.extraction.rules import PROFILE_KINDS, Candidate
 from apps.pipeline.reconcile import decide, facts_for_retraction, facts_related
 from apps.pipeline.reconcile_llm import decide_with_llm, llm_reconciles
-
-
-@dataclass
-class Outcome:
-    memories: list[Memory]
-    extractor: str
-    decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _fact_item(candidate: Candidate, message: Message) -> MemoryIn:
@@ -59,11 +52,12 @@ def _fact_item(candidate: Candidate, message: Message) -> MemoryIn:
     )
 
 
-def batch_infer(
-    *, batch: AddBatch, scope: Scope, messages: list[Message], turns: list[MemoryIn], actor: str
-) -> Outcome:
+def batch_infer(stage: StageInput) -> StageResult:
+    batch, messages, actor = stage.batch, stage.messages, stage.actor
     tenant = batch.tenant
-    created = memories_create(tenant=tenant, scope=scope, items=turns, actor=actor)
+    scope = Scope(user_id=stage.user_id, agent_id=stage.agent_id,
+                  conversation_id=stage.conversation_id)  # fmt: skip
+    created: list[Memory] = []
     extraction = choose_extractor(tenant).run(messages)
     by_id = {m.pk: m for m in messages}
     decisions: list[dict[str, Any]] = []
@@ -113,10 +107,5 @@ def batch_infer(
              "reason": decision.reason}
         )  # fmt: skip
     created += faq.qa_record(tenant=tenant, scope=scope, messages=messages, actor=actor)
-    tiers.segments_assign(tenant=tenant, user_id=scope.user_id, memories=created)
-    graph_hook(batch=batch, memories=created)
-    return Outcome(memories=created, extractor=extraction.extractor, decisions=decisions)
-
-
-def graph_hook(*, batch: AddBatch, memories: list[Memory]) -> None:
-    """Where the knowledge-graph stage (a later issue) will enqueue triple extraction."""
+    tiers.segments_assign(tenant=tenant, user_id=scope.user_id, memories=stage.turns + created)
+    return StageResult(memories=created, extractor=extraction.extractor, decisions=decisions)

@@ -140,18 +140,21 @@ def test_a_batch_abandoned_by_a_dead_worker_is_taken_again_without_duplicates(al
     from apps.memories.models import AddBatch
     from apps.memories.services import batch_process
 
-    body = {"user_id": "u1", "messages": ["one", "two"], "async_mode": "async"}
+    body = {"user_id": "u1", "messages": ["I live in Berlin.", "I have a dog named Rex."],
+            "async_mode": "async", "infer": True}  # fmt: skip
     batch_id = alice.client().post("/v1/memory/add", body, format="json").json()["batch_id"]
     with tenant_scope(alice.tenant.pk):
+        assert Memory.objects.filter(kind="turn").count() == 2  # the add stored the turns
         AddBatch.objects.filter(pk=batch_id).update(status="running")  # a worker took it, then died
         batch = AddBatch.objects.select_related("tenant").get(pk=batch_id)
         assert batch_process(batch=batch, actor="test") == []  # still leased: not taken
         AddBatch.objects.filter(pk=batch_id).update(
             updated_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
         )
-        assert len(batch_process(batch=batch, actor="test")) == 2  # lease expired: redone
+        facts = batch_process(batch=batch, actor="test")  # lease expired: redone
+        assert sorted(m.kind for m in facts) == ["family", "place"]
         assert batch_process(batch=batch, actor="test") == []  # done: never twice
-        assert Memory.objects.count() == 2
+        assert Memory.objects.count() == 4  # two turns, two facts: nothing written twice
         assert AddBatch.objects.get(pk=batch_id).status == "done"
 
 

@@ -232,12 +232,26 @@ class VersionsView(MemoryView):
         )  # fmt: skip
 
 
+class DecisionOut(serializers.Serializer):
+    event = serializers.ChoiceField(choices=["ADD", "UPDATE", "DELETE", "NOOP"])
+    memory_id = serializers.CharField(allow_null=True)
+    kind = serializers.CharField()
+    slot = serializers.CharField()
+    value = serializers.CharField()
+    reason = serializers.CharField()
+
+
 class BatchStatusOut(serializers.Serializer):
-    batch_id = serializers.UUIDField()
+    batch_id = serializers.UUIDField(source="pk")
     status = serializers.CharField()
     event_id = serializers.CharField(allow_null=True)
+    infer = serializers.BooleanField()
     message_count = serializers.IntegerField()
     memory_count = serializers.IntegerField()
+    extractor = serializers.CharField(
+        help_text='with infer: "rules", "llm" or "rules (llm failed: ...)"'
+    )
+    decisions = DecisionOut(many=True)
     error = serializers.CharField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -249,8 +263,4 @@ class BatchStatusView(MemoryView):
         batch = selectors.batch_get(tenant=request.tenant, batch_id=batch_id)
         if batch is None:
             raise NotFound("Batch not found.", code="batch_not_found")
-        return Response(
-            {"batch_id": batch.pk, "status": batch.status, "event_id": batch.event_id,
-             "message_count": batch.message_count, "memory_count": batch.memory_count,
-             "error": batch.error, "created_at": batch.created_at, "updated_at": batch.updated_at}
-        )  # fmt: skip
+        return Response(BatchStatusOut(batch).data)

@@ -11,7 +11,6 @@ from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest
 from apps.memories import selectors, services
 from apps.memories import serializers as s
-from apps.memories.models import AddBatch
 
 TAGS = ["memory"]
 
@@ -44,8 +43,6 @@ class AddView(MemoryView):
             actor=actor_of(request),
         )
         self.set_audit_target("add_batch", result.batch.pk)
-        if result.replayed and result.batch.response:
-            return Response(result.batch.response)
         body = {
             "batch_id": str(result.batch.pk),
             "status": result.batch.status,
@@ -53,9 +50,9 @@ class AddView(MemoryView):
             "message_ids": result.message_ids,
             "results": [s.memory_data(m) for m in result.memories],
         }
-        if not result.replayed:  # only the request that made the batch records its answer
-            AddBatch.objects.filter(pk=result.batch.pk).update(response=body)
-        return Response(body)
+        # As Stripe marks a replayed idempotent request: the body is the batch as it is now.
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+        return Response(body, headers=headers)
 
 
 class SearchView(MemoryView):

@@ -1,0 +1,158 @@
+"""What an add promises: its turns are searchable when it answers (read-your-writes, also for
+queued adds), an event_id is an idempotency key (Stripe's rules), the batch status tells what
+the pipeline decided, and stages registered by other apps see the stored turns."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.core.tenancy import tenant_scope
+from apps.memories import stages
+from apps.memories.models import AddBatch, Memory, Message
+from apps.memories.services import batch_process
+
+ADD, SEARCH = "/v1/memory/add", "/v1/memory/search"
+
+
+def add(actor, **body):
+    body.setdefault("user_id", "u1")
+    return actor.client().post(ADD, body, format="json")
+
+
+def found(actor, query, user_id="u1"):
+    body = {"query": query, "user_id": user_id}
+    response = actor.client().post(SEARCH, body, format="json")
+    assert response.status_code == 200, response.content
+    return [hit["memory"] for hit in response.json()["results"]]
+
+
+# --- read-your-writes ----------------------------------------------------------------------
+
+
+def test_a_queued_add_is_searchable_before_any_worker_runs(alice):
+    """No worker runs in this test: the batch stays queued, and the turns are found anyway."""
+    text = "My violin teacher lives in Leipzig."
+    response = add(alice, messages=text, infer=True, async_mode="async")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "queued"
+    assert [m["memory"] for m in body["results"]] == [text]  # the stored turn, with its id
+    assert found(alice, "violin teacher")[0] == text
+    assert found(alice, "Leipzig")[0] == text
+    status = alice.client().get(f"/v1/memory/add/status/{body['batch_id']}").json()
+    assert status["status"] == "queued"  # extraction still waits for the worker
+    with tenant_scope(alice.tenant.pk):
+        assert Memory.objects.filter(kind="turn").count() == 1
+        assert not Memory.objects.exclude(kind="turn").exists()  # no fact before the worker
+
+
+def test_the_worker_adds_facts_and_never_stores_the_turns_twice(alice):
+    response = add(alice, messages="I live in Berlin.", infer=True, async_mode="async")
+    batch_id = response.json()["batch_id"]
+    with tenant_scope(alice.tenant.pk):
+        batch = AddBatch.objects.select_related("tenant").get(pk=batch_id)
+        facts = batch_process(batch=batch, actor="test")
+        assert [m.kind for m in facts] == ["place"]
+        assert Memory.objects.filter(kind="turn").count() == 1
+        assert AddBatch.objects.get(pk=batch_id).memory_count == 2
+
+
+def test_memos_cloud_add_then_search_right_away(alice):
+    """MemOS clients add with async_mode on by default and search at once."""
+    base = "/api/openmem/v1"
+    add_body = {"user_id": "u7", "conversation_id": "c1",
+                "messages": [{"role": "user", "content": "我的猫叫小白，今年三岁。"}]}  # fmt: skip
+    assert alice.client().post(f"{base}/add/message", add_body, format="json").status_code == 200
+    hits = alice.client().post(f"{base}/search/memory", {"user_id": "u7", "query": "猫叫什么"},
+                               format="json").json()["data"]["memory_detail_list"]  # fmt: skip
+    assert hits and "小白" in hits[0]["memory_value"]
+
+
+# --- event_id: an idempotency key -----------------------------------------------------------
+
+
+def test_an_event_id_reused_with_another_payload_is_a_409_and_stores_nothing(alice):
+    first = add(alice, messages="I like tea.", event_id="evt-1")
+    assert first.status_code == 200
+    for changed in ({"messages": "I like coffee."}, {"messages": "I like tea.", "user_id": "u2"},
+                    {"messages": "I like tea.", "infer": True}):  # fmt: skip
+        response = add(alice, event_id="evt-1", **changed)
+        assert response.status_code == 409, changed
+        error = response.json()["error"]
+        assert error["type"] == "Conflict"
+        assert "event_id" in error["message"]
+        assert error["details"]["batch_id"] == first.json()["batch_id"]
+    with tenant_scope(alice.tenant.pk):
+        assert list(Message.objects.values_list("content", flat=True)) == ["I like tea."]
+        assert AddBatch.objects.count() == 1
+
+
+def test_the_same_event_id_in_another_tenant_is_another_request(alice, charlie):
+    assert add(alice, messages="Alice's turn", event_id="evt-1").status_code == 200
+    response = add(charlie, messages="Charlie's turn", event_id="evt-1")
+    assert response.status_code == 200
+    assert [m["memory"] for m in response.json()["results"]] == ["Charlie's turn"]
+
+
+def test_a_replay_answers_the_batch_as_it_is_now(alice):
+    body = {"messages": "I live in Berlin.", "infer": True, "async_mode": "async",
+            "event_id": "evt-9"}  # fmt: skip
+    first = add(alice, **body).json()
+    assert first["status"] == "queued"
+    with tenant_scope(alice.tenant.pk):
+        batch = AddBatch.objects.select_related("tenant").get(pk=first["batch_id"])
+        batch_process(batch=batch, actor="test")
+    replay = add(alice, **body)
+    assert replay.status_code == 200
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    again = replay.json()
+    assert again["batch_id"] == first["batch_id"]
+    assert again["status"] == "done"  # not the "queued" of the first answer
+    assert again["message_ids"] == first["message_ids"]
+    assert sorted(m["kind"] for m in again["results"]) == ["place", "turn"]
+    with tenant_scope(alice.tenant.pk):
+        assert Message.objects.count() == 1
+
+
+# --- the batch status --------------------------------------------------------------------------
+
+
+def test_batch_status_shows_the_extractor_and_the_decisions(alice):
+    add(alice, messages="I live in Beijing.", infer=True)
+    batch_id = add(alice, messages="I moved to Shanghai.", infer=True).json()["batch_id"]
+    status = alice.client().get(f"/v1/memory/add/status/{batch_id}").json()
+    assert status["status"] == "done"
+    assert status["infer"] is True
+    assert status["extractor"] == "rules"
+    [decision] = status["decisions"]
+    assert decision["event"] == "UPDATE"
+    assert "Shanghai" in decision["value"]
+    assert decision["reason"]
+
+
+# --- stages registered by the apps above ------------------------------------------------------
+
+
+@pytest.fixture
+def recording_stage():
+    seen: list[stages.StageInput] = []
+
+    def run(stage_input: stages.StageInput) -> stages.StageResult:
+        seen.append(stage_input)
+        return stages.StageResult(extractor="recorder")
+
+    stages.stage_register(stages.Stage(name="test-recorder", run=run, ordered=True))
+    yield seen
+    stages.stage_unregister("test-recorder")
+
+
+def test_an_ordered_stage_sees_the_stored_turns_and_only_with_infer(alice, recording_stage):
+    add(alice, messages="no inference here", infer=False)
+    assert recording_stage == []
+    batch_id = add(alice, messages=["first", "second"], infer=True).json()["batch_id"]
+    [seen] = recording_stage
+    assert str(seen.batch.pk) == batch_id
+    assert [t.value for t in seen.turns] == ["first", "second"]
+    assert [m.content for m in seen.messages] == ["first", "second"]
+    status = alice.client().get(f"/v1/memory/add/status/{batch_id}").json()
+    assert status["extractor"] == "rules; recorder"

@@ -16,9 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F
-from django.utils import timezone
-
 from apps.memories.models import Memory, Message
 from apps.memories.services import (
     MemoryIn,
@@ -26,6 +23,8 @@ from apps.memories.services import (
     embed_texts,
     memories_create,
     memories_delete,
+    memories_mention,
+    memory_facts_set,
     memory_update,
     message_source,
 )
@@ -91,16 +90,14 @@ def batch_infer(stage: StageInput) -> StageResult:
                 tenant=tenant, memory_id=str(target.pk), actor=actor, value=candidate.value,
                 key=f"{candidate.kind}: {candidate.obj}"[:200] if candidate.obj else None,
             )  # fmt: skip
-            Memory.objects.filter(pk=target.pk).update(
-                kind=candidate.kind, slot=candidate.key[:120], sources=sources,
-                occurred_at=candidate.occurred_at or message.timestamp,
+            memory_facts_set(
+                tenant=tenant, memory_id=target.pk, kind=candidate.kind, slot=candidate.key,
+                sources=sources, occurred_at=candidate.occurred_at or message.timestamp,
             )  # fmt: skip
         elif decision.event == "DELETE" and target is not None:
             memories_delete(tenant=tenant, memories=[target], actor=actor)
         elif decision.event == "NOOP" and target is not None:
-            Memory.objects.filter(pk=target.pk).update(
-                mentions=F("mentions") + 1, updated_at=timezone.now()
-            )
+            memories_mention(tenant=tenant, memory_ids=[target.pk], touch=True)
         decisions.append(
             {"event": decision.event, "memory_id": str(target.pk) if target else None,
              "kind": candidate.kind, "slot": candidate.key, "value": candidate.value,

@@ -139,7 +139,10 @@ class SearchView(Mem0View):
         body = json_object(request)
         query = body.get("query")
         if not isinstance(query, str) or not query.strip() or len(query) > 4000:
-            raise BadRequest("query must be a non-empty string of at most 4000 characters.")
+            raise BadRequest(
+                "query must be a non-empty string of at most 4000 characters.",
+                code="invalid_parameter",
+            )
         threshold = body.get("threshold")
         if threshold is not None and not isinstance(threshold, int | float):
             raise BadRequest("threshold must be a number.", code="invalid_parameter")
@@ -189,11 +192,11 @@ class DetailView(Mem0View):
         body = json_object(request)
         text, metadata = body.get("text"), body.get("metadata")
         if text is None and metadata is None:
-            raise BadRequest("Give text or metadata to update.")
+            raise BadRequest("Give text or metadata to update.", code="invalid_parameter")
         if text is not None and (not isinstance(text, str) or not text.strip()):
-            raise BadRequest("text must be a non-empty string.")
+            raise BadRequest("text must be a non-empty string.", code="invalid_parameter")
         if metadata is not None and not isinstance(metadata, dict):
-            raise BadRequest("metadata must be an object.")
+            raise BadRequest("metadata must be an object.", code="invalid_parameter")
         memory = services.memory_update(
             tenant=request.tenant, memory_id=memory_id, actor=_actor(request),
             value=text, metadata=metadata,
@@ -224,7 +227,10 @@ class DeleteAllView(Mem0View):
                  "conversation_id": params.get("run_id")}  # fmt: skip
         filters = {"metadata.app_id": params["app_id"]} if params.get("app_id") else None
         if not any(scope.values()) and not filters:
-            raise BadRequest("Name what to delete: user_id, agent_id, app_id or run_id.")
+            raise BadRequest(
+                "Name what to delete: user_id, agent_id, app_id or run_id.",
+                code="invalid_parameter",
+            )
         memories = list(selectors.memory_list(tenant=request.tenant, filters=filters, **scope))
         services.memories_delete(tenant=request.tenant, memories=memories, actor=_actor(request))
         return Response({"message": "Memories deleted successfully!"})
@@ -258,7 +264,9 @@ class EntityView(Mem0View):
     def delete(self, request: Request, kind: str, name: str) -> Response:
         column = mem0.ENTITY_FIELDS.get(kind)
         if column is None:
-            raise BadRequest(f"Unknown entity type {kind!r}; use user, agent or run.")
+            raise BadRequest(
+                f"Unknown entity type {kind!r}; use user, agent or run.", code="invalid_parameter"
+            )
         memories = list(selectors.memory_list(tenant=request.tenant, **{column: name}))
         if not memories:
             raise NotFound(f"No {kind} named {name!r}.", code="entity_not_found")
@@ -270,7 +278,9 @@ class EntityView(Mem0View):
 def _batch_items(request: Request, *, with_text: bool) -> list[dict[str, Any]]:
     items = json_object(request).get("memories")
     if not isinstance(items, list) or not items or len(items) > MAX_BATCH:
-        raise BadRequest(f"memories must be a list of 1 to {MAX_BATCH} objects.")
+        raise BadRequest(
+            f"memories must be a list of 1 to {MAX_BATCH} objects.", code="invalid_parameter"
+        )
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise BadRequest(f"memories[{index}] must be an object.", code="invalid_batch")
@@ -345,7 +355,10 @@ class FeedbackView(Mem0View):
         body = json_object(request)
         feedback = body.get("feedback")
         if feedback is not None and feedback not in {"POSITIVE", "NEGATIVE", "VERY_NEGATIVE"}:
-            raise BadRequest("feedback must be POSITIVE, NEGATIVE, VERY_NEGATIVE or null.")
+            raise BadRequest(
+                "feedback must be POSITIVE, NEGATIVE, VERY_NEGATIVE or null.",
+                code="invalid_parameter",
+            )
         memory_id = parse_id(body.get("memory_id"), "memory_id")
         memory = services.memory_get(tenant=request.tenant, memory_id=memory_id)
         self.set_audit_target("memory_feedback", memory.pk)

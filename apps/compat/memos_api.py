@@ -156,7 +156,10 @@ class SearchMemoryView(MemosView):
         body = json_object(request)
         query = body.get("query")
         if not isinstance(query, str) or not query.strip() or len(query) > 4000:
-            raise BadRequest("query must be a non-empty string of at most 4000 characters.")
+            raise BadRequest(
+                "query must be a non-empty string of at most 4000 characters.",
+                code="invalid_parameter",
+            )
         user_id, agent_id = _subject(body)
         relativity = body.get("relativity")
         if relativity is not None and not isinstance(relativity, int | float):
@@ -222,7 +225,10 @@ class DeleteMemoryView(MemosView):
             agent_id = _one(body.get("agent_id"), "agent_id")
             filters = memos_filters(body.get("filter"))
             if not (user_id or agent_id):
-                raise BadRequest("Name what to delete: memory_ids, user_id or agent_id.")
+                raise BadRequest(
+                    "Name what to delete: memory_ids, user_id or agent_id.",
+                    code="invalid_parameter",
+                )
             memories = list(selectors.memory_list(
                 tenant=request.tenant, user_id=user_id or agent_id, agent_id=agent_id or None,
                 memory_type=body.get("memory_type") or None, filters=filters,

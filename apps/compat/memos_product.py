@@ -65,7 +65,9 @@ def _text(body: dict[str, Any], name: str, *, required: bool = True, limit: int 
             raise BadRequest(f"{name} is required.", code="invalid_parameter")
         return ""
     if not isinstance(value, str) or len(value) > limit:
-        raise BadRequest(f"{name} must be a string of at most {limit} characters.")
+        raise BadRequest(
+            f"{name} must be a string of at most {limit} characters.", code="invalid_parameter"
+        )
     return value.strip()
 
 
@@ -86,7 +88,7 @@ def _number(body: dict[str, Any], name: str, default: Any, low: float, high: flo
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise BadRequest(f"{name} must be a number from {low} to {high}.")
+        raise BadRequest(f"{name} must be a number from {low} to {high}.", code="invalid_parameter")
     return value
 
 
@@ -125,7 +127,7 @@ class AddView(ProductView):
         user_id = _text(body, "user_id")
         info = body.get("info") or {}
         if not isinstance(info, dict):
-            raise BadRequest("info must be an object.")
+            raise BadRequest("info must be an object.", code="invalid_parameter")
         tags = body.get("custom_tags") or []
         data = s.AddSerializer(data={
             "messages": _messages(body), "user_id": user_id,
@@ -187,7 +189,10 @@ class GetAllView(ProductView):
         user_id = _text(body, "user_id")
         memory_type = body.get("memory_type") or "text_mem"
         if memory_type not in {"text_mem", "act_mem", "param_mem", "para_mem"}:
-            raise BadRequest("memory_type must be text_mem, act_mem, param_mem or para_mem.")
+            raise BadRequest(
+                "memory_type must be text_mem, act_mem, param_mem or para_mem.",
+                code="invalid_parameter",
+            )
         out = []
         for cube in _cubes(body, "mem_cube_ids", user_id):
             memories = []
@@ -238,7 +243,10 @@ class DeleteMemoryView(ProductView):
         else:
             cubes = body.get("writable_cube_ids") or []
             if not cubes or not isinstance(cubes, list):
-                raise BadRequest("Name what to delete: memory_ids, or writable_cube_ids.")
+                raise BadRequest(
+                    "Name what to delete: memory_ids, or writable_cube_ids.",
+                    code="invalid_parameter",
+                )
             filters = memos_filters(body.get("filter"))
             session = _text(body, "session_id", required=False) or None
             memories = []
@@ -279,7 +287,9 @@ def _chat_turn(request: Request, body: dict[str, Any]) -> ChatTurn:
         isinstance(m, dict) and m.get("role") in {"user", "assistant", "system"}
         and isinstance(m.get("content"), str) for m in history
     ):  # fmt: skip
-        raise BadRequest("history must be a list of {role, content} messages.")
+        raise BadRequest(
+            "history must be a list of {role, content} messages.", code="invalid_parameter"
+        )
     messages = [{"role": m["role"], "content": m["content"]} for m in history]
     if body.get("system_prompt"):
         messages.insert(0, {"role": "system", "content": _text(body, "system_prompt",

@@ -13,7 +13,7 @@ from apps.core.errors import BadRequest
 
 def json_object(request: Request) -> dict[str, Any]:
     if not isinstance(request.data, dict):
-        raise BadRequest("The body must be a JSON object.")
+        raise BadRequest("The body must be a JSON object.", code="invalid_body")
     return request.data
 
 

@@ -15,6 +15,7 @@ from apps.core.tenancy import all_tenants_scope
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _HTML_PREFIXES = ("/admin/", "/static/", "/docs", "/redoc")
+_KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -69,9 +70,13 @@ class JsonErrorMiddleware:
             return response
         if response.get("Content-Type", "").startswith("application/json"):
             return response
-        messages = {404: "Not found.", 405: "Method not allowed.", 400: "Bad request."}
-        status = response.status_code
-        return error_response(request, status, messages.get(status, "Internal error."))
+        # Every status gets its own type, code and words (a 403 or 405 from Django itself is no
+        # "Internal error."), and keeps the headers that tell a client what to do next.
+        envelope = error_response(request, response.status_code)
+        for name in _KEPT_HEADERS:
+            if name in response:
+                envelope[name] = response[name]
+        return envelope
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if request.path.startswith(_HTML_PREFIXES):

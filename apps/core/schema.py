@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
@@ -22,6 +22,17 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
         }
 
 
+class InputSchema(OpenApiSerializerExtension):
+    """A request body's `schema_extra` (what its fields cannot say) joins its schema."""
+
+    target_class = "apps.core.fields.InputSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: str) -> dict:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, **self.target.schema_extra}
+
+
 class ErrorDetailSerializer(serializers.Serializer):
     type = serializers.ChoiceField(
         choices=[
@@ -30,6 +41,9 @@ class ErrorDetailSerializer(serializers.Serializer):
             "ExternalServiceError", "ServiceUnavailable",
         ]
     )  # fmt: skip
+    code = serializers.CharField(
+        help_text="Stable machine-readable reason (invalid_input, missing_scope, not_found, ...)"
+    )
     message = serializers.CharField()
     details = serializers.JSONField(required=False, allow_null=True)
     request_id = serializers.CharField(required=False)

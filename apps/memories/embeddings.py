@@ -115,7 +115,9 @@ class HttpEmbedder:
             response.raise_for_status()
             body = response.json()
         except (httpx.HTTPError, ValueError) as exc:
-            raise ExternalServiceError(f"Embedding service failed: {exc}") from exc
+            raise ExternalServiceError(
+                f"Embedding service failed: {exc}", code="embedding_failed"
+            ) from exc
         if self.kind == "openai":
             vectors = [row["embedding"] for row in sorted(body["data"], key=lambda r: r["index"])]
         else:
@@ -123,7 +125,8 @@ class HttpEmbedder:
         matrix = _normalize(np.asarray(vectors, dtype=np.float32))
         if matrix.shape[1] != self.dim:
             raise ExternalServiceError(
-                f"Embedding service returned {matrix.shape[1]}-d vectors, expected {self.dim}"
+                f"Embedding service returned {matrix.shape[1]}-d vectors, expected {self.dim}",
+                code="embedding_failed",
             )
         return matrix
 

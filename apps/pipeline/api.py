@@ -103,7 +103,7 @@ class ClassifyView(FaqView):
         try:
             reply = chat([{"role": "user", "content": prompt}], max_tokens=50)
         except LlmError as exc:
-            raise ExternalServiceError(f"The LLM failed: {exc}") from exc
+            raise ExternalServiceError(f"The LLM failed: {exc}", code="llm_failed") from exc
         return Response({"mode": "llm", **faq.classify_parse(reply)})
 
 

@@ -128,3 +128,70 @@ def test_openapi_declares_delete_bodies_and_one_security_entry(anon):
     delete = schema["paths"]["/v1/admin/keys/{key}"]["delete"]
     assert "200" in delete["responses"] and "204" not in delete["responses"]
     assert delete["security"] == [{"ApiKeyAuth": []}]
+
+
+# Every error path above carries a stable machine code next to the human message.
+
+
+def _error_cases(alice, anon):
+    from rest_framework.test import APIClient
+
+    client = alice.client()
+    wrong_key = APIClient()
+    wrong_key.credentials(HTTP_AUTHORIZATION="Bearer mpk_000000000000_" + "x" * 30)
+
+    def raw(body: str):
+        return client.post(KEYS, data=body, content_type="application/json")
+
+    return {
+        "malformed_json": raw('{"name": '),
+        "unsupported_media_type": client.post(KEYS, data="name=x", content_type="text/plain"),
+        "invalid_input": client.post(KEYS, {"name": "x" * 500}, format="json"),
+        "not_found": client.get("/v1/nope"),
+        "method_not_allowed": client.put(KEYS, {}, format="json"),
+        "nesting_too_deep": raw("[" * 10000 + "]" * 10000),
+        "nul_character": raw('{"name": "a\\u0000b"}'),
+        "invalid_unicode": raw('{"name": "a\\ud800b"}'),
+        "key_not_found": client.delete(f"{KEYS}/nope"),
+        "unauthenticated": anon.get(KEYS),
+        "invalid_key": wrong_key.get(KEYS),
+        "malformed_header": anon.get(KEYS, HTTP_AUTHORIZATION="Basic abc"),
+    }
+
+
+def test_every_error_carries_a_stable_code(alice, anon, tenant_a):
+    for code, response in _error_cases(alice, anon).items():
+        error = response.json()["error"]
+        assert error["code"] == code, (code, response.status_code, error)
+        assert list(error)[:3] == ["type", "code", "message"]
+
+
+@override_settings(REQUEST_BODY_LIMIT=2048, DATA_UPLOAD_MAX_MEMORY_SIZE=2048)
+def test_too_large_and_rate_limited_carry_their_codes(alice):
+    body = '{"name": "' + "x" * 5000 + '"}'
+    response = alice.client().post(KEYS, data=body, content_type="application/json")
+    assert response.json()["error"]["code"] == "payload_too_large"
+    ApiKey.unscoped.filter(pk=alice.key.pk).update(rate_limit_per_minute=1)
+    alice.client().get(KEYS)
+    assert alice.client().get(KEYS).json()["error"]["code"] == "rate_limited"
+
+
+def test_an_unexpected_failure_is_internal_error_and_a_lost_database_is_named(alice, monkeypatch):
+    from django.db import OperationalError
+
+    from apps.tenants import selectors
+
+    def boom(**kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(selectors, "api_key_list", boom)
+    error = assert_envelope(alice.client().get(KEYS), 500, "InternalError")
+    assert error["code"] == "internal_error" and error["message"] == "Internal error."
+
+    def gone(**kwargs):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(selectors, "api_key_list", gone)
+    response = alice.client().get(KEYS)
+    error = assert_envelope(response, 503, "ServiceUnavailable")
+    assert error["code"] == "database_unavailable" and response["Retry-After"]

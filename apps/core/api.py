@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -68,20 +68,38 @@ class TenantAPIView(APIView):
         )
         route = getattr(request.resolver_match, "route", "") or request.path
         tenant = getattr(request, "tenant", None) or key.tenant
-        try:
-            audit_record(
-                tenant_id=tenant.pk,
-                api_key_id=key.pk,
-                action=f"{request.method} /{route}",
-                status_code=response.status_code,
-                target_type=target_type,
-                target_id=target_id,
-                end_user_id=_end_user_id(request),
-                client_ip=client_ip(request),
-                request_id=getattr(request, "request_id", ""),
-            )
-        except DatabaseError:
-            logger.exception("could not write audit event for request %s", request.request_id)
+        event = {
+            "tenant_id": tenant.pk,
+            "api_key_id": key.pk,
+            "action": f"{request.method} /{route}",
+            "status_code": response.status_code,
+            "request_id": getattr(request, "request_id", ""),
+        }
+        details = {
+            "target_type": target_type,
+            "target_id": target_id,
+            "end_user_id": _end_user_id(request),
+            "client_ip": client_ip(request),
+        }
+        # The change this request made is already done (and, outside a transaction, committed):
+        # whatever happens to its audit row must not turn the answer into an error. The row is
+        # written in its own savepoint, so a failed insert cannot poison a surrounding
+        # transaction; if the request's own values still break it, the row is written without
+        # them rather than not at all.
+        for attempt in (details, {}):
+            try:
+                with transaction.atomic():
+                    audit_record(**event, **attempt)
+                return
+            except (OperationalError, InterfaceError):  # no database: a retry cannot help
+                logger.exception("could not write audit event for request %s", event["request_id"])
+                return
+            except Exception:
+                logger.exception(
+                    "could not write audit event for request %s%s",
+                    event["request_id"],
+                    "" if attempt else " (even without target, end user and client address)",
+                )
 
 
 def _end_user_id(request: Request) -> str:

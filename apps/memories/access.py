@@ -1,5 +1,6 @@
 """Search hits count as accesses. Recording is one pipelined Redis call per search (no database
-write on the search path); a periodic task folds the counters into the memories."""
+write on the search path); a periodic task folds the counters into the memories, then calls the
+access hooks other apps registered (apps.memories.registry; the pipeline's segment heat)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from django.utils import timezone
 
 from apps.core.degraded import redis_failed, redis_known_down
 from apps.core.ratelimit import redis_client
+from apps.core.tenancy import tenant_scope
+from apps.memories import registry
 from apps.memories.models import Memory
+from apps.tenants.models import Tenant
 
 logger = logging.getLogger(__name__)
 PREFIX = "mp:access:"
@@ -45,32 +49,29 @@ def access_flush() -> int:
         except redis.ResponseError:
             continue  # already taken by another flush
         counts = client.hgetall(claimed)
+        tenant_id = int(key[len(PREFIX) :])
         rows = [(int(v), uuid.UUID(k.decode())) for k, v in counts.items()]
         if rows:
             now = timezone.now()
-            with connection.cursor() as cursor:
+            with connection.cursor() as cursor:  # the tenant condition too: defence in depth
                 cursor.executemany(
                     f"UPDATE {Memory._meta.db_table} SET access_count = access_count + %s, "
-                    "last_accessed_at = %s WHERE id = %s",
-                    [(n, now, mid) for n, mid in rows],
+                    "last_accessed_at = %s WHERE tenant_id = %s AND id = %s",
+                    [(n, now, tenant_id, mid) for n, mid in rows],
                 )
             flushed += sum(n for n, _ in rows)
-            _heat_refresh([mid for _, mid in rows])
+            _access_hooks_run(tenant_id=tenant_id, memory_ids=[str(mid) for _, mid in rows])
         client.delete(claimed)
     return flushed
 
 
-def _heat_refresh(memory_ids: list[uuid.UUID]) -> None:
-    """Visited memories warm their topic segments (apps.pipeline.tiers)."""
-    from apps.core.tenancy import tenant_scope
-    from apps.pipeline.tiers import heat_refresh
-    from apps.tenants.models import Tenant
-
-    pairs = (Memory.unscoped.filter(pk__in=memory_ids).exclude(segment=None)
-             .values_list("tenant_id", "segment_id").distinct())  # fmt: skip
-    by_tenant: dict[int, list[str]] = {}
-    for tenant_id, segment_id in pairs:
-        by_tenant.setdefault(tenant_id, []).append(str(segment_id))
-    for tenant_id, segment_ids in by_tenant.items():
-        with tenant_scope(tenant_id):
-            heat_refresh(tenant=Tenant.objects.get(pk=tenant_id), segment_ids=segment_ids)
+def _access_hooks_run(*, tenant_id: int, memory_ids: list[str]) -> None:
+    hooks = registry.access_hooks()
+    if not hooks:
+        return
+    with tenant_scope(tenant_id):
+        tenant = Tenant.objects.filter(pk=tenant_id).first()
+        if tenant is None:  # deleted since the hits were counted
+            return
+        for hook in hooks:
+            hook(tenant=tenant, memory_ids=memory_ids)

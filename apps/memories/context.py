@@ -2,8 +2,9 @@
 
 short_term: the latest raw turns (newest first); mid_term: the memories most relevant to the
 query (hybrid search), each with its topic segment and that segment's heat; long_term: the
-user's profile and knowledge as last rebuilt from the hottest segments (apps.pipeline.tiers),
-or built now when it never was."""
+user's profile and knowledge as last rebuilt from the hottest segments, or built now when it
+never was. Segments, heat and profiles belong to the pipeline, which provides them through
+`registry.retrieve_tiers` (without it: heat 0.0, long_term None)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,8 @@ from typing import Any
 
 from django.conf import settings
 
-from apps.memories import selectors
+from apps.memories import registry, selectors
 from apps.memories.models import Message
-from apps.pipeline.models import Segment, UserProfile
-from apps.pipeline.tiers import profile_build
 from apps.tenants.models import Tenant
 
 
@@ -40,8 +39,9 @@ def memory_retrieve(
         tenant=tenant,
         q=selectors.SearchQuery(query=query, user_id=user_id, limit=mid_term_limit),
     )
+    tiers = registry.retrieve_tiers()
     segment_ids = {h.memory.segment_id for h in hits if h.memory.segment_id}
-    heat = dict(Segment.objects.filter(tenant=tenant, pk__in=segment_ids).values_list("pk", "heat"))
+    heat = tiers.segment_heat(tenant=tenant, segment_ids=segment_ids) if tiers else {}
     mid_term = [
         {"id": str(h.memory.pk), "summary": h.memory.value, "score": h.score,
          "similarity": h.similarity, "memory_type": h.memory.memory_type, "tags": h.memory.tags,
@@ -53,19 +53,5 @@ def memory_retrieve(
     return {
         "short_term": short_term,
         "mid_term": mid_term,
-        "long_term": _long_term(tenant, user_id),
+        "long_term": tiers.long_term(tenant=tenant, user_id=user_id) if tiers else None,
     }
-
-
-def _long_term(tenant: Tenant, user_id: str) -> dict[str, Any] | None:
-    stored = UserProfile.objects.filter(tenant=tenant, user_id=user_id).first()
-    if stored is not None:
-        profile, knowledge, summary = stored.profile, stored.knowledge, stored.summary
-        updated = stored.updated_at.isoformat()
-    else:
-        built = profile_build(tenant=tenant, user_id=user_id)
-        profile, knowledge, summary, updated = built["profile"], built["knowledge"], "", None
-    if not profile and not knowledge:
-        return None
-    return {"user_id": user_id, "profile": profile, "knowledge": knowledge, "summary": summary,
-            "updated_at": updated}  # fmt: skip

@@ -14,8 +14,10 @@ rebuilt by a Celery task.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import numpy as np
 from django.conf import settings
@@ -24,6 +26,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from apps.memories.models import Memory
+from apps.memories.selectors import memory_segment_ids
 from apps.memories.services import memories_segment_set
 from apps.pipeline.extraction.rules import PROFILE_KINDS
 from apps.pipeline.models import Segment, UserProfile
@@ -122,6 +125,13 @@ def heat_refresh(*, tenant: Tenant, segment_ids: list[str]) -> None:
         _maybe_refresh_profile(tenant=tenant, user_id=user_id, segments=segments, weights=weights)
 
 
+def heat_on_access(*, tenant: Tenant, memory_ids: list[str]) -> None:
+    """Visited memories warm their topic segments (an access hook: apps.memories.registry)."""
+    segment_ids = memory_segment_ids(tenant=tenant, memory_ids=memory_ids)
+    if segment_ids:
+        heat_refresh(tenant=tenant, segment_ids=segment_ids)
+
+
 def _maybe_refresh_profile(*, tenant: Tenant, user_id: str, segments: list[Segment],
                            weights: dict[str, float]) -> None:  # fmt: skip
     hottest = max((s.heat for s in segments), default=0.0)
@@ -174,3 +184,25 @@ def profile_refresh(*, tenant: Tenant, user_id: str) -> UserProfile:
                   "summary": summary, "source": source, "heat": built["heat"]},
     )  # fmt: skip
     return profile
+
+
+# --- the tiers /v1/memory/retrieve shows (apps.memories.registry.RetrieveTiers) ---------------
+
+
+def segments_heat(*, tenant: Tenant, segment_ids: Collection[UUID]) -> dict[UUID, float]:
+    return dict(Segment.objects.filter(tenant=tenant, pk__in=segment_ids).values_list("pk", "heat"))
+
+
+def long_term_tier(*, tenant: Tenant, user_id: str) -> dict[str, Any] | None:
+    """The user's profile as last rebuilt, or built now when it never was; None when empty."""
+    stored = UserProfile.objects.filter(tenant=tenant, user_id=user_id).first()
+    if stored is not None:
+        profile, knowledge, summary = stored.profile, stored.knowledge, stored.summary
+        updated = stored.updated_at.isoformat()
+    else:
+        built = profile_build(tenant=tenant, user_id=user_id)
+        profile, knowledge, summary, updated = built["profile"], built["knowledge"], "", None
+    if not profile and not knowledge:
+        return None
+    return {"user_id": user_id, "profile": profile, "knowledge": knowledge, "summary": summary,
+            "updated_at": updated}  # fmt: skip

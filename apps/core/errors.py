@@ -8,6 +8,7 @@ reason a client can branch on, `message` is for people and may change.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -82,7 +83,7 @@ def default_code(status: int) -> str:
     if status in DEFAULT_CODES:
         return DEFAULT_CODES[status]
     try:
-        return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+        return re.sub(r"[^a-z0-9]+", "_", HTTPStatus(status).phrase.lower()).strip("_")
     except ValueError:
         return "internal_error" if status >= 500 else "bad_request"
 

@@ -19,12 +19,13 @@ Registering is idempotent: `ready()` may run more than once (tests, management c
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 if TYPE_CHECKING:
+    from apps.memories.models import AddBatch, Memory, Message
     from apps.tenants.models import Tenant
 
 
@@ -77,3 +78,57 @@ def retrieve_tiers() -> RetrieveTiers | None:
 
 
 # --- stages (post-store pipeline stages) ---
+# The memories app stores, embeds and indexes an add's raw turns before the add answers, and knows
+# nothing else about what happens to them. For batches added with `infer` on it runs the stages
+# registered here:
+# - an *ordered* stage runs inside the batch's task, under the user's lock, in the order the
+#   user's batches were added; the batch is `done` once every ordered stage has run, and what they
+#   return (memories made, the extractor used, reconciliation decisions) is recorded on it;
+# - an *unordered* stage runs as its own task on its own queue once the batch is done (e.g. graph
+#   extraction on the `graph` queue). It must be idempotent: a redelivered task runs it again.
+
+
+@dataclass
+class StageInput:
+    batch: AddBatch
+    user_id: str
+    agent_id: str
+    conversation_id: str
+    messages: list[Message]
+    turns: list[Memory]  # the batch's turns as stored by the add (kind "turn")
+    actor: str
+
+
+@dataclass
+class StageResult:
+    memories: list[Memory] = field(default_factory=list)  # memories the stage created
+    extractor: str = ""
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[StageInput], StageResult | None]
+    queue: str = "ingest"
+    ordered: bool = True
+
+
+_STAGES: dict[str, Stage] = {}
+
+
+def stage_register(stage: Stage) -> None:
+    """Called from an AppConfig.ready(); registering the same name again replaces it."""
+    _STAGES[stage.name] = stage
+
+
+def stage_unregister(name: str) -> None:
+    _STAGES.pop(name, None)
+
+
+def stages_list(*, ordered: bool | None = None) -> list[Stage]:
+    return [s for s in _STAGES.values() if ordered is None or s.ordered == ordered]
+
+
+def stage_get(name: str) -> Stage | None:
+    return _STAGES.get(name)

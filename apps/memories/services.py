@@ -20,7 +20,8 @@ from kombu.exceptions import KombuError
 
 from apps.core.degraded import redis_failed, redis_known_down
 from apps.core.errors import Conflict, NotFound
-from apps.memories import stages, text
+from apps.memories import registry as stages
+from apps.memories import text
 from apps.memories.embeddings import get_embedder, use_binary_vectors
 from apps.memories.models import AddBatch, Memory, MemoryVersion, Message, TermStat
 from apps.tenants.models import Tenant
@@ -403,7 +404,7 @@ def _user_lock(*, tenant_id: int, user_id: str) -> None:
 
 
 def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
-    """Run the ordered stages (apps.memories.stages: extraction and reconciliation, from the
+    """Run the ordered stages (apps.memories.registry: extraction and reconciliation, from the
     pipeline) on a batch whose turns the add already stored. Returns the memories they made.
 
     Per-user order: under a per-user lock, the user's earlier batches that are not done yet are

@@ -76,7 +76,7 @@ def requeue_stalled_batches() -> int:
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
 def run_stage(*, tenant_id: int, batch_id: str, stage: str, actor: str) -> None:
-    """One unordered stage (apps.memories.stages) of a done batch, on the stage's own queue."""
+    """One unordered stage (apps.memories.registry) of a done batch, on the stage's own queue."""
     with tenant_scope(tenant_id):
         batch = AddBatch.objects.select_related("tenant").filter(pk=batch_id).first()
         if batch is not None:

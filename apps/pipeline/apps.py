@@ -9,7 +9,7 @@ class PipelineConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.memories import registry
-        from apps.memories.stages import Stage, stage_register
+        from apps.memories.registry import Stage, stage_register
         from apps.pipeline import tiers
         from apps.pipeline.services import batch_infer
 

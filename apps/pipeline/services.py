@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from apps.memories.models import Memory, Message
+from apps.memories.registry import StageInput, StageResult
 from apps.memories.services import (
     MemoryIn,
     Scope,
@@ -28,7 +29,6 @@ from apps.memories.services import (
     memory_update,
     message_source,
 )
-from apps.memories.stages import StageInput, StageResult
 from apps.pipeline import faq, tiers
 from apps.pipeline.extraction import choose_extractor
 from apps.pipeline.extraction.rules import PROFILE_KINDS, Candidate

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from apps.core.tenancy import tenant_scope
-from apps.memories import stages
+from apps.memories import registry as stages
 from apps.memories.models import AddBatch, Memory, Message
 from apps.memories.services import batch_process
 

@@ -65,7 +65,7 @@ class ChatCompletionsView(TenantAPIView):
         turn = ChatTurn(
             tenant=request.tenant, user_id=user_id, messages=v["messages"],
             body=dict(request.data), model=model_route(v.get("model")),
-            actor=f"key:{request.auth.pk}", agent_id=v.get("agent_id") or "",
+            actor=self.actor, agent_id=v.get("agent_id") or "",
             conversation_id=v.get("conversation_id") or "",
         )  # fmt: skip
         headers = {"X-Memory-Count": str(0)}

@@ -33,10 +33,6 @@ MAX_BATCH = 1000
 MAX_PAGE_SIZE = 500
 
 
-def _actor(request: Request) -> str:
-    return f"key:{request.auth.pk}"
-
-
 def _moment(value: Any, name: str) -> datetime:
     """An ISO 8601 date or time (a date means its midnight, UTC)."""
     text = str(value)
@@ -103,7 +99,7 @@ class AddView(Mem0View):
             scope=services.Scope(user_id=v["user_id"], agent_id=v["agent_id"],
                                  conversation_id=v["conversation_id"]),
             messages=v["parsed_messages"], event_id=v.get("event_id"), infer=v["infer"],
-            async_mode=v["async_mode"], actor=_actor(request),
+            async_mode=v["async_mode"], actor=self.actor,
         )  # fmt: skip
         self.set_audit_target("add_batch", result.batch.pk)
         if v["async_mode"] == "async":
@@ -198,7 +194,7 @@ class DetailView(Mem0View):
         if metadata is not None and not isinstance(metadata, dict):
             raise BadRequest("metadata must be an object.", code="invalid_parameter")
         memory = services.memory_update(
-            tenant=request.tenant, memory_id=memory_id, actor=_actor(request),
+            tenant=request.tenant, memory_id=memory_id, actor=self.actor,
             value=text, metadata=metadata,
         )  # fmt: skip
         self.set_audit_target("memory", memory.pk)
@@ -206,7 +202,7 @@ class DetailView(Mem0View):
 
     @extend_schema(operation_id="mem0_delete", tags=TAGS, responses={200: dict})
     def delete(self, request: Request, memory_id: str) -> Response:
-        services.memory_delete(tenant=request.tenant, memory_id=memory_id, actor=_actor(request))
+        services.memory_delete(tenant=request.tenant, memory_id=memory_id, actor=self.actor)
         self.set_audit_target("memory", memory_id)
         return Response({"message": "Memory deleted successfully!"})
 
@@ -232,7 +228,7 @@ class DeleteAllView(Mem0View):
                 code="invalid_parameter",
             )
         memories = list(selectors.memory_list(tenant=request.tenant, filters=filters, **scope))
-        services.memories_delete(tenant=request.tenant, memories=memories, actor=_actor(request))
+        services.memories_delete(tenant=request.tenant, memories=memories, actor=self.actor)
         return Response({"message": "Memories deleted successfully!"})
 
 
@@ -270,7 +266,7 @@ class EntityView(Mem0View):
         memories = list(selectors.memory_list(tenant=request.tenant, **{column: name}))
         if not memories:
             raise NotFound(f"No {kind} named {name!r}.", code="entity_not_found")
-        services.memories_delete(tenant=request.tenant, memories=memories, actor=_actor(request))
+        services.memories_delete(tenant=request.tenant, memories=memories, actor=self.actor)
         self.set_audit_target(kind, name)
         return Response({"message": "Entity deleted successfully!"})
 
@@ -299,7 +295,7 @@ class BatchView(Mem0View):
         with transaction.atomic():  # all or nothing: an id that is not a live memory is a 404
             for item in items:
                 services.memory_update(
-                    tenant=request.tenant, memory_id=item["memory_id"], actor=_actor(request),
+                    tenant=request.tenant, memory_id=item["memory_id"], actor=self.actor,
                     value=item.get("text"), metadata=item.get("metadata"),
                 )  # fmt: skip
         return Response({"message": f"Successfully updated {len(items)} memories"})
@@ -310,7 +306,7 @@ class BatchView(Mem0View):
         memories = services.memories_get(
             tenant=request.tenant, memory_ids=[i["memory_id"] for i in items]
         )
-        services.memories_delete(tenant=request.tenant, memories=memories, actor=_actor(request))
+        services.memories_delete(tenant=request.tenant, memories=memories, actor=self.actor)
         return Response({"message": f"Successfully deleted {len(items)} memories"})
 
 

@@ -85,7 +85,9 @@ class MemosView(TenantAPIView):
     audit_target_type = "memory"
 
 
-def _add(request: Request, body: dict[str, Any], *, messages: Any, async_mode: bool) -> Response:
+def _add(
+    request: Request, body: dict[str, Any], *, messages: Any, async_mode: bool, actor: str
+) -> Response:
     user_id, agent_id = _subject(body)
     info = body.get("info") or {}
     if not isinstance(info, dict):
@@ -108,7 +110,7 @@ def _add(request: Request, body: dict[str, Any], *, messages: Any, async_mode: b
         scope=services.Scope(user_id=v["user_id"], agent_id=v["agent_id"],
                              conversation_id=v["conversation_id"]),
         messages=v["parsed_messages"], event_id=None, infer=True, async_mode=v["async_mode"],
-        actor=f"key:{request.auth.pk}",
+        actor=actor,
     )  # fmt: skip
     batch = result.batch
     return ok({"success": batch.status != AddBatch.Status.FAILED, "task_id": str(batch.pk),
@@ -128,7 +130,7 @@ class AddMessageView(MemosView):
                 for m in messages
             ]  # fmt: skip
         response = _add(request, body, messages=messages, async_mode=body.get("async_mode", True)
-                        is not False)  # fmt: skip
+                        is not False, actor=self.actor)  # fmt: skip
         self.set_audit_target("add_batch", response.data["data"]["task_id"])
         return response
 
@@ -142,7 +144,7 @@ class FeedbackView(MemosView):
         if not isinstance(content, str) or not content.strip():
             raise BadRequest("feedback_content is required.", code="invalid_parameter")
         message = feedback_message(content, body.get("feedback_time"))
-        response = _add(request, body, messages=[message], async_mode=False)
+        response = _add(request, body, messages=[message], async_mode=False, actor=self.actor)
         self.set_audit_target("feedback", response.data["data"]["task_id"])
         return response
 
@@ -217,7 +219,6 @@ class DeleteMemoryView(MemosView):
     def post(self, request: Request) -> Response:
         body = json_object(request)
         ids = parse_ids(body.get("memory_ids") or [], "memory_ids")
-        actor = f"key:{request.auth.pk}"
         if ids:
             memories = services.memories_get(tenant=request.tenant, memory_ids=ids)
         else:
@@ -233,7 +234,9 @@ class DeleteMemoryView(MemosView):
                 tenant=request.tenant, user_id=user_id or agent_id, agent_id=agent_id or None,
                 memory_type=body.get("memory_type") or None, filters=filters,
             ))  # fmt: skip
-        deleted = services.memories_delete(tenant=request.tenant, memories=memories, actor=actor)
+        deleted = services.memories_delete(
+            tenant=request.tenant, memories=memories, actor=self.actor
+        )
         self.set_audit_target("memories", deleted)
         return ok({"success": True})
 

@@ -105,7 +105,7 @@ def _messages(body: dict[str, Any]) -> Any:
 
 
 def _add_to_cubes(
-    request: Request, cubes: list[str], v: dict[str, Any], *, async_mode: str
+    request: Request, cubes: list[str], v: dict[str, Any], *, async_mode: str, actor: str
 ) -> list[tuple[str, services.AddResult]]:
     """The validated turns `v` (an AddSerializer's) added to each cube, with extraction on."""
     return [
@@ -113,7 +113,7 @@ def _add_to_cubes(
             tenant=request.tenant,
             scope=services.Scope(user_id=cube, conversation_id=v["conversation_id"]),
             messages=v["parsed_messages"], event_id=None, infer=True, async_mode=async_mode,
-            actor=f"key:{request.auth.pk}",
+            actor=actor,
         ))
         for cube in cubes
     ]  # fmt: skip
@@ -140,7 +140,9 @@ class AddView(ProductView):
         v = data.validated_data
         out = []
         cubes = _cubes(body, "writable_cube_ids", user_id)
-        for cube, result in _add_to_cubes(request, cubes, v, async_mode=v["async_mode"]):
+        for cube, result in _add_to_cubes(
+            request, cubes, v, async_mode=v["async_mode"], actor=self.actor
+        ):
             out += [{"memory": m.value, "memory_id": str(m.pk), "memory_type": m.memory_type,
                      "cube_id": cube} for m in result.memories]  # fmt: skip
             if v["async_mode"] == "async":
@@ -237,7 +239,6 @@ class DeleteMemoryView(ProductView):
     def post(self, request: Request) -> Response:
         body = json_object(request)
         ids = parse_ids(body.get("memory_ids") or [], "memory_ids")
-        actor = f"key:{request.auth.pk}"
         if ids:
             memories = services.memories_get(tenant=request.tenant, memory_ids=ids)
         else:
@@ -255,7 +256,9 @@ class DeleteMemoryView(ProductView):
                     tenant=request.tenant, user_id=str(cube), filters=filters,
                     conversation_id=session,
                 ))  # fmt: skip
-        deleted = services.memories_delete(tenant=request.tenant, memories=memories, actor=actor)
+        deleted = services.memories_delete(
+            tenant=request.tenant, memories=memories, actor=self.actor
+        )
         return ok({"status": "success", "deleted": deleted}, "Memories deleted successfully")
 
 
@@ -275,11 +278,12 @@ class FeedbackView(ProductView):
         cubes = _cubes(body, "writable_cube_ids", user_id)
         out = [{"cube_id": cube, "task_id": str(result.batch.pk),
                 "decisions": result.batch.decisions}
-               for cube, result in _add_to_cubes(request, cubes, v, async_mode="sync")]  # fmt: skip
+               for cube, result in _add_to_cubes(request, cubes, v, async_mode="sync",
+                                                 actor=self.actor)]  # fmt: skip
         return ok(out, "Feedback processed successfully")
 
 
-def _chat_turn(request: Request, body: dict[str, Any]) -> ChatTurn:
+def _chat_turn(request: Request, body: dict[str, Any], *, actor: str) -> ChatTurn:
     user_id = _text(body, "user_id")
     query = _text(body, "query", limit=20000)
     history = body.get("history") or []
@@ -300,7 +304,7 @@ def _chat_turn(request: Request, body: dict[str, Any]) -> ChatTurn:
     writes = body.get("add_message_on_answer", True) is not False
     return ChatTurn(
         tenant=request.tenant, user_id=user_id, messages=messages, body=upstream,
-        model=model_route(body.get("model_name_or_path")), actor=f"key:{request.auth.pk}",
+        model=model_route(body.get("model_name_or_path")), actor=actor,
         conversation_id=_text(body, "session_id", required=False),
         read_from=_cubes(body, "readable_cube_ids", user_id),
         write_to=_cubes(body, "writable_cube_ids", user_id) if writes else [],
@@ -316,7 +320,7 @@ class ChatCompleteView(ProductView):
     @extend_schema(operation_id="memos_product_chat_complete", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        turn = _chat_turn(request, json_object(request))
+        turn = _chat_turn(request, json_object(request), actor=self.actor)
         completion = chat_complete(turn)
         answer = completion["choices"][0]["message"].get("content") or ""
         return ok({"response": answer, "reasoning": None,
@@ -353,7 +357,7 @@ class ChatStreamView(ProductView):
     @extend_schema(operation_id="memos_product_chat_stream", tags=TAGS, request=dict,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> StreamingHttpResponse:
-        turn = _chat_turn(request, json_object(request))
+        turn = _chat_turn(request, json_object(request), actor=self.actor)
         stream = chat_stream_open(turn)
         references = [text_mem_item(h.memory, h.similarity) for h in turn.hits]
         events = _memos_events(stream.lines(), references)

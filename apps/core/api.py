@@ -34,9 +34,13 @@ class TenantAPIView(APIView):
     audit_target_type: str = ""
     # POST endpoints that only read (search, retrieve, export) are not audited as changes.
     read_only: bool = False
+    # Who acts, as versions, FAQ events and batches record it: "key:<api key id>". Set here once
+    # the key is authenticated; views use it and never rebuild it.
+    actor: str = ""
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication, scope, rate limit
+        self.actor = f"key:{request.auth.pk}"
         self._scope_token = enter_tenant_scope(request.tenant.pk)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:

@@ -18,10 +18,6 @@ from apps.pipeline.models import FaqEvent
 TAGS = ["faq"]
 
 
-def _actor(request: Request) -> str:
-    return f"key:{request.auth.pk}"
-
-
 class FaqView(TenantAPIView):
     required_scope = "faq"
     audit_target_type = "faq"
@@ -69,7 +65,7 @@ class PromoteView(FaqView):
             tenant=request.tenant,
             memory_id=memory_id,
             reason=data.validated_data["reason"],
-            actor=_actor(request),
+            actor=self.actor,
         )
         self.set_audit_target("memory", memory_id)
         return Response({"success": True, "message": f"Memory {memory_id} promoted to FAQ",
@@ -111,7 +107,7 @@ class DemoteView(FaqView):
     @extend_schema(operation_id="faq_demote", tags=TAGS, responses={200: serializers.DictField()})
     def delete(self, request: Request, memory_id: str) -> Response:
         event = faq.faq_demote(tenant=request.tenant, memory_id=str(memory_id),
-                               actor=_actor(request))  # fmt: skip
+                               actor=self.actor)  # fmt: skip
         self.set_audit_target("memory", memory_id)
         return Response({"success": True, "message": f"FAQ {memory_id} demoted to QA",
                          "record": _event_data(event)})  # fmt: skip

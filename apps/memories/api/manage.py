@@ -13,7 +13,7 @@ from apps.core.errors import NotFound
 from apps.jobs.api import JobOutSerializer
 from apps.jobs.services import job_start
 from apps.memories import context, selectors, services, transfer
-from apps.memories.api.memory import MemoryView, actor_of
+from apps.memories.api.memory import MemoryView
 from apps.memories.serializers import MemoryOutSerializer, VersionOutSerializer, memory_data
 
 TAGS = ["memory manage"]
@@ -82,7 +82,7 @@ class TagsView(MemoryView):
         v = data.validated_data
         memory = services.memory_update(
             tenant=request.tenant, memory_id=v["memory_id"], user_id=v["user_id"], tags=v["tags"],
-            tag_mode=v["mode"], actor=actor_of(request),
+            tag_mode=v["mode"], actor=self.actor,
         )  # fmt: skip
         self.set_audit_target("memory", memory.pk)
         body = {
@@ -190,14 +190,14 @@ class ImportView(MemoryView):
             transaction.on_commit(
                 lambda: import_memories.delay(
                     tenant_id=request.tenant.pk, job_id=str(job.pk), rows=rows,
-                    actor=actor_of(request),
+                    actor=self.actor,
                 )
             )  # fmt: skip
             return Response(
                 {"status": "queued", "imported": 0, "job": JobOutSerializer(job).data}, status=202
             )
         created = services.memories_create(
-            tenant=request.tenant, scope=scope, items=items, actor=actor_of(request)
+            tenant=request.tenant, scope=scope, items=items, actor=self.actor
         )
         return Response({"status": "ok", "imported": len(created)})
 

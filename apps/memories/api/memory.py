@@ -15,10 +15,6 @@ from apps.memories import serializers as s
 TAGS = ["memory"]
 
 
-def actor_of(request: Request) -> str:
-    return f"key:{request.auth.pk}"
-
-
 class MemoryView(TenantAPIView):
     required_scope = "memory"
     audit_target_type = "memory"
@@ -40,7 +36,7 @@ class AddView(MemoryView):
             event_id=v.get("event_id"),
             infer=v["infer"],
             async_mode=v["async_mode"],
-            actor=actor_of(request),
+            actor=self.actor,
         )
         self.set_audit_target("add_batch", result.batch.pk)
         body = {
@@ -139,7 +135,7 @@ class CollectionView(MemoryView):
             raise BadRequest("user_id is required to delete all of a user's memories.")
         memories = list(selectors.memory_list(tenant=request.tenant, user_id=user_id))
         deleted = services.memories_delete(
-            tenant=request.tenant, memories=memories, actor=actor_of(request)
+            tenant=request.tenant, memories=memories, actor=self.actor
         )
         self.set_audit_target("user", user_id)
         return Response({"deleted": deleted})
@@ -170,7 +166,7 @@ class DetailView(MemoryView):
         memory = services.memory_update(
             tenant=request.tenant,
             memory_id=memory_id,
-            actor=actor_of(request),
+            actor=self.actor,
             value=v.get("memory") or v.get("text"),
             metadata=v.get("metadata"),
             tags=v.get("tags"),
@@ -182,7 +178,7 @@ class DetailView(MemoryView):
 
     @extend_schema(operation_id="memory_delete", responses={200: s.DeletedOutSerializer}, tags=TAGS)
     def delete(self, request: Request, memory_id: str) -> Response:
-        services.memory_delete(tenant=request.tenant, memory_id=memory_id, actor=actor_of(request))
+        services.memory_delete(tenant=request.tenant, memory_id=memory_id, actor=self.actor)
         return Response({"deleted": 1})
 
 

@@ -24,12 +24,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def manage(*args: str, env: dict[str, str]) -> str:
+def _setup(env: dict[str, str], *args: str) -> str:
+    """Run this file's set-up (below) in one Django process with the benchmark's environment."""
     out = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        [PYTHON, __file__, *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if out.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{out.stderr[-3000:]}")
+        raise RuntimeError(f"benchmark set-up {' '.join(args)} failed:\n{out.stderr[-3000:]}")
     return out.stdout
 
 
@@ -43,22 +44,25 @@ def bench_env(database: str, backend: str) -> dict[str, str]:
 
 
 def prepare_database(env: dict[str, str]) -> None:
-    manage("migrate", "--noinput", env=env)
-    manage("reembed", "--resize", env=env)  # column dimension follows the backend
+    """Migrate (a new database is created on first use) and fit the vector column."""
+    _setup(env, "--migrate")
 
 
 @contextlib.contextmanager
 def spawned_server(
-    *, database: str, backend: str, workers: int = 1, tenant: str | None = None
+    *,
+    database: str,
+    backend: str,
+    workers: int = 1,
+    tenant: str | None = None,
+    prepare: bool = True,
 ) -> Iterator[tuple[str, str]]:
-    """(base_url, api key) of a server on DATABASE_NAME=`database`, for `tenant` (made if new)."""
+    """(base_url, api key) of a server on DATABASE_NAME=`database`, for `tenant` (made if new);
+    `prepare=False` when the caller has already migrated that database."""
     env = bench_env(database, backend)
-    prepare_database(env)
     slug = tenant or f"bench-{int(time.time())}"
-    if not tenant:
-        manage("create_tenant", slug, env=env)
-    key = manage("create_api_key", "--tenant", slug, "--name", "bench", env=env).strip()
-    key = key.splitlines()[-1]
+    key = _setup(env, *(["--migrate"] if prepare else []), "--tenant", slug)
+    key = key.strip().splitlines()[-1]
     port = _free_port()
     proc = subprocess.Popen(
         [PYTHON, "-m", "uvicorn", "memplatform.asgi:application", "--port", str(port),
@@ -93,3 +97,40 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+def _setup_main() -> None:
+    """`python bench/common.py [--migrate] [--tenant SLUG]`: migrate and fit the vector column to
+    the embedding backend; make the tenant if new and print a new `memory` key of it. One Django
+    start for what took four `manage.py` runs."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--migrate", action="store_true")
+    parser.add_argument("--tenant")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memplatform.settings.base")
+    import io
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if args.migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("reembed", resize=True, stdout=io.StringIO())
+    if args.tenant:
+        from apps.tenants.models import Tenant
+
+        if not Tenant.objects.filter(slug=args.tenant).exists():
+            call_command("create_tenant", args.tenant, stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("create_api_key", tenant=args.tenant, name="bench", scopes="memory",
+                     stdout=out, stderr=io.StringIO())  # fmt: skip
+        print(out.getvalue().strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    _setup_main()

@@ -3,6 +3,7 @@ real Celery worker.
 
     python bench/extraction.py                    # everything
     python bench/extraction.py --skip-throughput  # quality only (~1 min)
+    python bench/extraction.py --tiny             # a few of each: proves it runs (smoke test)
 
 Data (written for this benchmark, `bench/data/`): `extraction_en.jsonl` and
 `extraction_zh.jsonl` (user turns with the facts expected from each: kind, key words the fact
@@ -35,9 +36,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, bench_env, client, prepare_database, spawned_server
 
 DATA = Path(__file__).resolve().parent / "data"
+# --tiny: small enough for the test suite's smoke run (tests/bench/test_smoke.py).
+TINY = {"limit": 4, "messages": 3, "holdout": True}
+# A throughput run gives up when the worker has not finished this long after the last enqueue.
+THROUGHPUT_DEADLINE = 600
+
+
+def _lines(path: Path, limit: int | None) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()][:limit]
 
 
 def django_setup(env: dict[str, str]) -> None:
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memplatform.settings.base")
     import django
@@ -60,10 +72,10 @@ def _date_ok(fact, expected: dict) -> bool | None:
     return None
 
 
-def extraction_quality(path: Path) -> dict:
+def extraction_quality(path: Path, limit: int | None = None) -> dict:
     from apps.pipeline.extraction.rules import extract
 
-    turns = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    turns = _lines(path, limit)
     predicted = matched = expected_total = 0
     dated = dated_ok = 0
     per_kind: dict[str, Counter] = defaultdict(Counter)
@@ -97,13 +109,13 @@ def extraction_quality(path: Path) -> dict:
     }  # fmt: skip
 
 
-def reconciliation_quality(path: Path) -> dict:
+def reconciliation_quality(path: Path, limit: int | None = None) -> dict:
     from apps.core.tenancy import tenant_scope
     from apps.memories.models import AddBatch
     from apps.memories.services import MessageIn, Scope, memory_add
     from apps.tenants.models import Tenant
 
-    cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    cases = _lines(path, limit)
     tenant, _ = Tenant.objects.get_or_create(slug="bench-extraction", defaults={"name": "bench"})
     confusion: dict[str, Counter] = defaultdict(Counter)
     wrong = []
@@ -140,7 +152,7 @@ def throughput(database: str, messages: int) -> dict:
     for path in ("extraction_en.jsonl", "extraction_zh.jsonl"):
         texts += [json.loads(x)["text"] for x in (DATA / path).read_text().splitlines() if x]
     try:
-        with spawned_server(database=database, backend="e5") as (base, key):
+        with spawned_server(database=database, backend="e5", prepare=False) as (base, key):
             http = client(base, key)
             started = time.perf_counter()
             batch_ids = []
@@ -149,8 +161,11 @@ def throughput(database: str, messages: int) -> dict:
                         "infer": True, "async_mode": "async"}  # fmt: skip
                 batch_ids.append(http.post("/v1/memory/add", json=body).json()["batch_id"])
             pending = set(batch_ids)
+            deadline = time.monotonic() + THROUGHPUT_DEADLINE
             with tqdm(total=len(pending), desc="processed by the worker", unit="msg") as bar:
                 while pending:
+                    if time.monotonic() > deadline or worker.poll() is not None:
+                        raise RuntimeError(f"the worker left {len(pending)} batches unprocessed")
                     for batch_id in list(pending)[:50]:
                         status = http.get(f"/v1/memory/add/status/{batch_id}").json()["status"]
                         if status in ("done", "failed"):
@@ -169,7 +184,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawTextHelpFormatter)  # fmt: skip
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--database", default="bench_extraction")
+    parser.add_argument(
+        "--database", help="default bench_extraction (bench_extraction_tiny with --tiny)"
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="only the first N turns of each extraction set and N cases of each reconciliation set",
+    )
+    parser.add_argument(
+        "--tiny",
+        action="store_true",
+        help="a few turns and cases, 3 messages through the worker: proves the "
+        "benchmark runs, measures nothing worth publishing",
+    )
     parser.add_argument("--messages", type=int, default=300, help="for the throughput run")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--holdout", action="store_true",
@@ -177,17 +206,20 @@ def main() -> None:
                         "the rules, never used to tune them)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args()
+    if args.tiny:
+        vars(args).update(TINY)
+    args.database = args.database or ("bench_extraction_tiny" if args.tiny else "bench_extraction")
     env = bench_env(args.database, "e5")
     prepare_database(env)
     django_setup(env)
     results = {
-        "english": extraction_quality(args.data / "extraction_en.jsonl"),
-        "chinese": extraction_quality(args.data / "extraction_zh.jsonl"),
-        "reconciliation": reconciliation_quality(args.data / "reconcile.jsonl"),
+        "english": extraction_quality(args.data / "extraction_en.jsonl", args.limit),
+        "chinese": extraction_quality(args.data / "extraction_zh.jsonl", args.limit),
+        "reconciliation": reconciliation_quality(args.data / "reconcile.jsonl", args.limit),
     }
     if args.holdout:
         results["reconciliation (held out)"] = reconciliation_quality(
-            args.data / "reconcile_holdout.jsonl"
+            args.data / "reconcile_holdout.jsonl", args.limit
         )
     if not args.skip_throughput:
         results["throughput"] = throughput(args.database, args.messages)

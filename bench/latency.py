@@ -3,11 +3,14 @@ run, and ingestion throughput through the API.
 
     python bench/latency.py                       # 100k memories in one tenant among 1,000
     python bench/latency.py --memories 20000 --tenants 100 --queries 200   # a quicker run
+    python bench/latency.py --tiny                # seconds: proves it runs (the test suite's smoke run)
 
 Loading: 100k memories cannot go through the API in reasonable time on 2 cores (each needs an
 e5 embedding, ~30/s), so the loader embeds `--base-vectors` distinct synthetic sentences for
 real and gives every other row one of those vectors plus small noise. Texts are all distinct and
 keyword-indexed for real. Queries go through the real HTTP path (query embedding included).
+The bulk load names only the columns it fills; every other column of the model gets the model's
+default (`copy_layout`), so a column added to `Memory` later does not break a fresh run.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from bench import synthetic
 from bench.common import bench_env, client, percentile, prepare_database, spawned_server
 
 TARGET = "bench-lat-0000"
+# --tiny: every size small enough for the test suite's smoke run (tests/bench/test_smoke.py).
+TINY = {"memories": 200, "tenants": 3, "other_memories_per_tenant": 5, "users": 2,
+        "base_vectors": 40, "queries": 5, "ingest_single": 2, "ingest_batches": 1,
+        "ingest_batch_size": 5}  # fmt: skip
 
 
 def django_setup(env: dict[str, str]) -> None:
@@ -49,6 +56,7 @@ def load(args: argparse.Namespace) -> None:
     from apps.memories import text
     from apps.memories.embeddings import get_embedder
     from apps.memories.maintenance import vector_indexes_create, vector_indexes_drop
+    from apps.memories.models import Memory, TermStat
     from apps.tenants.models import Tenant
 
     existing = Tenant.objects.filter(slug=TARGET).first()
@@ -80,6 +88,7 @@ def load(args: argparse.Namespace) -> None:
     base = np.vstack(base)
     rng = np.random.default_rng(3)
 
+    columns, defaults = copy_layout(Memory, MEMORY_COLUMNS)
     rows = io.StringIO()
     stats: dict[tuple[int, str], Counter] = {}
     lengths: Counter = Counter()
@@ -104,30 +113,27 @@ def load(args: argparse.Namespace) -> None:
         lengths[(tenant_id, user)] += length
         docs[(tenant_id, user)] += 1
         vec = "[" + ",".join(f"{x:.5f}" for x in vector) + "]"
-        fields = [str(uuid.uuid4()), str(tenant_id), user, "", "", "LongTermMemory", "",
-                  texts[i], "{}", "{}", "1", "activated", "1", "[]", vec, embedder.name,
-                  literal, str(length), "0", now, now, ""]  # fmt: skip
-        rows.write("\t".join(_escape(f) for f in fields) + "\n")
-    columns = ("id, tenant_id, user_id, agent_id, conversation_id, memory_type, key, value, tags, "
-               "metadata, confidence, status, version, sources, embedding, embedding_model, "
-               "search_vector, search_length, access_count, created_at, updated_at, embed_context")  # fmt: skip
+        fields = [str(uuid.uuid4()), str(tenant_id), user, texts[i], vec, embedder.name, literal,
+                  str(length), now, now]  # fmt: skip
+        rows.write("\t".join(_escape(f) for f in fields) + defaults + "\n")
     with connection.cursor() as cursor:
         print("dropping the vector indexes for the bulk load")
         vector_indexes_drop(cursor)
         started = time.perf_counter()
-        with cursor.cursor.copy(f"COPY memories_memory ({columns}) FROM STDIN") as copy:
+        table = Memory._meta.db_table
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             copy.write(rows.getvalue())
         print(f"copied {total} rows in {time.perf_counter() - started:.0f} s")
+        stat_columns, end = copy_layout(TermStat, TERMSTAT_COLUMNS)
         stat_rows = io.StringIO()
         for (tenant_id, user), counter in stats.items():
             stat_rows.write(
-                f"{tenant_id}\t{user}\t\t{docs[(tenant_id, user)]}\t{lengths[(tenant_id, user)]}\n"
+                f"{tenant_id}\t{user}\t\t{docs[(tenant_id, user)]}\t{lengths[(tenant_id, user)]}{end}\n"
             )
             for term, df in counter.items():
-                stat_rows.write(f"{tenant_id}\t{user}\t{_escape(term)}\t{df}\t0\n")
-        with cursor.cursor.copy(
-            "COPY memories_termstat (tenant_id, user_id, term, df, total_length) FROM STDIN"
-        ) as copy:
+                stat_rows.write(f"{tenant_id}\t{user}\t{_escape(term)}\t{df}\t0{end}\n")
+        table = TermStat._meta.db_table
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(stat_columns)}) FROM STDIN") as copy:
             copy.write(stat_rows.getvalue())
         started = time.perf_counter()
         cursor.execute("SET maintenance_work_mem = '1GB'")
@@ -139,6 +145,62 @@ def load(args: argparse.Namespace) -> None:
 
 def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+# What the loader writes itself, in this order; every other column gets the model's default.
+MEMORY_COLUMNS = ["id", "tenant_id", "user_id", "value", "embedding", "embedding_model",
+                  "search_vector", "search_length", "created_at", "updated_at"]  # fmt: skip
+TERMSTAT_COLUMNS = ["tenant_id", "user_id", "term", "df", "total_length"]
+
+
+def copy_layout(model, given: list[str]) -> tuple[list[str], str]:
+    """The column list of a bulk COPY into `model`'s table, and the text that ends every row:
+    the loader fills `given`, every other column gets the model's default (its value, or NULL
+    when the field is nullable), a database default or identity is left to the database. A
+    NOT NULL column with neither fails here, by name, instead of half-way through the COPY."""
+    from django.db.models import NOT_PROVIDED
+
+    fields = model._meta.concrete_fields
+    unknown = set(given) - {f.column for f in fields}
+    if unknown:
+        raise RuntimeError(f"{model._meta.db_table} has no column {sorted(unknown)}")
+    rest, texts = [], []
+    for field in fields:
+        if field.column in given or getattr(field, "db_returning", False):
+            continue  # filled by the loader, or an identity the database assigns
+        if field.db_default is not NOT_PROVIDED:
+            continue
+        if field.has_default():
+            value = field.get_default()
+        elif field.null:
+            value = None
+        else:
+            raise RuntimeError(
+                f"{model._meta.db_table}.{field.column} is NOT NULL without a default: "
+                "bench/latency.py must fill it (add it to the loader's columns)"
+            )
+        rest.append(field.column)
+        texts.append(_copy_text(field, value))
+    return [*given, *rest], "".join(f"\t{t}" for t in texts)
+
+
+def _copy_text(field, value) -> str:
+    """A Python value as COPY's text format writes it for `field`'s column."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models import JSONField
+
+    if value is None:
+        return "\\N"
+    if isinstance(field, JSONField):
+        return _escape(json.dumps(value))
+    if isinstance(field, ArrayField):
+        items = ('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in value)
+        return _escape("{" + ",".join(items) + "}")
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return _escape(str(value))
 
 
 def timed_searches(http, queries: list[str], body: dict, label: str) -> list[float]:
@@ -221,13 +283,23 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=10, help="users sharing the big tenant")
     parser.add_argument("--base-vectors", type=int, default=3000)
     parser.add_argument("--queries", type=int, default=400)
-    parser.add_argument("--database", default="bench_latency")
+    parser.add_argument("--database", help="default bench_latency (bench_latency_tiny with --tiny)")
     parser.add_argument("--backend", default="e5")
     parser.add_argument("--reload", action="store_true")
     parser.add_argument("--ingest-single", type=int, default=200)
     parser.add_argument("--ingest-batches", type=int, default=20)
+    parser.add_argument("--ingest-batch-size", type=int, default=50)
+    parser.add_argument(
+        "--tiny",
+        action="store_true",
+        help="a few hundred memories and queries: proves the benchmark runs, "
+        "measures nothing worth publishing",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args()  # fmt: skip
+    if args.tiny:
+        vars(args).update(TINY)
+    args.database = args.database or ("bench_latency_tiny" if args.tiny else "bench_latency")
     env = bench_env(args.database, args.backend)
     prepare_database(env)
     django_setup(env)
@@ -237,7 +309,8 @@ def main() -> None:
     results: dict = {"config": vars(args) | {"out": str(args.out)}}
     raw_user, embed, exact_user = raw_pgvector(queries, user_scope)
     raw_tenant, _, _ = raw_pgvector(queries, {"limit": 10})
-    with spawned_server(database=args.database, backend=args.backend, tenant=TARGET) as (base, key):
+    with spawned_server(database=args.database, backend=args.backend, tenant=TARGET,
+                        prepare=False) as (base, key):  # fmt: skip
         http = client(base, key)
         scenarios = {
             f"hybrid, one user ({args.memories // args.users} memories)": user_scope,
@@ -247,7 +320,9 @@ def main() -> None:
         }
         for label, body in scenarios.items():
             results[label] = summary(timed_searches(http, queries, body, label))
-        results["ingestion"] = ingestion(http, args.ingest_single, args.ingest_batches, 50)
+        results["ingestion"] = ingestion(
+            http, args.ingest_single, args.ingest_batches, args.ingest_batch_size
+        )
     results["raw pgvector, one user"] = summary(raw_user)
     results["raw exact scan, one user (the platform's SQL)"] = summary(exact_user)
     results["raw pgvector, whole tenant"] = summary(raw_tenant)

@@ -4,6 +4,7 @@
     python bench/locomo.py --backends use --modes hybrid  # one configuration
     python bench/locomo.py --base-url http://127.0.0.1:8000 --key mpk_...   # a running server
     python bench/locomo.py --infer                        # with the extraction pipeline on
+    python bench/locomo.py --tiny                         # seconds: proves it runs (smoke test)
 
 Each conversation is one user_id holding both speakers' turns; messages are
 "{speaker}: {text}" (+ the photo caption), timestamped from the session date, with the turn's
@@ -27,6 +28,8 @@ from bench.common import client, spawned_server
 
 KS = (1, 5, 10, 25, 50)
 BUDGETS = (500, 1000, 2000)
+# --tiny: small enough for the test suite's smoke run (tests/bench/test_smoke.py).
+TINY = {"conversations": 1, "sessions": 2, "questions": 8, "backends": "e5"}
 CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop", 5: "adversarial"}
 _TOKEN = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9]+|[^\sA-Za-z0-9]")
 
@@ -40,15 +43,31 @@ def session_time(raw: str) -> str:
     return datetime.strptime(raw.strip(), "%I:%M %p on %d %B, %Y").isoformat() + "Z"
 
 
-def load(data_dir: Path, limit: int | None) -> tuple[list[dict], list[dict]]:
+def load(
+    data_dir: Path,
+    limit: int | None,
+    max_sessions: int | None = None,
+    max_questions: int | None = None,
+) -> tuple[list[dict], list[dict]]:
+    """The first `limit` conversations, each cut to its first `max_sessions` sessions, and the
+    questions whose evidence lies in what is kept (the first `max_questions` of them)."""
     samples = json.loads((data_dir / "locomo10.json").read_text())[:limit]
+    for sample in samples:
+        sample["max_sessions"] = max_sessions
     keep = {s["sample_id"] for s in samples}
     qrels = [
         json.loads(line)
         for line in (data_dir / "locomo10_qrels.jsonl").read_text().splitlines()
         if line.strip()
     ]
-    return samples, [q for q in qrels if q["sample_id"] in keep and q["evidence"]]
+    qrels = [
+        q
+        for q in qrels
+        if q["sample_id"] in keep
+        and q["evidence"]
+        and (max_sessions is None or max(q["evidence_sessions"]) <= max_sessions)
+    ]
+    return samples, qrels[:max_questions]
 
 
 def sessions(sample: dict) -> list[tuple[int, str, list[dict]]]:
@@ -59,7 +78,7 @@ def sessions(sample: dict) -> list[tuple[int, str, list[dict]]]:
         if match and turns:
             number = int(match.group(1))
             out.append((number, session_time(conv[f"session_{number}_date_time"]), turns))
-    return sorted(out)
+    return sorted(out)[: sample.get("max_sessions")]
 
 
 def ingest(http, samples: list[dict], run: str, infer: bool) -> dict:
@@ -208,14 +227,35 @@ def main() -> None:
         "--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/locomo"
     )
     parser.add_argument("--conversations", type=int, default=None, help="only the first N")
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=None,
+        help="only the first N sessions of each conversation (and the questions "
+        "whose evidence is in them)",
+    )
+    parser.add_argument("--questions", type=int, default=None, help="only the first N questions")
     parser.add_argument("--backends", default="use,e5", help="embedders to spawn servers with")
     parser.add_argument("--modes", default="hybrid,vector,keyword")
     parser.add_argument("--infer", action="store_true", help="extraction pipeline on")
     parser.add_argument("--base-url", help="use a running server instead of spawning one")
     parser.add_argument("--key", help="API key for --base-url")
+    parser.add_argument(
+        "--database", default="bench", help="spawned servers use the database <this>_<backend>"
+    )
+    parser.add_argument(
+        "--tiny",
+        action="store_true",
+        help="the first two sessions of one conversation, a few questions, e5 only: "
+        "proves the benchmark runs, measures nothing worth publishing",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args()  # fmt: skip
-    samples, qrels = load(args.data, args.conversations)
+    if args.tiny:
+        vars(args).update(TINY)
+    if not (args.data / "locomo10.json").exists():
+        sys.exit(f"LoCoMo data not found in {args.data} (--data)")
+    samples, qrels = load(args.data, args.conversations, args.sessions, args.questions)
     print(f"{len(samples)} conversations, {len(qrels)} questions with evidence")
     modes = args.modes.split(",")
     results = []
@@ -224,7 +264,8 @@ def main() -> None:
                                "server")  # fmt: skip
     else:
         for backend in args.backends.split(","):
-            with spawned_server(database=f"bench_{backend}", backend=backend) as (base, key):
+            database = f"{args.database}_{backend}"
+            with spawned_server(database=database, backend=backend) as (base, key):
                 results += run_against(client(base, key), samples, qrels, modes, args.infer,
                                        backend)  # fmt: skip
     args.out.mkdir(exist_ok=True)

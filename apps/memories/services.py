@@ -20,6 +20,7 @@ from kombu.exceptions import KombuError
 
 from apps.core.degraded import redis_failed, redis_known_down
 from apps.core.errors import Conflict, NotFound
+from apps.core.tenancy import tenant_scope
 from apps.memories import registry as stages
 from apps.memories import text
 from apps.memories.embeddings import get_embedder, use_binary_vectors
@@ -516,8 +517,9 @@ def _stage_enqueue(*, batch: AddBatch, stage: stages.Stage, actor: str) -> None:
             return
         except (KombuError, redis.RedisError, OSError) as exc:
             redis_failed(exc)
-    batch.refresh_from_db()
-    stage_run(batch=batch, stage_name=stage.name, actor=actor)  # degraded: run it here
+    with tenant_scope(batch.tenant_id):  # an on_commit callback may run outside the request's
+        batch.refresh_from_db()
+        stage_run(batch=batch, stage_name=stage.name, actor=actor)  # degraded: run it here
 
 
 # --- turns: stored, embedded and searchable before the add answers ---------------------------

@@ -156,3 +156,47 @@ def test_an_ordered_stage_sees_the_stored_turns_and_only_with_infer(alice, recor
     assert [m.content for m in seen.messages] == ["first", "second"]
     status = alice.client().get(f"/v1/memory/add/status/{batch_id}").json()
     assert status["extractor"] == "rules; recorder"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_an_unordered_stage_runs_on_its_own_queue_after_the_batch_is_done(celery_worker, alice):
+    import time
+
+    from apps.core.ratelimit import redis_client
+    from tests.worker_tasks import STAGE_KEY, register_test_stage
+
+    register_test_stage()
+    try:
+        body = {"messages": ["I live in Berlin.", "我养了一只猫。"], "infer": True,
+                "async_mode": "async"}  # fmt: skip
+        batch_id = add(alice, **body).json()["batch_id"]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            seen = redis_client().get(STAGE_KEY.format(batch_id=batch_id))
+            if seen:
+                break
+            time.sleep(0.2)
+        assert seen and seen.decode() == "I live in Berlin.,我养了一只猫。"
+        with tenant_scope(alice.tenant.pk):
+            assert AddBatch.objects.get(pk=batch_id).status == "done"  # it ran after the batch
+    finally:
+        stages.stage_unregister("test-unordered")
+
+
+def test_without_redis_an_unordered_stage_runs_in_the_request(
+    alice, django_capture_on_commit_callbacks
+):
+    from apps.core.degraded import redis_failed, redis_recovered
+    from apps.core.ratelimit import redis_client
+    from tests.worker_tasks import STAGE_KEY, register_test_stage
+
+    register_test_stage()
+    try:
+        redis_failed(OSError("test: Redis is down"))
+        with django_capture_on_commit_callbacks(execute=True):
+            batch_id = add(alice, messages="I live in Berlin.", infer=True).json()["batch_id"]
+    finally:
+        stages.stage_unregister("test-unordered")
+        redis_recovered()
+    assert redis_client().get(STAGE_KEY.format(batch_id=batch_id)) == b"I live in Berlin."

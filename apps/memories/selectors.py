@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
+from apps.core.errors import BadRequest
 from apps.memories import text
 from apps.memories.access import access_record
 from apps.memories.embeddings import get_embedder, use_binary_vectors
@@ -285,7 +286,13 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
     def embed() -> np.ndarray:
         if q.vector is not None:
             vector = np.asarray(q.vector, dtype=np.float32)
-            return vector / max(float(np.linalg.norm(vector)), 1e-12)
+            norm = float(np.linalg.norm(vector))
+            if norm == 0.0 or not math.isfinite(norm):  # no direction: every cosine is NaN
+                raise BadRequest(
+                    "The query vector has no direction; send a non-zero embedding.",
+                    code="vector_without_direction",
+                )
+            return vector / norm
         return get_embedder().embed_query(q.query)
 
     n = max(candidates or settings.SEARCH_CANDIDATES, q.limit * 3)
@@ -304,14 +311,14 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
         memory = rows.get(memory_id)
         if memory is None or len(hits) == wanted:
             continue
-        if q.threshold is not None and memory.similarity < q.threshold:
+        similarity = _finite(memory.similarity)
+        if q.threshold is not None and similarity < q.threshold:
             continue
         same = _same_words_key(memory)
         if same in seen:
             continue
         seen.add(same)
-        similarity = round(float(memory.similarity), 6)
-        hits.append(Hit(memory=memory, score=round(score, 6), similarity=similarity))
+        hits.append(Hit(memory=memory, score=round(score, 6), similarity=round(similarity, 6)))
     if q.mmr:
         vectors = {str(h.memory.pk): np.asarray(h.memory.embedding) for h in hits}
         hits = _mmr(hits, vectors, q.limit)
@@ -323,6 +330,13 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
     hits = hits[: q.limit]
     access_record(tenant_id=tenant.pk, memory_ids=[str(h.memory.pk) for h in hits])
     return hits
+
+
+def _finite(similarity: float | None) -> float:
+    """A stored vector without direction (all zeros) has a NaN cosine with any query; it counts
+    as unrelated (0) rather than reaching a JSON answer, which cannot carry NaN."""
+    value = float(similarity) if similarity is not None else 0.0
+    return value if math.isfinite(value) else 0.0
 
 
 def _same_words_key(memory: Memory) -> tuple[str, tuple[str, ...]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from rest_framework import serializers
 
@@ -147,6 +149,18 @@ class SearchSerializer(serializers.Serializer):
         dim = get_embedder().dim
         if len(value) != dim:
             raise serializers.ValidationError(f"expected {dim} dimensions, got {len(value)}")
+        # Stored vectors are half precision. A query whose norm is 0 there (zeros, or values such
+        # as 1e-8 that round to 0) or infinite (above 65504) has no direction: its cosine with
+        # every memory is NaN, which no JSON answer can carry.
+        with np.errstate(over="ignore"):  # overflow to inf is what is being checked for
+            half = np.asarray(value, dtype=np.float16).astype(np.float64)
+        norm = float(np.linalg.norm(half))
+        if norm == 0.0 or not math.isfinite(norm):
+            raise serializers.ValidationError(
+                "The vector has no direction in half precision (all components round to 0, or "
+                "one is beyond ±65504); send a non-zero embedding.",
+                code="vector_without_direction",
+            )
         return value
 
 

@@ -1,20 +1,21 @@
 # Two commands do all set-up on a fresh machine: `make run` and `make test`.
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-nodeps.txt | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 # Django 6 needs Python >= 3.12: take the newest on PATH, else one from pyenv's versions folder.
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test lint format check services stop bench-locomo bench-latency clean
+.PHONY: run test lint format check services stop bench-locomo bench-latency bench-extraction clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-nodeps.txt
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
@@ -45,6 +46,18 @@ services: $(STAMP)
 
 stop: $(STAMP)
 	$(PY) -m memplatform.embedded stop
+
+## Benchmarks (figures: docs/benchmarks.md); each spawns its own server on its own database.
+## BENCH_ARGS passes options, e.g. BENCH_ARGS=--tiny for a run of seconds that measures nothing.
+BENCH_ARGS ?=
+bench-locomo: $(STAMP)
+	$(PY) bench/locomo.py $(BENCH_ARGS)
+
+bench-latency: $(STAMP)
+	$(PY) bench/latency.py $(BENCH_ARGS)
+
+bench-extraction: $(STAMP)
+	$(PY) bench/extraction.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

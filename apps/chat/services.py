@@ -283,7 +283,7 @@ def remember(turn: ChatTurn, answer: str) -> None:
                     scope=Scope(user_id=space, agent_id=turn.agent_id,
                                 conversation_id=turn.conversation_id),
                     messages=messages, event_id=None, infer=infer, async_mode="async",
-                    actor=turn.actor,
+                    actor=turn.actor, defer_turns=True,  # the answer never waits
                 )  # fmt: skip
         except (OperationalError, InterfaceError) as exc:
             postgres_failed(exc)  # degraded: the answer went out; the turn cannot be kept

@@ -616,10 +616,14 @@ def memory_add(
     infer: bool,
     async_mode: str,
     actor: str,
+    defer_turns: bool = False,
 ) -> AddResult:
     """Store an add's raw turns and their turn memories (embedded and indexed, so a search
     right after the add finds them, whatever `async_mode`), then, with `infer`, run the ordered
     stages: in a worker when `async_mode` is "async" (and Redis is up), else in the request.
+
+    `defer_turns` (async only) leaves the embedding of the turns to the worker too: for callers
+    that must not wait for it, like chat's write-back after the answer.
 
     `event_id` makes retries safe: the same request again answers the batch as it is now and
     stores nothing; a different request under the same event_id is a 409."""
@@ -631,10 +635,11 @@ def memory_add(
         tenant_id=tenant.pk, user_id=scope.user_id,
         turns=[(scope.conversation_id, m.content) for m in messages], before_id=None,
     )  # fmt: skip
+    defer_turns = defer_turns and async_mode == "async"
     texts = [embedding_text(m.content, c) for m, c in zip(messages, contexts, strict=True)
-             if m.content.strip()]  # fmt: skip
+             if m.content.strip() and not defer_turns]  # fmt: skip
     vectors, _ = _embed(texts) if texts else ([], "")  # outside the transaction: it is slow
-    needs_stages = infer and bool(stages.stages_list(ordered=True))
+    needs_stages = defer_turns or (infer and bool(stages.stages_list(ordered=True)))
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -659,7 +664,7 @@ def memory_add(
                     for m in messages
                 ]
             )
-            items = _turn_items(messages=rows, contexts=contexts)
+            items = [] if defer_turns else _turn_items(messages=rows, contexts=contexts)
             turns = memories_create(
                 tenant=tenant, scope=scope, items=[i for _, i in items], actor=actor,
                 vectors=vectors,

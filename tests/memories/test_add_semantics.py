@@ -200,3 +200,24 @@ def test_without_redis_an_unordered_stage_runs_in_the_request(
         stages.stage_unregister("test-unordered")
         redis_recovered()
     assert redis_client().get(STAGE_KEY.format(batch_id=batch_id)) == b"I live in Berlin."
+
+
+def test_deferred_turns_are_stored_by_the_worker_even_without_infer(alice):
+    """Chat's write-back must not make the answer wait for embeddings: it defers the turns."""
+    from apps.memories.services import MessageIn, Scope, memory_add
+
+    with tenant_scope(alice.tenant.pk):
+        result = memory_add(
+            tenant=alice.tenant, scope=Scope(user_id="u1"), event_id=None, infer=False,
+            messages=[MessageIn(role="user", content="Where does my sister live?"),
+                      MessageIn(role="assistant", content="In Shanghai.")],
+            async_mode="async", actor="test", defer_turns=True,
+        )  # fmt: skip
+        assert result.batch.status == "queued" and result.memories == []
+        assert not Memory.objects.exists()
+        batch = AddBatch.objects.select_related("tenant").get(pk=result.batch.pk)
+        assert batch_process(batch=batch, actor="test") == []  # no stage: infer is off
+        assert sorted(Memory.objects.values_list("value", flat=True)) == [
+            "In Shanghai.", "Where does my sister live?"
+        ]  # fmt: skip
+        assert AddBatch.objects.get(pk=batch.pk).status == "done"

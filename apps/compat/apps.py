@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -6,3 +8,8 @@ class CompatConfig(AppConfig):
 
     name = "apps.compat"
     label = "compat"
+
+    def ready(self) -> None:
+        from apps.jobs.kinds import job_kind_register
+
+        job_kind_register(kind="mem0_export", scope="memory")  # holds a query over memories

@@ -8,4 +8,8 @@ class MemoriesConfig(AppConfig):
     label = "memories"
 
     def ready(self) -> None:
+        from apps.jobs.kinds import job_kind_register
         from apps.memories import checks  # noqa: F401  (registers the dimension check)
+
+        for kind in ("import", "reembed", "reindex_keywords"):  # they show the user's memories
+            job_kind_register(kind=kind, scope="memory")

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from apps.tenants.models import ApiKey, Tenant
+from apps.tenants.models import SCOPES, ApiKey, Tenant
 from apps.tenants.services import api_key_create, tenant_create
 from memplatform import embedded
 
@@ -55,7 +55,7 @@ def tenant_b(db) -> Tenant:
 
 @pytest.fixture
 def alice(tenant_a) -> Actor:
-    return make_actor("alice", tenant_a)
+    return make_actor("alice", tenant_a, scopes=list(SCOPES))
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def bob(tenant_a) -> Actor:
 
 @pytest.fixture
 def charlie(tenant_b) -> Actor:
-    return make_actor("charlie", tenant_b)
+    return make_actor("charlie", tenant_b, scopes=list(SCOPES))
 
 
 @pytest.fixture

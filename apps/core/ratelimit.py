@@ -19,6 +19,7 @@ from rest_framework.throttling import BaseThrottle
 
 from apps.core.degraded import redis_failed, redis_known_down
 from apps.tenants.models import ApiKey
+from apps.tenants.selectors import tenant_rate_limit
 
 logger = logging.getLogger(__name__)
 WINDOW = 60
@@ -35,12 +36,7 @@ def redis_client() -> redis.Redis:
 
 
 def limit_for(key: ApiKey) -> int:
-    if key.rate_limit_per_minute:
-        return key.rate_limit_per_minute
-    tenant_limit = key.tenant.settings.get("rate_limit_per_minute")
-    if isinstance(tenant_limit, int) and tenant_limit > 0:
-        return tenant_limit
-    return settings.RATE_LIMIT_PER_MINUTE
+    return key.rate_limit_per_minute or tenant_rate_limit(tenant=key.tenant)
 
 
 class ApiKeyRateThrottle(BaseThrottle):

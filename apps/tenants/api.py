@@ -8,7 +8,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api import TenantAPIView
-from apps.core.errors import Forbidden
 from apps.core.tenancy import tenant_scope
 from apps.tenants import selectors, services
 from apps.tenants.models import SCOPES, ApiKey
@@ -39,14 +38,16 @@ class ApiKeyListSerializer(serializers.Serializer):
 class ApiKeyCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     scopes = serializers.ListField(
-        child=serializers.ChoiceField(choices=SCOPES), required=False, allow_empty=True
-    )
+        child=serializers.ChoiceField(choices=SCOPES), required=False, allow_empty=True,
+        help_text="Default: memory only. Name every scope the key needs.",
+    )  # fmt: skip
     expires_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="Must be in the future."
     )
     rate_limit_per_minute = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1, max_value=1_000_000
-    )
+        required=False, allow_null=True, default=None, min_value=1, max_value=1_000_000,
+        help_text="At most the tenant's limit, unless a platform-admin key asks.",
+    )  # fmt: skip
     tenant = serializers.CharField(
         required=False, help_text="Slug or id; another tenant needs a platform-admin key."
     )
@@ -76,8 +77,6 @@ class ApiKeyCollectionView(TenantAPIView):
         tenant = request.tenant
         if params.get("tenant"):
             tenant = services.tenant_resolve_acting(key=caller, requested=params["tenant"])
-        if params["is_platform_admin"] and not caller.is_platform_admin:
-            raise Forbidden("Only a platform-admin key may create platform-admin keys.")
         with tenant_scope(tenant.pk):  # a platform admin may create in another tenant
             issued = services.api_key_create(
                 tenant=tenant,
@@ -86,6 +85,7 @@ class ApiKeyCollectionView(TenantAPIView):
                 expires_at=params["expires_at"],
                 is_platform_admin=params["is_platform_admin"],
                 rate_limit_per_minute=params["rate_limit_per_minute"],
+                actor=caller,
             )
         self.set_audit_target("api_key", issued.key.pk)
         body = {**ApiKeyOutSerializer(issued.key).data, "key": issued.secret}

@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.core.degraded import postgres_failed
 from apps.core.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from apps.tenants.models import KEY_PREFIX, SCOPES, ApiKey, Tenant
+from apps.tenants.selectors import tenant_rate_limit
 
 _PREFIX_LEN = 12
 _KEY_RE = re.compile(rf"^{KEY_PREFIX}([0-9a-f]{{{_PREFIX_LEN}}})_([A-Za-z0-9_-]{{20,128}})$")
@@ -24,6 +25,9 @@ _SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _REF_RE = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
 LAST_USED_GRANULARITY = timedelta(seconds=60)
 BOOTSTRAP_TENANT = "default"
+# Least privilege: a key made without naming its scopes reads and writes memories, nothing more
+# (no chat spending, no admin). Every way of making a key (API, command) shares this default.
+DEFAULT_SCOPES = ("memory",)
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,17 @@ def api_key_create(
     expires_at: datetime | None = None,
     is_platform_admin: bool = False,
     rate_limit_per_minute: int | None = None,
+    actor: ApiKey | None = None,
 ) -> IssuedKey:
-    scopes = validate_scopes(list(SCOPES) if scopes is None else scopes)
+    """A new key; `scopes` None means DEFAULT_SCOPES. `actor` is the key asking for it through
+    the API (None for operators: console and commands), and may not give more than it holds."""
+    scopes = validate_scopes(list(DEFAULT_SCOPES) if scopes is None else scopes)
+    if actor is not None and not actor.is_platform_admin:
+        _check_within_actor(
+            tenant=tenant,
+            is_platform_admin=is_platform_admin,
+            rate_limit_per_minute=rate_limit_per_minute,
+        )
     if expires_at is not None and expires_at <= timezone.now():
         raise BadRequest("expires_at must be in the future.", code="invalid_expiry")
     prefix = secrets.token_hex(_PREFIX_LEN // 2)
@@ -101,6 +114,27 @@ def api_key_create(
         rate_limit_per_minute=rate_limit_per_minute,
     )
     return IssuedKey(key=key, secret=f"{KEY_PREFIX}{prefix}_{secret}")
+
+
+def _check_within_actor(
+    *, tenant: Tenant, is_platform_admin: bool, rate_limit_per_minute: int | None
+) -> None:
+    """What a tenant's own admin key may not hand out: platform-wide power, or more requests per
+    minute than the tenant gets (a key's own limit overrides the tenant's, so without this bound
+    a tenant admin could lift the platform operator's limit for itself)."""
+    if is_platform_admin:
+        raise Forbidden(
+            "Only a platform-admin key may create platform-admin keys.",
+            code="platform_admin_required",
+        )
+    tenant_limit = tenant_rate_limit(tenant=tenant)
+    if rate_limit_per_minute is not None and rate_limit_per_minute > tenant_limit:
+        raise Forbidden(
+            f"rate_limit_per_minute {rate_limit_per_minute} exceeds the tenant's limit of "
+            f"{tenant_limit} per minute; only a platform-admin key may set a higher one.",
+            code="rate_limit_above_tenant",
+            details={"rate_limit_per_minute": rate_limit_per_minute, "tenant_limit": tenant_limit},
+        )
 
 
 def api_key_authenticate(*, raw: str) -> ApiKey:

@@ -43,7 +43,8 @@ def test_only_a_platform_admin_makes_platform_admin_keys(alice, root):
 
 
 def test_platform_admin_creates_a_key_in_another_tenant(root, alice):
-    response = root.client().post(KEYS, {"name": "ops", "tenant": "acme"}, format="json")
+    body = {"name": "ops", "tenant": "acme", "scopes": ["admin"]}
+    response = root.client().post(KEYS, body, format="json")
     assert response.status_code == 201
     assert response.json()["tenant"] == "acme"
     assert client_for(response.json()["key"]).get(KEYS).json()["results"][0]["tenant"] == "acme"

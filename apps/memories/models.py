@@ -182,3 +182,18 @@ class TermStat(TenantOwnedModel):
                 fields=["tenant", "user_id", "term"], name="memories_termstat_unique"
             )
         ]
+
+
+class ImportStage(TenantOwnedModel):
+    """The validated rows of an async import while its job waits for a worker. Tasks take ids
+    only: the task gets the job's id and reads the rows here, so user content never sits in the
+    queue or, when the task fails, in FailedTask. Deleted when the job finishes, either way."""
+
+    job = models.OneToOneField(
+        "jobs.Job", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.CharField(max_length=100, blank=True)
+    # One object per memory: the MemoryIn fields an import sets (value, key, memory_type, tags,
+    # metadata, confidence, sources).
+    rows = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)

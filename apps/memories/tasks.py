@@ -24,32 +24,12 @@ def flush_access_counts() -> int:
 
 
 @shared_task(acks_late=True, soft_time_limit=3000, time_limit=3300, queue="maintenance")
-def import_memories(*, tenant_id: int, job_id: str, rows: list, actor: str) -> None:
-    """An async import: rows were validated by the request; all land in one transaction, the job
-    shows embedding progress. Idempotent: a job that is no longer running is not redone."""
-    from apps.jobs.models import Job
-    from apps.jobs.services import job_finish, job_progress
-    from apps.memories.transfer import ASYNC_IMPORT_LIMIT, import_validate
+def import_memories(*, tenant_id: int, job_id: str) -> None:
+    """An async import (apps.memories.transfer): the request validated and staged the rows."""
+    from apps.memories.transfer import import_run
 
     with tenant_scope(tenant_id):
-        job = Job.objects.select_related("tenant").filter(pk=job_id).first()
-        if job is None or job.status != Job.Status.RUNNING or job.done:
-            return
-        try:
-            items = import_validate(rows, limit=ASYNC_IMPORT_LIMIT)
-            created = services.memories_create(
-                tenant=job.tenant,
-                scope=services.Scope(
-                    user_id=job.params["user_id"], agent_id=job.params.get("agent_id", "")
-                ),
-                items=items,
-                actor=actor,
-                on_progress=lambda done: job_progress(job=job, done=done),
-            )
-        except Exception as exc:
-            job_finish(job=job, ok=False, message=f"nothing imported: {exc}"[:500])
-            raise
-        job_finish(job=job, message=f"imported {len(created)} memories")
+        import_run(job_id=job_id)
 
 
 @shared_task(acks_late=True, soft_time_limit=50, time_limit=60, queue="maintenance")

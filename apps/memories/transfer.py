@@ -1,5 +1,6 @@
 """Export and import of a user's memories. An import is validated row by row first and then
-written all at once: either every row lands or none does."""
+written all at once: either every row lands or none does. An async import stages the
+validated rows (ImportStage) and queues a job whose task gets ids only."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
 from apps.core.errors import BadRequest
-from apps.memories.models import Memory
-from apps.memories.services import MemoryIn
+from apps.jobs.models import Job
+from apps.jobs.services import job_finish, job_progress, job_start
+from apps.memories.models import ImportStage, Memory
+from apps.memories.services import MemoryIn, Scope, memories_create
 from apps.tenants.models import Tenant
 
 SYNC_IMPORT_LIMIT = 1000
@@ -113,3 +117,66 @@ def _markdown_lines(export: Export) -> Iterator[str]:
         yield f"## {m.key or m.pk} (v{m.version})\n\n{m.value}\n\n"
         yield f"Tags: {', '.join(m.tags)}\nType: {m.memory_type}\n"
         yield f"Created: {m.created_at.isoformat()}\nId: {m.pk}\n\n---\n\n"
+
+
+# --- import: now, or staged for a job ---------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    imported: int  # memories written now (0 when queued)
+    job: Job | None  # the job of an async import
+
+
+def memories_import(
+    *, tenant: Tenant, scope: Scope, rows: Any, async_mode: str, actor: str
+) -> ImportResult:
+    """Validate every row (nothing lands unless all are valid), then write them now, or with
+    `async_mode="async"` stage them for a job: the task gets the job's id, not the rows."""
+    is_async = async_mode == "async"
+    items = import_validate(rows, limit=ASYNC_IMPORT_LIMIT if is_async else SYNC_IMPORT_LIMIT)
+    if not is_async:
+        created = memories_create(tenant=tenant, scope=scope, items=items, actor=actor)
+        return ImportResult(imported=len(created), job=None)
+    from apps.memories.tasks import import_memories
+
+    params = {"user_id": scope.user_id, "agent_id": scope.agent_id}
+    with transaction.atomic():
+        job = job_start(tenant=tenant, kind="import", total=len(items), params=params)
+        ImportStage.objects.create(
+            tenant=tenant, job=job, actor=actor, rows=[_stage_row(i) for i in items]
+        )
+    transaction.on_commit(lambda: import_memories.delay(tenant_id=tenant.pk, job_id=str(job.pk)))
+    return ImportResult(imported=0, job=job)
+
+
+def import_run(*, job_id: str) -> None:
+    """The body of an async import's task (inside the tenant's scope): the staged rows land in
+    one transaction while the job shows embedding progress; the stage goes when the job
+    finishes. Idempotent: a job that is no longer running is not redone."""
+    job = Job.objects.select_related("tenant").filter(pk=job_id).first()
+    if job is None or job.status != Job.Status.RUNNING or job.done:
+        return
+    stage = ImportStage.objects.filter(job=job).first()
+    try:
+        if stage is None:
+            raise RuntimeError("its staged rows are gone")
+        created = memories_create(
+            tenant=job.tenant,
+            scope=Scope(user_id=job.params["user_id"], agent_id=job.params.get("agent_id", "")),
+            items=[MemoryIn(**row) for row in stage.rows],
+            actor=stage.actor,
+            on_progress=lambda done: job_progress(job=job, done=done),
+        )
+    except Exception as exc:
+        ImportStage.objects.filter(job=job).delete()
+        job_finish(job=job, ok=False, message=f"nothing imported: {exc}"[:500])
+        raise
+    ImportStage.objects.filter(job=job).delete()
+    job_finish(job=job, message=f"imported {len(created)} memories")
+
+
+def _stage_row(item: MemoryIn) -> dict[str, Any]:
+    return {"value": item.value, "key": item.key, "memory_type": item.memory_type,
+            "tags": item.tags, "metadata": item.metadata, "confidence": item.confidence,
+            "sources": item.sources}  # fmt: skip

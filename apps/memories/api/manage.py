@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -11,7 +10,6 @@ from rest_framework.response import Response
 
 from apps.core.errors import NotFound
 from apps.jobs.api import JobOutSerializer
-from apps.jobs.services import job_start
 from apps.memories import context, selectors, services, transfer
 from apps.memories.api.memory import MemoryView
 from apps.memories.serializers import MemoryOutSerializer, VersionOutSerializer, memory_data
@@ -176,30 +174,20 @@ class ImportView(MemoryView):
         data = ImportIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        rows = v.get("memories", v.get("segments"))
-        is_async = v["async_mode"] == "async"
-        limit = transfer.ASYNC_IMPORT_LIMIT if is_async else transfer.SYNC_IMPORT_LIMIT
-        items = transfer.import_validate(rows, limit=limit)
-        scope = services.Scope(user_id=v["user_id"], agent_id=v["agent_id"])
         self.set_audit_target("user", v["user_id"])
-        if is_async:
-            from apps.memories.tasks import import_memories
-
-            params = {"user_id": v["user_id"], "agent_id": v["agent_id"]}
-            job = job_start(tenant=request.tenant, kind="import", total=len(items), params=params)
-            transaction.on_commit(
-                lambda: import_memories.delay(
-                    tenant_id=request.tenant.pk, job_id=str(job.pk), rows=rows,
-                    actor=self.actor,
-                )
-            )  # fmt: skip
-            return Response(
-                {"status": "queued", "imported": 0, "job": JobOutSerializer(job).data}, status=202
-            )
-        created = services.memories_create(
-            tenant=request.tenant, scope=scope, items=items, actor=self.actor
+        result = transfer.memories_import(
+            tenant=request.tenant,
+            scope=services.Scope(user_id=v["user_id"], agent_id=v["agent_id"]),
+            rows=v.get("memories", v.get("segments")),
+            async_mode=v["async_mode"],
+            actor=self.actor,
         )
-        return Response({"status": "ok", "imported": len(created)})
+        if result.job is not None:
+            return Response(
+                {"status": "queued", "imported": 0, "job": JobOutSerializer(result.job).data},
+                status=202,
+            )
+        return Response({"status": "ok", "imported": result.imported})
 
 
 class VersionsIn(MemoryRefIn):

@@ -13,6 +13,7 @@ from tests.memories.factories import make_memories
 
 
 def test_search_hits_count_and_warm_the_segment_of_what_they_hit(alice):
+    access_flush()  # counters other tests' searches left in Redis
     [hit, other] = make_memories(alice.tenant, "u1", ["I live in Oslo", "I like tea"])
     with tenant_scope(alice.tenant.pk):
         segment = Segment.objects.create(tenant=alice.tenant, user_id="u1", size=1)

@@ -55,6 +55,9 @@ def vector_column_resize(*, dim: int) -> None:
         cursor.execute(
             f"ALTER TABLE {TABLE} ALTER COLUMN embedding TYPE halfvec({int(dim)}) USING NULL"
         )
+        # The ALTER drops every tenant's vectors, so every row is marked for re-embedding: this
+        # statement is deliberately whole-table, even when `reembed --tenant` then re-embeds one
+        # tenant (the others are re-embedded by their own run, or by a run without --tenant).
         cursor.execute(f"UPDATE {TABLE} SET embedding_model = ''")
         vector_indexes_create(cursor, dim=dim)
 
@@ -91,10 +94,14 @@ def memories_reembed(
                     [embedding_text(m.value, m.embed_context) for m in batch]
                 )
                 use_binary_vectors()
-                with connection.cursor() as cursor:
+                with connection.cursor() as cursor:  # the tenant condition too: defence in depth
                     cursor.executemany(
-                        f"UPDATE {TABLE} SET embedding = %s, embedding_model = %s WHERE id = %s",
-                        [(v, embedder.name, m.pk) for m, v in zip(batch, vectors, strict=True)],
+                        f"UPDATE {TABLE} SET embedding = %s, embedding_model = %s "
+                        "WHERE tenant_id = %s AND id = %s",
+                        [
+                            (v, embedder.name, tenant.pk, m.pk)
+                            for m, v in zip(batch, vectors, strict=True)
+                        ],
                     )
                 done += len(batch)
                 job_progress(job=job, done=done)

@@ -238,11 +238,11 @@ def search_vectors_write(memories: list[Memory]) -> None:
     for memory in memories:
         literal, length = text.tsvector_literal(index_text(memory))
         memory.search_length = length
-        rows.append((literal, length, memory.pk))
-    with connection.cursor() as cursor:
+        rows.append((literal, length, memory.tenant_id, memory.pk))
+    with connection.cursor() as cursor:  # the tenant condition too: defence in depth
         cursor.executemany(
             f"UPDATE {Memory._meta.db_table} SET search_vector = %s::tsvector, search_length = %s "
-            "WHERE id = %s",
+            "WHERE tenant_id = %s AND id = %s",
             rows,
         )
 

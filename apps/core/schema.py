@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 
@@ -31,6 +37,35 @@ class InputSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema: Any, direction: str) -> dict:
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         return {**schema, **self.target.schema_extra}
+
+
+class _Refs:
+    def __init__(self, auto_schema: AutoSchema, direction: str) -> None:
+        self.auto_schema, self.direction = auto_schema, direction
+
+    def serializer(self, serializer: type[serializers.Serializer]) -> dict[str, str]:
+        return self.auto_schema.resolve_serializer(serializer, self.direction).ref
+
+    def component(self, name: str, build: Callable[[], dict]) -> dict[str, str]:
+        component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name)
+        registry = self.auto_schema.registry
+        if component not in registry:
+            registry.register_on_missing(component)  # first: `build` may refer to it
+            component.schema = build()
+        return component.ref
+
+
+class HandWrittenFieldSchema(OpenApiSerializerFieldExtension):
+    """A `SchemaField` says its own schema."""
+
+    target_class = "apps.core.fields.SchemaField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: str) -> dict:
+        schema = self.target.openapi(_Refs(auto_schema, direction))
+        if getattr(self.target, "json_in_query", False):
+            schema = {**schema, JSON_IN_QUERY: True}  # see EnvelopeAutoSchema._get_parameters
+        return schema
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -66,8 +101,19 @@ _ERRORS = {
 }
 
 
+JSON_IN_QUERY = "x-json-in-query"
+
+
 class EnvelopeAutoSchema(AutoSchema):
-    """Adds the error envelope responses to every authenticated operation."""
+    """Adds the error envelope responses to every authenticated operation; a query parameter
+    that carries JSON (a filter) is declared as JSON content, not as a plain string."""
+
+    def _get_parameters(self) -> list[dict]:
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter.get("schema", {}).pop(JSON_IN_QUERY, False):
+                parameter["content"] = {"application/json": {"schema": parameter.pop("schema")}}
+        return parameters
 
     def _get_response_bodies(self, direction: str = "response") -> dict:
         responses = super()._get_response_bodies(direction)

@@ -12,7 +12,10 @@ Example:
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
+
+from django.utils.dateparse import parse_datetime
 
 from apps.core.errors import BadRequest
 
@@ -96,19 +99,40 @@ def _condition(name: str, op: str, value: Any, alias: str) -> tuple[str, list[An
     return _metadata(alias, key, op, value)
 
 
+def _text(value: Any, name: str, op: str) -> str:
+    """A text column compares with text: a number is taken as its digits; anything else would
+    reach PostgreSQL as another type (`varchar = boolean`) and fail there."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _bad(f"{name!r} {op} takes a string or a number")
+    return str(value)
+
+
+def _moment(value: Any, name: str, op: str) -> Any:
+    """A time column compares with a time, parsed here: an unparsable string would fail in
+    PostgreSQL's cast instead."""
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise _bad(f"{name!r} {op} takes an ISO 8601 date-time")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _column(column: str, op: str, value: Any, name: str) -> tuple[str, list[Any]]:
+    if op == "contains":
+        return f"{column}::text ILIKE %s", [f"%{_text(value, name, op)}%"]
+    convert = _moment if name in TIME_COLUMNS else _text
     if op in {"in", "nin"}:
         if not isinstance(value, list) or not value:
             raise _bad(f"{name!r} {op} takes a non-empty list")
         sql = f"{column} {'=' if op == 'in' else '<>'} {'ANY' if op == 'in' else 'ALL'}(%s)"
-        return sql, [[str(v) for v in value]]
-    value = _scalar(value, name, op)
+        return sql, [[convert(v, name, op) for v in value]]
+    value = convert(value, name, op)
     if op == "eq":
         return f"{column} = %s", [value]
     if op == "ne":
         return f"{column} <> %s", [value]
-    if op == "contains":
-        return f"{column}::text ILIKE %s", [f"%{value}%"]
     return f"{column} {COMPARE[op]} %s", [value]
 
 
@@ -152,3 +176,75 @@ def _metadata(alias: str, key: str, op: str, value: Any) -> tuple[str, list[Any]
             [key, key, value],
         )
     return f"({column} ->> %s) {COMPARE[op]} %s", [key, value]
+
+
+# The grammar above as JSON Schema (OpenAPI 3.1), for the request bodies that take filters.
+# Not said by it: nesting deeper than MAX_DEPTH.
+
+SCALAR = {"type": ["string", "number", "boolean", "null"]}
+TEXT = {"type": ["string", "number"]}
+MOMENT = {"type": "string", "format": "date-time"}
+NOT_OBJECT = {"type": ["string", "number", "boolean", "null", "array"]}
+FIELD_NAME = {"minLength": 1, "maxLength": 100, "not": {"const": "metadata."}}
+
+
+def nonempty_list(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "minItems": 1, "items": items}
+
+
+def condition_schema(
+    kind: str, *, aliases: dict[str, str] | None = None, wildcard: bool = False
+) -> dict[str, Any]:
+    """What a field of `kind` (text, time, tags, metadata) takes: a value (equality) or an
+    object of operators. `aliases` adds operator names (alias → operator); `wildcard` lets any
+    value be "*" (mem0's "any value", dropped before the grammar sees it)."""
+    if kind == "text":
+        plain = TEXT
+        ops = {op: TEXT for op in OPERATORS}
+        ops |= {"in": nonempty_list(TEXT), "nin": nonempty_list(TEXT)}
+    elif kind == "time":
+        plain = MOMENT
+        ops = {op: MOMENT for op in OPERATORS} | {"contains": TEXT}
+        ops |= {"in": nonempty_list(MOMENT), "nin": nonempty_list(MOMENT)}
+    elif kind == "tags":
+        plain, ops = NOT_OBJECT, {op: {} for op in ("eq", "ne", "in", "nin", "contains")}
+    else:
+        plain = SCALAR
+        ops = {op: TEXT for op in COMPARE} | {"eq": SCALAR, "ne": SCALAR, "contains": NOT_OBJECT}
+        ops |= {"in": nonempty_list({}), "nin": nonempty_list({})}
+    ops |= {alias: ops[op] for alias, op in (aliases or {}).items() if op in ops}
+    if wildcard:
+        star = {"const": "*"}
+        plain = {"anyOf": [plain, star]}
+        ops = {op: {"anyOf": [schema, star]} if schema else schema for op, schema in ops.items()}
+    operators = {"type": "object", "additionalProperties": False,
+                 "properties": dict(sorted(ops.items()))}  # fmt: skip
+    if not wildcard:
+        operators["minProperties"] = 1
+    return {"anyOf": [plain, operators]}
+
+
+def field_conditions(**options: Any) -> dict[str, Any]:
+    """The columns' conditions, by field name."""
+    kinds = {name: "text" for name in (*TEXT_COLUMNS, *ALIASES)}
+    kinds |= {name: "time" for name in TIME_COLUMNS} | {"tags": "tags"}
+    return {name: condition_schema(kind, **options) for name, kind in sorted(kinds.items())}
+
+
+def filter_schema(ref: dict[str, str]) -> dict[str, Any]:
+    """A filter; `ref` points at this schema itself (AND, OR and NOT nest filters)."""
+    return {
+        "type": "object",
+        "minProperties": 1,
+        "description": "AND / OR take a list of filters, NOT one filter; any other key is a "
+        "column or a metadata key (`metadata.x` or `x`) with a value (equality) or an object of "
+        f"operators ({', '.join(sorted(OPERATORS))}). Nested at most {MAX_DEPTH} deep.",
+        "properties": {
+            "AND": nonempty_list(ref),
+            "OR": nonempty_list(ref),
+            "NOT": ref,
+            **field_conditions(),
+        },
+        "propertyNames": FIELD_NAME,
+        "additionalProperties": condition_schema("metadata"),
+    }

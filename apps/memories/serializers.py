@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core import fields as f
+from apps.core.fields import SchemaRefs
+from apps.memories.embeddings import vector_dim_for
+from apps.memories.filters import filter_schema
 from apps.memories.models import Memory, Role
 from apps.memories.services import MessageIn
 
 ID_FIELD = {"max_length": 200, "required": False, "allow_blank": False}
+NON_BLANK = {"type": "string", "pattern": r"\S"}
 
 
 def _content_text(content: Any) -> str:
@@ -32,15 +39,63 @@ def _content_text(content: Any) -> str:
     raise serializers.ValidationError("content must be a string or a list of parts")
 
 
-class MessageField(serializers.Field):
+def _text_part(text: dict[str, Any]) -> dict[str, Any]:
+    kind = {"type": "string", "example": "text"}
+    return {"type": "object", "required": ["text"], "properties": {"type": kind, "text": text}}
+
+
+def content_schema() -> dict[str, Any]:
+    """A message's content: non-blank text, or text parts of which one at least is not blank."""
+    limit = settings.MEMORY_CONTENT_MAX_CHARS
+    return {
+        "oneOf": [
+            {**NON_BLANK, "maxLength": limit},
+            {
+                "type": "array",
+                "items": {"anyOf": [{"type": "string"}, _text_part({"type": "string"})]},
+                "contains": {"anyOf": [NON_BLANK, _text_part(NON_BLANK)]},
+                "description": f"Text parts, joined by newlines: {limit} characters in all.",
+            },
+        ]
+    }
+
+
+class ContentField(f.SchemaField):
+    def to_internal_value(self, data: Any) -> str:
+        content = _content_text(data)
+        if len(content) > settings.MEMORY_CONTENT_MAX_CHARS:
+            raise serializers.ValidationError(
+                f"content is longer than {settings.MEMORY_CONTENT_MAX_CHARS} characters"
+            )
+        content = content.strip()
+        if not content:
+            raise serializers.ValidationError("content must not be empty")
+        return content
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        return content_schema()
+
+
+class MessageInSerializer(f.InputSerializer):
+    role = f.ChoiceField(choices=Role.choices, default=Role.USER)
+    content = ContentField()
+    timestamp = f.DateTimeField(required=False, allow_null=True)
+    metadata = serializers.DictField(required=False, default=dict)
+    name = f.CharField(required=False, max_length=200)
+
+
+MAX_MESSAGES = 500
+
+
+class MessageField(f.SchemaField):
     """`messages`: a string, one message object, or a list of them."""
 
     def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
         items = data if isinstance(data, list) else [data]
         if not items:
             raise serializers.ValidationError("at least one message is required")
-        if len(items) > 500:
-            raise serializers.ValidationError("at most 500 messages per request")
+        if len(items) > MAX_MESSAGES:
+            raise serializers.ValidationError(f"at most {MAX_MESSAGES} messages per request")
         out = []
         for index, item in enumerate(items):
             if isinstance(item, str):
@@ -50,43 +105,33 @@ class MessageField(serializers.Field):
             out.append(item)
         return out
 
-    def to_representation(self, value: Any) -> Any:
-        return value
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        one = {"anyOf": [content_schema()["oneOf"][0], refs.serializer(MessageInSerializer)]}
+        return {
+            "oneOf": [*one["anyOf"], {"type": "array", "minItems": 1, "maxItems": MAX_MESSAGES,
+                                      "items": one}],
+            "description": "A string (a user turn), a message, or a list of them.",
+        }  # fmt: skip
 
 
-class MessageInSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices, default=Role.USER)
-    content = serializers.JSONField()
-    timestamp = serializers.DateTimeField(required=False, allow_null=True)
-    metadata = serializers.DictField(required=False, default=dict)
-    name = serializers.CharField(required=False, max_length=200)
+class AddSerializer(f.InputSerializer):
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "oneOf": [{"required": ["messages"]}, {"required": ["content"]}],
+        "description": "The turns: `messages`, or one turn as `role` and `content`.",
+    }
 
-    def validate_content(self, value: Any) -> str:
-        content = _content_text(value).strip()
-        if not content:
-            raise serializers.ValidationError("content must not be empty")
-        if len(content) > settings.MEMORY_CONTENT_MAX_CHARS:
-            raise serializers.ValidationError(
-                f"content is longer than {settings.MEMORY_CONTENT_MAX_CHARS} characters"
-            )
-        return content
-
-
-class AddSerializer(serializers.Serializer):
-    user_id = serializers.CharField(max_length=200)
-    agent_id = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-    conversation_id = serializers.CharField(
-        max_length=200, required=False, default="", allow_blank=True
-    )
-    run_id = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    user_id = f.CharField(max_length=200)
+    agent_id = f.CharField(max_length=200, required=False, default="", allow_blank=True)
+    conversation_id = f.CharField(max_length=200, required=False, default="", allow_blank=True)
+    run_id = f.CharField(max_length=200, required=False, allow_blank=True)
     messages = MessageField(required=False)
-    role = serializers.ChoiceField(choices=Role.choices, required=False)
-    content = serializers.JSONField(required=False)
-    event_id = serializers.CharField(max_length=200, required=False, allow_blank=False)
-    timestamp = serializers.DateTimeField(required=False, allow_null=True)
+    role = f.ChoiceField(choices=Role.choices, required=False)
+    content = ContentField(required=False)
+    event_id = f.CharField(max_length=200, required=False, allow_blank=False)
+    timestamp = f.DateTimeField(required=False, allow_null=True)
     metadata = serializers.DictField(required=False, default=dict)
-    infer = serializers.BooleanField(required=False, default=False)
-    async_mode = serializers.ChoiceField(choices=["sync", "async"], required=False, default="sync")
+    infer = f.BooleanField(required=False, default=False)
+    async_mode = f.ChoiceField(choices=["sync", "async"], required=False, default="sync")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         raw = attrs.get("messages")
@@ -122,33 +167,89 @@ class AddSerializer(serializers.Serializer):
         return attrs
 
 
-class SearchSerializer(serializers.Serializer):
-    query = serializers.CharField(max_length=4000)
-    user_id = serializers.CharField(**ID_FIELD)
-    agent_id = serializers.CharField(**ID_FIELD)
-    conversation_id = serializers.CharField(**ID_FIELD)
-    run_id = serializers.CharField(**ID_FIELD)
-    filters = serializers.DictField(required=False)
-    tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
-    memory_type = serializers.ChoiceField(choices=Memory.Type.choices, required=False)
-    start_time = serializers.DateTimeField(required=False)
-    end_time = serializers.DateTimeField(required=False)
-    limit = serializers.IntegerField(required=False, default=10, min_value=1, max_value=100)
-    top_k = serializers.IntegerField(required=False, min_value=1, max_value=100)
-    threshold = serializers.FloatField(required=False, min_value=-1.0, max_value=1.0)
-    mode = serializers.ChoiceField(choices=["hybrid", "vector", "keyword"], default="hybrid")
-    mmr = serializers.BooleanField(required=False, default=False)
-    vector = serializers.ListField(
-        child=serializers.FloatField(), required=False, max_length=16000,
+class FilterField(f.SchemaField):
+    """Metadata and column filters (apps.memories.filters), compiled where they are used."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("filters must be an object")
+        return data
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        return refs.component("Filter", lambda: filter_schema(refs.component("Filter", dict)))
+
+
+class FilterParam(FilterField):
+    """`filters` in a query string: the same filter, sent as JSON."""
+
+    json_in_query = True
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        try:
+            data = json.loads(data)
+        except (TypeError, ValueError):
+            raise serializers.ValidationError("filters must be a JSON object") from None
+        return super().to_internal_value(data)
+
+
+class UserQuery(serializers.Serializer):
+    user_id = f.CharField(max_length=200)
+
+
+class MessagesQuery(UserQuery):
+    conversation_id = f.CharField(max_length=200, required=False)
+    limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
+
+
+HALF_MAX = 65504.0  # the largest float16; stored vectors are half precision
+HALF_ZERO = 2.0**-25  # at most this far from 0, a float16 is 0
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "number", "minimum": -HALF_MAX, "maximum": HALF_MAX},
+        "minItems": vector_dim_for(settings.EMBEDDING_BACKEND),
+        "maxItems": vector_dim_for(settings.EMBEDDING_BACKEND),
+        "contains": {"anyOf": [{"exclusiveMinimum": HALF_ZERO}, {"exclusiveMaximum": -HALF_ZERO}]},
+        "description": "one component at least is not 0 in half precision",
+    }
+)
+class VectorField(serializers.ListField):
+    def __init__(self, **kwargs: Any) -> None:
+        dim = vector_dim_for(settings.EMBEDDING_BACKEND)
+        super().__init__(
+            child=f.FloatField(min_value=-HALF_MAX, max_value=HALF_MAX),
+            min_length=dim,
+            max_length=dim,
+            error_messages={"min_length": "expected {min_length} dimensions",
+                            "max_length": "expected {max_length} dimensions"},
+            **kwargs,
+        )  # fmt: skip
+
+
+class SearchSerializer(f.InputSerializer):
+    query = f.CharField(max_length=4000)
+    user_id = f.CharField(**ID_FIELD)
+    agent_id = f.CharField(**ID_FIELD)
+    conversation_id = f.CharField(**ID_FIELD)
+    run_id = f.CharField(**ID_FIELD)
+    filters = FilterField(required=False)
+    tags = serializers.ListField(child=f.CharField(max_length=100), required=False)
+    memory_type = f.ChoiceField(choices=Memory.Type.choices, required=False)
+    start_time = f.DateTimeField(required=False)
+    end_time = f.DateTimeField(required=False)
+    limit = f.IntegerField(required=False, default=10, min_value=1, max_value=100)
+    top_k = f.IntegerField(required=False, min_value=1, max_value=100)
+    threshold = f.FloatField(required=False, min_value=-1.0, max_value=1.0)
+    mode = f.ChoiceField(choices=["hybrid", "vector", "keyword"], default="hybrid")
+    mmr = f.BooleanField(required=False, default=False)
+    vector = VectorField(
+        required=False,
         help_text="Your own query embedding (same model and dimension as the server's).",
-    )  # fmt: skip
+    )
 
     def validate_vector(self, value: list[float]) -> list[float]:
-        from apps.memories.embeddings import get_embedder
-
-        dim = get_embedder().dim
-        if len(value) != dim:
-            raise serializers.ValidationError(f"expected {dim} dimensions, got {len(value)}")
         # Stored vectors are half precision. A query whose norm is 0 there (zeros, or values such
         # as 1e-8 that round to 0) or infinite (above 65504) has no direction: its cosine with
         # every memory is NaN, which no JSON answer can carry.
@@ -250,13 +351,19 @@ class AddOutSerializer(serializers.Serializer):
     results = MemoryOutSerializer(many=True)
 
 
-class MemoryUpdateSerializer(serializers.Serializer):
-    memory = serializers.CharField(required=False, max_length=20000, allow_blank=False)
-    text = serializers.CharField(required=False, max_length=20000, allow_blank=False)
-    key = serializers.CharField(required=False, max_length=200, allow_blank=True)
-    tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+class MemoryUpdateSerializer(f.InputSerializer):
+    schema_extra: ClassVar[dict[str, Any]] = f.one_of_required(
+        "memory", "text", "key", "tags", "metadata", "memory_type"
+    )
+
+    memory = f.CharField(required=False, max_length=settings.MEMORY_CONTENT_MAX_CHARS)
+    text = f.CharField(
+        required=False, max_length=settings.MEMORY_CONTENT_MAX_CHARS, help_text="memory's alias"
+    )
+    key = f.CharField(required=False, max_length=200, allow_blank=True)
+    tags = serializers.ListField(child=f.CharField(max_length=100), required=False)
     metadata = serializers.DictField(required=False)
-    memory_type = serializers.ChoiceField(choices=Memory.Type.choices, required=False)
+    memory_type = f.ChoiceField(choices=Memory.Type.choices, required=False)
 
 
 class ListOutSerializer(serializers.Serializer):

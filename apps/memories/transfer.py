@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from apps.core import fields as f
 from apps.core.errors import BadRequest
 from apps.jobs.models import Job
 from apps.jobs.services import job_finish, job_progress, job_start
@@ -24,31 +25,34 @@ SYNC_IMPORT_LIMIT = 1000
 ASYNC_IMPORT_LIMIT = 20000
 
 
-class ImportRowSerializer(serializers.Serializer):
-    memory = serializers.CharField(required=False, max_length=20000)
-    summary = serializers.CharField(required=False, max_length=20000)  # the reference's name
-    key = serializers.CharField(required=False, max_length=200, allow_blank=True, default="")
-    memory_type = serializers.CharField(required=False, default=Memory.Type.LONG_TERM)
+LEGACY_TYPES = {"qa": Memory.Type.LONG_TERM, "faq": Memory.Type.LONG_TERM}
+IMPORT_MEMORY_TYPES = [*Memory.Type.values, *LEGACY_TYPES]
+
+
+class ImportRowSerializer(f.InputSerializer):
+    schema_extra: ClassVar[dict[str, Any]] = f.one_of_required("memory", "summary")
+
+    memory = f.CharField(required=False, max_length=settings.MEMORY_CONTENT_MAX_CHARS)
+    summary = f.CharField(  # the reference's name
+        required=False, max_length=settings.MEMORY_CONTENT_MAX_CHARS, help_text="memory's alias"
+    )
+    key = f.CharField(required=False, max_length=200, allow_blank=True, default="")
+    memory_type = f.ChoiceField(
+        choices=IMPORT_MEMORY_TYPES, required=False, default=Memory.Type.LONG_TERM
+    )
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, default=list, max_length=100
+        child=f.CharField(max_length=100), required=False, default=list, max_length=100
     )
     metadata = serializers.DictField(required=False, default=dict)
-    confidence = serializers.FloatField(required=False, default=1.0, min_value=0, max_value=1)
+    confidence = f.FloatField(required=False, default=1.0, min_value=0, max_value=1)
 
     def validate_memory_type(self, value: str) -> str:
-        legacy = {"qa": Memory.Type.LONG_TERM, "faq": Memory.Type.LONG_TERM}
-        value = legacy.get(value, value)
-        if value not in Memory.Type.values:
-            raise serializers.ValidationError(f"must be one of {', '.join(Memory.Type.values)}")
-        return value
+        return LEGACY_TYPES.get(value, value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        text = (attrs.get("memory") or attrs.get("summary") or "").strip()
-        if not text:
-            raise serializers.ValidationError({"memory": "each row needs a non-empty memory"})
-        if len(text) > settings.MEMORY_CONTENT_MAX_CHARS:
-            raise serializers.ValidationError({"memory": "too long"})
-        attrs["text"] = text
+        attrs["text"] = attrs.get("memory") or attrs.get("summary")
+        if not attrs["text"]:
+            raise serializers.ValidationError({"memory": "each row needs a memory (or summary)"})
         return attrs
 
 

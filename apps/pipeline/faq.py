@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from pgvector.django import CosineDistance
 
-from apps.core.errors import BadRequest, NotFound
+from apps.core.errors import BadRequest, Conflict, NotFound
 from apps.memories.models import Memory, Message
 from apps.memories.selectors import memories_by_kind
 from apps.memories.services import (
@@ -123,7 +123,7 @@ def _qa(tenant: Tenant, memory_id: str, kinds: tuple[str, ...]) -> Memory:
 def faq_promote(*, tenant: Tenant, memory_id: str, reason: str, actor: str) -> FaqEvent:
     memory = _qa(tenant, memory_id, ("qa", "faq_candidate", "faq"))
     if memory.kind == "faq":
-        raise BadRequest("This memory is already an FAQ.", code="already_faq")
+        raise Conflict("This memory is already an FAQ.", code="already_faq")
     with transaction.atomic():
         memory_kind_set(tenant=tenant, memory_id=memory.pk, kind="faq")
         return FaqEvent.objects.create(tenant=tenant, memory_id=memory.pk, question=memory.key,
@@ -152,18 +152,22 @@ def classify_prompt(question: str, answer: str) -> str:
     return CLASSIFY_PROMPT.format(question=question.strip(), answer=answer.strip())
 
 
+# What a reply must hold (the API's request schema states it as this pattern, so no IGNORECASE).
+CATEGORY_LINE = r"[Cc][Aa][Tt][Ee][Gg][Oo][Rr][Yy]\s*[:：]\s*[^\n]"
 _CATEGORY = re.compile(r"category\s*[:：]\s*([^\n]+)", re.I)
 _CONFIDENCE = re.compile(r"confidence\s*[:：]\s*([0-9]*\.?[0-9]+)", re.I)
 
 
 def classify_parse(response_text: str) -> dict[str, Any]:
+    """A model's reply read: its category, and its confidence when it is one from 0 to 1 (a
+    model's "confidence: 85" is no probability; it is dropped, the category kept)."""
     category = _CATEGORY.search(response_text)
     confidence = _CONFIDENCE.search(response_text)
     if category is None:
         raise BadRequest("response_text has no 'category:' line.", code="unparseable")
     value = float(confidence.group(1)) if confidence else None
     if value is not None and not 0 <= value <= 1:
-        raise BadRequest("confidence must be between 0 and 1.", code="unparseable")
+        value = None
     return {"category": category.group(1).strip().lower()[:100], "confidence": value}
 
 

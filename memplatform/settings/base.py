@@ -231,6 +231,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # JSON Schema 2020-12: request bodies need `contains`, `const` and `propertyNames` to say
+    # what the views accept (a message's text parts, a filter's field names).
+    "OAS_VERSION": "3.1.0",
+    "ENUM_NAME_OVERRIDES": {
+        "MemoryTypeEnum": "apps.memories.models.Memory.Type",
+        "ImportMemoryTypeEnum": "apps.memories.transfer.IMPORT_MEMORY_TYPES",
+    },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
 }

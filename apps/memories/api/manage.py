@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core import fields as f
 from apps.core.errors import NotFound
 from apps.jobs.api import JobOutSerializer
 from apps.memories import context, selectors, services, transfer
@@ -18,14 +21,14 @@ TAGS = ["memory manage"]
 USER = {"max_length": 200}
 
 
-class RetrieveIn(serializers.Serializer):
-    user_id = serializers.CharField(**USER)
-    query = serializers.CharField(max_length=4000)
-    conversation_id = serializers.CharField(required=False, **USER)
-    short_term_limit = serializers.IntegerField(
+class RetrieveIn(f.InputSerializer):
+    user_id = f.CharField(**USER)
+    query = f.CharField(max_length=4000)
+    conversation_id = f.CharField(required=False, **USER)
+    short_term_limit = f.IntegerField(
         required=False, min_value=0, max_value=100, help_text="default STM_WINDOW (10)"
     )
-    mid_term_limit = serializers.IntegerField(required=False, default=5, min_value=1, max_value=50)
+    mid_term_limit = f.IntegerField(required=False, default=5, min_value=1, max_value=50)
 
 
 class RetrieveOut(serializers.Serializer):
@@ -46,12 +49,14 @@ class RetrieveView(MemoryView):
         return Response(context.memory_retrieve(tenant=request.tenant, **data.validated_data))
 
 
-class MemoryRefIn(serializers.Serializer):
+class MemoryRefIn(f.InputSerializer):
     """A memory of one user, named `memory_id` (or `segment_id`, the reference's name)."""
 
-    user_id = serializers.CharField(**USER)
-    memory_id = serializers.UUIDField(required=False)
-    segment_id = serializers.UUIDField(required=False)
+    schema_extra: ClassVar[dict[str, Any]] = f.one_of_required("memory_id", "segment_id")
+
+    user_id = f.CharField(**USER)
+    memory_id = f.UUIDField(required=False)
+    segment_id = f.UUIDField(required=False)
 
     def validate(self, attrs: dict) -> dict:
         attrs["memory_id"] = attrs.get("memory_id") or attrs.get("segment_id")
@@ -62,8 +67,8 @@ class MemoryRefIn(serializers.Serializer):
 
 
 class TagsIn(MemoryRefIn):
-    tags = serializers.ListField(child=serializers.CharField(max_length=100), max_length=100)
-    mode = serializers.ChoiceField(choices=["add", "remove", "set"], default="add")
+    tags = serializers.ListField(child=f.CharField(max_length=100), max_length=100)
+    mode = f.ChoiceField(choices=["add", "remove", "set"], default="add")
 
 
 class TagsOut(serializers.Serializer):
@@ -91,11 +96,11 @@ class TagsView(MemoryView):
         return Response(body)
 
 
-class SearchTagsIn(serializers.Serializer):
-    user_id = serializers.CharField(**USER)
-    tags = serializers.ListField(child=serializers.CharField(max_length=100), min_length=1)
-    match = serializers.ChoiceField(choices=["all", "any"], default="all")
-    limit = serializers.IntegerField(required=False, default=50, min_value=1, max_value=500)
+class SearchTagsIn(f.InputSerializer):
+    user_id = f.CharField(**USER)
+    tags = serializers.ListField(child=f.CharField(max_length=100), min_length=1)
+    match = f.ChoiceField(choices=["all", "any"], default="all")
+    limit = f.IntegerField(required=False, default=50, min_value=1, max_value=500)
 
 
 class SearchTagsOut(serializers.Serializer):
@@ -121,9 +126,9 @@ class SearchTagsView(MemoryView):
         return Response({"status": "ok", "count": len(results), "results": results})
 
 
-class ExportIn(serializers.Serializer):
-    user_id = serializers.CharField(**USER)
-    format = serializers.ChoiceField(choices=["json", "markdown"], default="json")
+class ExportIn(f.InputSerializer):
+    user_id = f.CharField(**USER)
+    format = f.ChoiceField(choices=["json", "markdown"], default="json")
 
 
 class ExportOut(serializers.Serializer):
@@ -154,12 +159,44 @@ class ExportView(MemoryView):
         return Response({"status": "ok", "format": "json", "data": body})
 
 
-class ImportIn(serializers.Serializer):
-    user_id = serializers.CharField(**USER)
-    agent_id = serializers.CharField(required=False, default="", allow_blank=True, **USER)
-    memories = serializers.JSONField(required=False)
-    segments = serializers.JSONField(required=False)  # the reference's name
-    async_mode = serializers.ChoiceField(choices=["sync", "async"], default="sync")
+class ImportRowsField(f.SchemaField):
+    """The rows of an import, checked row by row by `transfer.import_validate`."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return data
+
+    def openapi(self, refs: f.SchemaRefs) -> dict[str, Any]:
+        return {
+            "type": "array",
+            "minItems": 1,
+            "items": refs.serializer(transfer.ImportRowSerializer),
+            "description": f"At most {transfer.SYNC_IMPORT_LIMIT} rows, "
+            f"{transfer.ASYNC_IMPORT_LIMIT} with async_mode=async.",
+        }
+
+
+def _rows_at_most(limit: int) -> dict[str, Any]:
+    return {"properties": {name: {"maxItems": limit} for name in ("memories", "segments")}}
+
+
+class ImportIn(f.InputSerializer):
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "oneOf": [{"required": ["memories"]}, {"required": ["segments"]}],
+        "if": {"required": ["async_mode"], "properties": {"async_mode": {"const": "async"}}},
+        "then": _rows_at_most(transfer.ASYNC_IMPORT_LIMIT),
+        "else": _rows_at_most(transfer.SYNC_IMPORT_LIMIT),
+    }
+
+    user_id = f.CharField(**USER)
+    agent_id = f.CharField(required=False, default="", allow_blank=True, **USER)
+    memories = ImportRowsField(required=False)
+    segments = ImportRowsField(required=False, help_text="memories' alias (the reference's name)")
+    async_mode = f.ChoiceField(choices=["sync", "async"], default="sync")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("memories" in attrs) == ("segments" in attrs):
+            raise serializers.ValidationError({"memories": "give memories or segments (one)"})
+        return attrs
 
 
 class ImportOut(serializers.Serializer):
@@ -169,7 +206,8 @@ class ImportOut(serializers.Serializer):
 
 
 class ImportView(MemoryView):
-    @extend_schema(operation_id="memory_import", request=ImportIn, responses=ImportOut, tags=TAGS)
+    @extend_schema(operation_id="memory_import", request=ImportIn,
+                   responses={200: ImportOut, 202: ImportOut}, tags=TAGS)  # fmt: skip
     def post(self, request: Request) -> Response:
         data = ImportIn(data=request.data)
         data.is_valid(raise_exception=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core import fields as f
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest
 from apps.memories import selectors, services
@@ -82,26 +83,18 @@ class SearchView(MemoryView):
         return Response({"results": [s.hit_data(hit) for hit in hits]})
 
 
-LIST_PARAMS = [
-    OpenApiParameter("user_id", str), OpenApiParameter("agent_id", str),
-    OpenApiParameter("conversation_id", str), OpenApiParameter("memory_type", str),
-    OpenApiParameter("page", int), OpenApiParameter("page_size", int),
-    OpenApiParameter("filters", str, description="metadata filters as JSON, as in search"),
-]  # fmt: skip
-
-
 class PageSerializer(serializers.Serializer):
-    user_id = serializers.CharField(max_length=200, required=False)
-    agent_id = serializers.CharField(max_length=200, required=False)
-    conversation_id = serializers.CharField(max_length=200, required=False)
-    memory_type = serializers.CharField(max_length=32, required=False)
-    page = serializers.IntegerField(min_value=1, default=1)
+    user_id = f.CharField(max_length=200, required=False)
+    agent_id = f.CharField(max_length=200, required=False)
+    conversation_id = f.CharField(max_length=200, required=False)
+    memory_type = f.CharField(max_length=32, required=False)
+    page = serializers.IntegerField(min_value=1, max_value=10**6, default=1)
     page_size = serializers.IntegerField(min_value=1, max_value=500, default=50)
-    filters = serializers.JSONField(required=False, help_text="JSON, as in search")
+    filters = s.FilterParam(required=False, help_text="A filter as in search, as JSON")
 
 
 class CollectionView(MemoryView):
-    @extend_schema(operation_id="memory_list", parameters=LIST_PARAMS,
+    @extend_schema(operation_id="memory_list", parameters=[PageSerializer],
                    responses=s.ListOutSerializer, tags=TAGS)  # fmt: skip
     def get(self, request: Request) -> Response:
         params = PageSerializer(data=request.query_params)
@@ -126,13 +119,12 @@ class CollectionView(MemoryView):
             }
         )
 
-    @extend_schema(operation_id="memory_delete_all",
-                   parameters=[OpenApiParameter("user_id", str, required=True)],
+    @extend_schema(operation_id="memory_delete_all", parameters=[s.UserQuery],
                    responses={200: s.DeletedOutSerializer}, tags=TAGS)  # fmt: skip
     def delete(self, request: Request) -> Response:
-        user_id = request.query_params.get("user_id", "").strip()
-        if not user_id:
-            raise BadRequest("user_id is required to delete all of a user's memories.")
+        params = s.UserQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        user_id = params.validated_data["user_id"]
         memories = list(selectors.memory_list(tenant=request.tenant, user_id=user_id))
         deleted = services.memories_delete(
             tenant=request.tenant, memories=memories, actor=self.actor
@@ -192,22 +184,13 @@ class HistoryView(MemoryView):
 
 
 class MessagesView(MemoryView):
-    @extend_schema(
-        operation_id="memory_messages",
-        parameters=[OpenApiParameter("user_id", str, required=True),
-                    OpenApiParameter("conversation_id", str), OpenApiParameter("limit", int)],
-        responses=s.MessageOutSerializer(many=True), tags=TAGS,
-    )  # fmt: skip
+    @extend_schema(operation_id="memory_messages", parameters=[s.MessagesQuery],
+                   responses=s.MessageOutSerializer(many=True), tags=TAGS)  # fmt: skip
     def get(self, request: Request) -> Response:
-        user_id = request.query_params.get("user_id", "").strip()
-        if not user_id:
-            raise BadRequest("user_id is required.")
-        limit = request.query_params.get("limit", "100")
-        if not limit.isdigit() or not 1 <= int(limit) <= 1000:
-            raise BadRequest("limit must be a whole number from 1 to 1000.")
+        params = s.MessagesQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        p = params.validated_data
         rows = selectors.message_list(
-            tenant=request.tenant,
-            user_id=user_id,
-            conversation_id=request.query_params.get("conversation_id"),
-        )[: int(limit)]
+            tenant=request.tenant, user_id=p["user_id"], conversation_id=p.get("conversation_id")
+        )[: p["limit"]]
         return Response(s.MessageOutSerializer(rows, many=True).data)

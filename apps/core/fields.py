@@ -1,0 +1,111 @@
+"""Request fields that take exactly what the OpenAPI schema says they take.
+
+DRF's fields coerce: a CharField takes 5 and stores "5", an IntegerField takes "5" and 5.5 is
+refused only after rounding checks, a BooleanField takes "yes". The schema we publish says
+`string`, `integer`, `boolean`, so a client (or a fuzzer) sending another type must get the 400
+the schema promises. These subclasses refuse other JSON types before DRF's own parsing, and a
+CharField that strips and refuses blanks says so in the schema (`pattern: \\S`).
+
+`InputSerializer.schema_extra` adds to a request body's schema what fields cannot say, such as
+"one of these two fields is required" (`anyOf` of `required` lists), and a `SchemaField` writes
+its own schema (a oneOf, a recursive grammar); `apps.core.schema` applies both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol
+
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+NON_BLANK = RegexValidator(r"\S", "This field may not be blank.")
+
+
+class CharField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not self.allow_blank and self.trim_whitespace:
+            self.validators.append(NON_BLANK)  # what stripping then refusing "" means
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        # maxLength in the schema counts the characters sent, before any stripping.
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class ChoiceField(serializers.ChoiceField):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+class IntegerField(serializers.IntegerField):
+    def to_internal_value(self, data: Any) -> int:
+        # JSON Schema counts 3.0 as an integer; strings and booleans are not.
+        integral = isinstance(data, int) or (isinstance(data, float) and data.is_integer())
+        if isinstance(data, bool) or not integral:
+            self.fail("invalid")
+        return super().to_internal_value(int(data))
+
+
+class FloatField(serializers.FloatField):
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class BooleanField(serializers.BooleanField):
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class UUIDField(serializers.UUIDField):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
+class DateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            self.fail("invalid", format="ISO 8601")
+        return super().to_internal_value(value)
+
+
+# A request body; `schema_extra` is merged into its OpenAPI schema. (No docstring: the schema
+# would show it as every subclass's description.)
+class InputSerializer(serializers.Serializer):
+    schema_extra: ClassVar[dict[str, Any]] = {}
+
+
+def one_of_required(*names: str) -> dict[str, Any]:
+    """`schema_extra` for "at least one of these fields"."""
+    return {"anyOf": [{"required": [name]} for name in names]}
+
+
+class SchemaRefs(Protocol):
+    """What a `SchemaField` may reference: a serializer's component, or a named component
+    (which may reference itself, for a recursive grammar)."""
+
+    def serializer(self, serializer: type[serializers.Serializer]) -> dict[str, str]: ...
+
+    def component(self, name: str, build: Callable[[], dict[str, Any]]) -> dict[str, str]: ...
+
+
+class SchemaField(serializers.Field):
+    """A JSON value validated by the subclass, with the OpenAPI schema `openapi()` returns."""
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def to_representation(self, value: Any) -> Any:
+        return value

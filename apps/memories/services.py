@@ -379,6 +379,12 @@ def memory_delete(*, tenant: Tenant, memory_id: str, actor: str) -> None:
     )
 
 
+def user_memories_delete(*, tenant: Tenant, user_id: str, actor: str) -> int:
+    """Soft-delete every active memory of one end user; how many were."""
+    active = Memory.objects.filter(tenant=tenant, user_id=user_id, status=Memory.Status.ACTIVATED)
+    return memories_delete(tenant=tenant, memories=list(active.only("id")), actor=actor)
+
+
 # --- add: the entry point -------------------------------------------------------------------
 
 

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from apps.core import fields as f
 from apps.core.api import TenantAPIView
 from apps.core.errors import AppError, ExternalServiceError
-from apps.memories.models import Memory
 from apps.pipeline import faq
 from apps.pipeline.models import FaqEvent
 
@@ -107,17 +106,14 @@ def _event_data(event: FaqEvent) -> dict:
 class CandidatesView(FaqView):
     @extend_schema(operation_id="faq_candidates", tags=TAGS, responses={200: CandidatesOut})
     def get(self, request: Request) -> Response:
-        rows = (Memory.objects.filter(tenant=request.tenant, kind="faq_candidate",
-                                      status=Memory.Status.ACTIVATED)
-                .defer("embedding", "search_vector")
-                .order_by("-mentions", "-access_count"))  # fmt: skip
+        rows = faq.faq_candidates(tenant=request.tenant)
         candidates = [
             {"id": str(m.pk), "user_id": m.user_id, "summary": m.key, "memory": m.value,
              "access_count": m.access_count, "mentions": m.mentions,
              "heat_score": float(faq.qa_heat(m)), "memory_type": "faq_candidate",
              "created_at": m.created_at.isoformat(),
              "last_accessed": m.last_accessed_at.isoformat() if m.last_accessed_at else None}
-            for m in rows[:200]
+            for m in rows
         ]  # fmt: skip
         return Response({"total": len(candidates), "candidates": candidates})
 
@@ -199,9 +195,8 @@ class DemoteView(FaqView):
 class HistoryView(FaqView):
     @extend_schema(operation_id="faq_history", tags=TAGS, responses={200: HistoryOut})
     def get(self, request: Request) -> Response:
-        events = FaqEvent.objects.filter(tenant=request.tenant)
-        return Response({"history": [_event_data(e) for e in events[:500]],
-                         "total": events.count()})  # fmt: skip
+        events, total = faq.faq_history(tenant=request.tenant)
+        return Response({"history": [_event_data(e) for e in events], "total": total})
 
 
 class StatsView(FaqView):

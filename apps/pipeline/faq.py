@@ -171,6 +171,18 @@ def classify_parse(response_text: str) -> dict[str, Any]:
     return {"category": category.group(1).strip().lower()[:100], "confidence": value}
 
 
+def faq_candidates(*, tenant: Tenant, limit: int = 200) -> list[Memory]:
+    """QAs marked as candidates, the most restated and most found first."""
+    candidates = memories_by_kind(tenant=tenant, kinds=["faq_candidate"])
+    return list(candidates.order_by("-mentions", "-access_count")[:limit])
+
+
+def faq_history(*, tenant: Tenant, limit: int = 500) -> tuple[list[FaqEvent], int]:
+    """The latest promotions and demotions, newest first, and how many there are in all."""
+    events = FaqEvent.objects.filter(tenant=tenant)
+    return list(events[:limit]), events.count()
+
+
 def faq_stats(*, tenant: Tenant) -> dict[str, Any]:
     live = memories_by_kind(tenant=tenant, kinds=QA_KINDS)
     counts = dict(live.values_list("kind").annotate(n=Count("id")).order_by())

@@ -125,9 +125,8 @@ class CollectionView(MemoryView):
         params = s.UserQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
         user_id = params.validated_data["user_id"]
-        memories = list(selectors.memory_list(tenant=request.tenant, user_id=user_id))
-        deleted = services.memories_delete(
-            tenant=request.tenant, memories=memories, actor=self.actor
+        deleted = services.user_memories_delete(
+            tenant=request.tenant, user_id=user_id, actor=self.actor
         )
         self.set_audit_target("user", user_id)
         return Response({"deleted": deleted})

@@ -57,8 +57,9 @@ def test_redis_down_then_back(platform, alice):
                        timeout=30)  # fmt: skip
 
     def add(text: str) -> httpx.Response:
+        # infer on: the worker has extraction to do (the turns are stored by the add itself)
         return api.post("/v1/memory/add", json={"user_id": "u1", "messages": text,
-                                                "async_mode": "async"})  # fmt: skip
+                                                "async_mode": "async", "infer": True})  # fmt: skip
 
     normal = add("I keep bees in the garden")
     assert normal.status_code == 200 and normal.json()["status"] == "queued"

@@ -5,47 +5,82 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.chat.routing import model_route
+from apps.chat.routing import configured_models, model_route, supported_names
 from apps.chat.services import ChatTurn, chat_complete, chat_stream_open
 from apps.chat.streaming import sse_response
+from apps.core import fields as f
 from apps.core.api import TenantAPIView
+from apps.core.fields import SchemaRefs
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
+MAX_MESSAGES = 500
 
 
-class ChatMessageSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=ROLES)
-    content = serializers.JSONField(required=False, allow_null=True)
+class ModelNameField(f.SchemaField):
+    """A configured model's name (or an alias); blank or absent: the first configured model.
+    The schema lists the names configured when it is generated."""
 
-    def validate_content(self, value: Any) -> Any:
-        if value is not None and not isinstance(value, str | list):
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str) or len(data) > 200:
+            raise serializers.ValidationError("a model name is a string")
+        return data
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        names = supported_names(configured_models())
+        if not names:
+            return {"type": "string", "maxLength": 200}
+        return {"type": "string", "enum": ["", *names]}
+
+
+class ContentPartsField(f.SchemaField):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str | list):
             raise serializers.ValidationError("must be a string or a list of content parts")
-        return value
+        return data
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        return {"type": ["string", "array"], "description": "text, or OpenAI's content parts"}
 
 
-class ChatCompletionSerializer(serializers.Serializer):
-    """The fields we read; every other field of the body goes to the model as it came."""
+class ChatMessageSerializer(f.InputSerializer):
+    role = f.ChoiceField(choices=ROLES)
+    content = ContentPartsField(required=False, allow_null=True)
 
-    model = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    messages = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=500)
-    stream = serializers.BooleanField(required=False, default=False)
-    temperature = serializers.FloatField(required=False, min_value=0, max_value=2)
-    max_tokens = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000)
-    user = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    agent_id = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    conversation_id = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
-    def validate_messages(self, value: list[dict]) -> list[dict]:
-        for index, message in enumerate(value):
+class ChatMessagesField(f.SchemaField):
+    """The messages, each checked, passed on as they came (with `name`, `tool_calls`, ...)."""
+
+    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
+        if not isinstance(data, list) or not 1 <= len(data) <= MAX_MESSAGES:
+            raise serializers.ValidationError(f"a list of 1 to {MAX_MESSAGES} messages")
+        for index, message in enumerate(data):
             check = ChatMessageSerializer(data=message)
             if not check.is_valid():
                 raise serializers.ValidationError({index: check.errors})
-        return value
+        return data
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        item = refs.serializer(ChatMessageSerializer)
+        return {"type": "array", "minItems": 1, "maxItems": MAX_MESSAGES, "items": item}
+
+
+class ChatCompletionSerializer(f.InputSerializer):
+    """The fields we read; every other field of the body goes to the model as it came."""
+
+    model = ModelNameField(required=False)
+    messages = ChatMessagesField()
+    stream = f.BooleanField(required=False, default=False)
+    temperature = f.FloatField(required=False, min_value=0, max_value=2)
+    max_tokens = f.IntegerField(required=False, min_value=1, max_value=1_000_000)
+    user = f.CharField(required=False, allow_blank=True, max_length=200)
+    agent_id = f.CharField(required=False, allow_blank=True, max_length=200)
+    conversation_id = f.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class ChatCompletionsView(TenantAPIView):
@@ -53,7 +88,8 @@ class ChatCompletionsView(TenantAPIView):
     audit_target_type = "chat"
 
     @extend_schema(operation_id="chat_completions", request=ChatCompletionSerializer,
-                   responses={200: dict}, tags=["chat"],
+                   responses={(200, "application/json"): dict,
+                              (200, "text/event-stream"): OpenApiTypes.STR}, tags=["chat"],
                    description="OpenAI-compatible. The end user is `user` or the X-User-ID "
                    "header; their memories are added to the context and the exchange is "
                    "remembered. `stream: true` answers with server-sent events.")  # fmt: skip

@@ -73,7 +73,8 @@ def split_filters(filters: Any, **top: Any) -> tuple[dict[str, str], dict[str, A
         remaining = {}
         for key, value in condition.items():
             field = {"user_id": "user_id", "agent_id": "agent_id", "run_id": "conversation_id"}
-            if key in field and isinstance(value, str | int) and value != "*":
+            is_id = isinstance(value, str | int) and not isinstance(value, bool)
+            if key in field and is_id and value != "*":
                 scope[field[key]] = str(value)
             else:
                 remaining[key] = value

@@ -15,12 +15,13 @@ from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.compat import mem0
-from apps.compat.params import json_object, parse_id
+from apps.compat import serializers as cs
+from apps.compat.params import body_of
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest, NotFound
 from apps.jobs.models import Job
@@ -29,31 +30,19 @@ from apps.memories import serializers as s
 from apps.memories.models import Memory
 
 TAGS = ["mem0 compatibility"]
-MAX_BATCH = 1000
-MAX_PAGE_SIZE = 500
 
 
-def _moment(value: Any, name: str) -> datetime:
+def _moment(value: str, name: str) -> datetime:
     """An ISO 8601 date or time (a date means its midnight, UTC)."""
-    text = str(value)
-    moment = parse_datetime(text) if "T" in text or " " in text else None
-    if moment is None and (day := parse_date(text) if len(text) == 10 else None):
-        moment = datetime.combine(day, time(), tzinfo=UTC)
+    try:
+        moment = parse_datetime(value) if "T" in value or " " in value else None
+        if moment is None and (day := parse_date(value) if len(value) == 10 else None):
+            moment = datetime.combine(day, time(), tzinfo=UTC)
+    except ValueError:  # well formed, but no such day or time (2024-02-30)
+        moment = None
     if moment is None:
         raise BadRequest(f"{name} must be an ISO 8601 date or time.", code="invalid_parameter")
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _int(value: Any, name: str, default: int, *, low: int, high: int) -> int:
-    if value in (None, ""):
-        return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
-        raise BadRequest(f"{name} must be an integer.", code="invalid_parameter") from exc
-    if not low <= number <= high:
-        raise BadRequest(f"{name} must be between {low} and {high}.", code="invalid_parameter")
-    return number
 
 
 class Mem0View(TenantAPIView):
@@ -70,25 +59,21 @@ class PingView(Mem0View):
 
 
 class AddView(Mem0View):
-    @extend_schema(operation_id="mem0_add", tags=TAGS, request=dict, responses={200: dict})
+    @extend_schema(operation_id="mem0_add", tags=TAGS, request=cs.Mem0AddIn, responses={200: dict})
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.Mem0AddIn)
         scope, _ = mem0.split_filters(
             body.get("filters"), user_id=body.get("user_id"), agent_id=body.get("agent_id"),
             conversation_id=body.get("run_id"),
         )  # fmt: skip
-        metadata = body.get("metadata") or {}
-        if not isinstance(metadata, dict):
-            raise BadRequest("metadata must be an object.", code="invalid_parameter")
-        metadata = dict(metadata)
+        metadata = dict(body.get("metadata") or {})
         if body.get("app_id"):
-            metadata["app_id"] = str(body["app_id"])
+            metadata["app_id"] = body["app_id"]
         data = s.AddSerializer(data={
-            "messages": body.get("messages"), "user_id": scope.get("user_id", ""),
+            "messages": body["messages"], "user_id": scope.get("user_id", ""),
             "agent_id": scope.get("agent_id", ""),
             "conversation_id": scope.get("conversation_id", ""), "metadata": metadata,
-            "infer": body.get("infer", True) is not False,
-            "async_mode": "async" if body.get("async_mode") is True else "sync",
+            "infer": body["infer"], "async_mode": "async" if body["async_mode"] else "sync",
             "timestamp": mem0.timestamp_iso(body.get("timestamp")),
             **({"event_id": body["event_id"]} if body.get("event_id") else {}),
         })  # fmt: skip
@@ -119,9 +104,7 @@ def _scoped_query(body: dict[str, Any]) -> dict[str, Any]:
     )  # fmt: skip
     categories = body.get("categories")
     if categories:
-        if not isinstance(categories, list):
-            raise BadRequest("categories must be a list.", code="invalid_parameter")
-        tag_filter = {"tags": {"in": [str(c) for c in categories]}}
+        tag_filter = {"tags": {"in": categories}}
         rest = {"AND": [rest, tag_filter]} if rest else tag_filter
     return {"user_id": scope.get("user_id"), "agent_id": scope.get("agent_id"),
             "conversation_id": scope.get("conversation_id"), "filters": rest}  # fmt: skip
@@ -130,23 +113,16 @@ def _scoped_query(body: dict[str, Any]) -> dict[str, Any]:
 class SearchView(Mem0View):
     read_only = True
 
-    @extend_schema(operation_id="mem0_search", tags=TAGS, request=dict, responses={200: dict})
+    @extend_schema(
+        operation_id="mem0_search", tags=TAGS, request=cs.Mem0SearchIn, responses={200: dict}
+    )
     def post(self, request: Request) -> Response:
-        body = json_object(request)
-        query = body.get("query")
-        if not isinstance(query, str) or not query.strip() or len(query) > 4000:
-            raise BadRequest(
-                "query must be a non-empty string of at most 4000 characters.",
-                code="invalid_parameter",
-            )
-        threshold = body.get("threshold")
-        if threshold is not None and not isinstance(threshold, int | float):
-            raise BadRequest("threshold must be a number.", code="invalid_parameter")
+        body = body_of(request, cs.Mem0SearchIn)
         hits = selectors.memory_search(
             tenant=request.tenant,
             q=selectors.SearchQuery(
-                query=query.strip(), limit=_int(body.get("top_k"), "top_k", 10, low=1, high=100),
-                threshold=threshold, **_scoped_query(body),
+                query=body["query"], limit=body.get("top_k") or 10,
+                threshold=body.get("threshold"), **_scoped_query(body),
             ),
         )  # fmt: skip
         return Response({"results": [mem0.memory_out(h.memory, h.score) for h in hits]})
@@ -155,12 +131,13 @@ class SearchView(Mem0View):
 class ListView(Mem0View):
     read_only = True
 
-    @extend_schema(operation_id="mem0_get_all", tags=TAGS, request=dict, responses={200: dict})
+    @extend_schema(operation_id="mem0_get_all", tags=TAGS, request=cs.Mem0ListIn,
+                   parameters=[cs.Mem0PageQuery], responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
-        page = _int(request.query_params.get("page"), "page", 1, low=1, high=10**6)
-        size = _int(request.query_params.get("page_size"), "page_size", 100, low=1,
-                    high=MAX_PAGE_SIZE)  # fmt: skip
+        body = body_of(request, cs.Mem0ListIn)
+        paging = cs.Mem0PageQuery(data=request.query_params)
+        paging.is_valid(raise_exception=True)
+        page, size = paging.validated_data["page"], paging.validated_data["page_size"]
         queryset = selectors.memory_list(tenant=request.tenant, **_scoped_query(body))
         for field, name in (("created_at__gte", "start_date"), ("created_at__lte", "end_date")):
             if body.get(name):
@@ -183,19 +160,14 @@ class DetailView(Mem0View):
         return Response(mem0.memory_out(services.memory_get(tenant=request.tenant,
                                                             memory_id=memory_id)))  # fmt: skip
 
-    @extend_schema(operation_id="mem0_update", tags=TAGS, request=dict, responses={200: dict})
+    @extend_schema(
+        operation_id="mem0_update", tags=TAGS, request=cs.Mem0UpdateIn, responses={200: dict}
+    )
     def put(self, request: Request, memory_id: str) -> Response:
-        body = json_object(request)
-        text, metadata = body.get("text"), body.get("metadata")
-        if text is None and metadata is None:
-            raise BadRequest("Give text or metadata to update.", code="invalid_parameter")
-        if text is not None and (not isinstance(text, str) or not text.strip()):
-            raise BadRequest("text must be a non-empty string.", code="invalid_parameter")
-        if metadata is not None and not isinstance(metadata, dict):
-            raise BadRequest("metadata must be an object.", code="invalid_parameter")
+        body = body_of(request, cs.Mem0UpdateIn)
         memory = services.memory_update(
             tenant=request.tenant, memory_id=memory_id, actor=self.actor,
-            value=text, metadata=metadata,
+            value=body.get("text"), metadata=body.get("metadata"),
         )  # fmt: skip
         self.set_audit_target("memory", memory.pk)
         return Response(mem0.memory_out(memory))
@@ -216,17 +188,18 @@ class HistoryView(Mem0View):
 
 
 class DeleteAllView(Mem0View):
-    @extend_schema(operation_id="mem0_delete_all", tags=TAGS, responses={200: dict})
+    @extend_schema(operation_id="mem0_delete_all", tags=TAGS, responses={200: dict}, parameters=[
+        OpenApiParameter("scope", cs.Mem0DeleteAllQuery, style="form", explode=True,
+                         required=True, description="user_id, agent_id, app_id, run_id: one "
+                         "at least (each is its own query parameter)"),
+    ])  # fmt: skip
     def delete(self, request: Request) -> Response:
-        params = request.query_params
+        query = cs.Mem0DeleteAllQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         scope = {"user_id": params.get("user_id"), "agent_id": params.get("agent_id"),
                  "conversation_id": params.get("run_id")}  # fmt: skip
         filters = {"metadata.app_id": params["app_id"]} if params.get("app_id") else None
-        if not any(scope.values()) and not filters:
-            raise BadRequest(
-                "Name what to delete: user_id, agent_id, app_id or run_id.",
-                code="invalid_parameter",
-            )
         memories = list(selectors.memory_list(tenant=request.tenant, filters=filters, **scope))
         services.memories_delete(tenant=request.tenant, memories=memories, actor=self.actor)
         return Response({"message": "Memories deleted successfully!"})
@@ -256,7 +229,9 @@ class EntitiesView(Mem0View):
 
 
 class EntityView(Mem0View):
-    @extend_schema(operation_id="mem0_entity_delete", tags=TAGS, responses={200: dict})
+    @extend_schema(operation_id="mem0_entity_delete", tags=TAGS, responses={200: dict},
+                   parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH,
+                                                enum=list(mem0.ENTITY_FIELDS))])  # fmt: skip
     def delete(self, request: Request, kind: str, name: str) -> Response:
         column = mem0.ENTITY_FIELDS.get(kind)
         if column is None:
@@ -271,40 +246,27 @@ class EntityView(Mem0View):
         return Response({"message": "Entity deleted successfully!"})
 
 
-def _batch_items(request: Request, *, with_text: bool) -> list[dict[str, Any]]:
-    items = json_object(request).get("memories")
-    if not isinstance(items, list) or not items or len(items) > MAX_BATCH:
-        raise BadRequest(
-            f"memories must be a list of 1 to {MAX_BATCH} objects.", code="invalid_parameter"
-        )
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise BadRequest(f"memories[{index}] must be an object.", code="invalid_batch")
-        item["memory_id"] = parse_id(item.get("memory_id"), f"memories[{index}].memory_id")
-        text = item.get("text")
-        has_text = isinstance(text, str) and bool(text.strip())
-        if with_text and not (has_text or isinstance(item.get("metadata"), dict)):
-            raise BadRequest(f"memories[{index}] needs text or metadata.", code="invalid_batch")
-    return items
-
-
 class BatchView(Mem0View):
-    @extend_schema(operation_id="mem0_batch_update", tags=TAGS, request=dict, responses={200: dict})
+    delete_takes_body = True  # mem0's batch delete names the memories in its body
+
+    @extend_schema(operation_id="mem0_batch_update", tags=TAGS, request=cs.Mem0BatchUpdateIn,
+                   responses={200: dict})  # fmt: skip
     def put(self, request: Request) -> Response:
-        items = _batch_items(request, with_text=True)
+        items = body_of(request, cs.Mem0BatchUpdateIn)["memories"]
         with transaction.atomic():  # all or nothing: an id that is not a live memory is a 404
             for item in items:
                 services.memory_update(
-                    tenant=request.tenant, memory_id=item["memory_id"], actor=self.actor,
+                    tenant=request.tenant, memory_id=str(item["memory_id"]), actor=self.actor,
                     value=item.get("text"), metadata=item.get("metadata"),
                 )  # fmt: skip
         return Response({"message": f"Successfully updated {len(items)} memories"})
 
-    @extend_schema(operation_id="mem0_batch_delete", tags=TAGS, request=dict, responses={200: dict})
+    @extend_schema(operation_id="mem0_batch_delete", tags=TAGS, request=cs.Mem0BatchDeleteIn,
+                   responses={200: dict})  # fmt: skip
     def delete(self, request: Request) -> Response:
-        items = _batch_items(request, with_text=False)
+        items = body_of(request, cs.Mem0BatchDeleteIn)["memories"]
         memories = services.memories_get(
-            tenant=request.tenant, memory_ids=[i["memory_id"] for i in items]
+            tenant=request.tenant, memory_ids=[str(i["memory_id"]) for i in items]
         )
         services.memories_delete(tenant=request.tenant, memories=memories, actor=self.actor)
         return Response({"message": f"Successfully deleted {len(items)} memories"})
@@ -312,10 +274,10 @@ class BatchView(Mem0View):
 
 class ExportView(Mem0View):
     @extend_schema(
-        operation_id="mem0_export_create", tags=TAGS, request=dict, responses={200: dict}
+        operation_id="mem0_export_create", tags=TAGS, request=cs.Mem0ExportIn, responses={200: dict}
     )
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.Mem0ExportIn)
         query = _scoped_query(body)
         selectors.memory_list(tenant=request.tenant, **query).exists()  # validates the filters
         now = timezone.now()
@@ -329,13 +291,15 @@ class ExportView(Mem0View):
 class ExportGetView(Mem0View):
     read_only = True
 
-    @extend_schema(operation_id="mem0_export_get", tags=TAGS, request=dict, responses={200: dict})
+    @extend_schema(
+        operation_id="mem0_export_get", tags=TAGS, request=cs.Mem0ExportGetIn, responses={200: dict}
+    )
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.Mem0ExportGetIn)
         jobs = Job.objects.filter(tenant=request.tenant, kind="mem0_export")
         export_id = body.get("memory_export_id") or body.get("id")
         if export_id:
-            job = jobs.filter(pk=parse_id(export_id, "memory_export_id")).first()
+            job = jobs.filter(pk=export_id).first()
         else:
             job = jobs.order_by("-created_at").first()
         if job is None:
@@ -346,17 +310,13 @@ class ExportGetView(Mem0View):
 
 
 class FeedbackView(Mem0View):
-    @extend_schema(operation_id="mem0_feedback", tags=TAGS, request=dict, responses={200: dict})
+    @extend_schema(
+        operation_id="mem0_feedback", tags=TAGS, request=cs.Mem0FeedbackIn, responses={200: dict}
+    )
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.Mem0FeedbackIn)
         feedback = body.get("feedback")
-        if feedback is not None and feedback not in {"POSITIVE", "NEGATIVE", "VERY_NEGATIVE"}:
-            raise BadRequest(
-                "feedback must be POSITIVE, NEGATIVE, VERY_NEGATIVE or null.",
-                code="invalid_parameter",
-            )
-        memory_id = parse_id(body.get("memory_id"), "memory_id")
-        memory = services.memory_get(tenant=request.tenant, memory_id=memory_id)
+        memory = services.memory_get(tenant=request.tenant, memory_id=str(body["memory_id"]))
         self.set_audit_target("memory_feedback", memory.pk)
         return Response({"id": str(memory.pk), "feedback": feedback,
                          "feedback_reason": body.get("feedback_reason")})  # fmt: skip

@@ -17,8 +17,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.compat import serializers as cs
 from apps.compat.memos import memos_filters
-from apps.compat.params import feedback_message, json_object, parse_ids
+from apps.compat.params import body_of, feedback_message, parse_ids
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest, NotFound
 from apps.memories import selectors, services
@@ -90,11 +91,7 @@ def _add(
 ) -> Response:
     user_id, agent_id = _subject(body)
     info = body.get("info") or {}
-    if not isinstance(info, dict):
-        raise BadRequest("info must be an object.", code="invalid_parameter")
     tags = body.get("tags") or []
-    if not isinstance(tags, list):
-        raise BadRequest("tags must be a list.", code="invalid_parameter")
     metadata = {**info, **({"source": body["source"]} if body.get("source") else {}),
                 **({"app_id": body["app_id"]} if body.get("app_id") else {}),
                 **({"custom_tags": tags} if tags else {})}  # fmt: skip
@@ -118,32 +115,27 @@ def _add(
 
 
 class AddMessageView(MemosView):
-    @extend_schema(operation_id="memos_add_message", tags=TAGS, request=dict, responses={200: dict})
+    @extend_schema(operation_id="memos_add_message", tags=TAGS, request=cs.MemosAddIn,
+                   responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
-        messages = body.get("messages")
-        if isinstance(messages, list):
-            messages = [
-                {k: v for k, v in m.items() if k in {"role", "content", "metadata"}}
-                | ({"timestamp": m["chat_time"]} if m.get("chat_time") else {})
-                if isinstance(m, dict) else m
-                for m in messages
-            ]  # fmt: skip
-        response = _add(request, body, messages=messages, async_mode=body.get("async_mode", True)
-                        is not False, actor=self.actor)  # fmt: skip
+        body = body_of(request, cs.MemosAddIn)
+        messages = [
+            {k: v for k, v in m.items() if k in {"role", "content", "metadata"}}
+            | ({"timestamp": m["chat_time"]} if m.get("chat_time") else {})
+            for m in body["messages"]
+        ]  # fmt: skip
+        response = _add(request, body, messages=messages, async_mode=body["async_mode"],
+                        actor=self.actor)  # fmt: skip
         self.set_audit_target("add_batch", response.data["data"]["task_id"])
         return response
 
 
 class FeedbackView(MemosView):
-    @extend_schema(operation_id="memos_add_feedback", tags=TAGS, request=dict,
+    @extend_schema(operation_id="memos_add_feedback", tags=TAGS, request=cs.MemosFeedbackIn,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
-        content = body.get("feedback_content")
-        if not isinstance(content, str) or not content.strip():
-            raise BadRequest("feedback_content is required.", code="invalid_parameter")
-        message = feedback_message(content, body.get("feedback_time"))
+        body = body_of(request, cs.MemosFeedbackIn)
+        message = feedback_message(body["feedback_content"], body.get("feedback_time"))
         response = _add(request, body, messages=[message], async_mode=False, actor=self.actor)
         self.set_audit_target("feedback", response.data["data"]["task_id"])
         return response
@@ -152,24 +144,17 @@ class FeedbackView(MemosView):
 class SearchMemoryView(MemosView):
     read_only = True
 
-    @extend_schema(operation_id="memos_search_memory", tags=TAGS, request=dict,
+    @extend_schema(operation_id="memos_search_memory", tags=TAGS, request=cs.MemosSearchIn,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
-        query = body.get("query")
-        if not isinstance(query, str) or not query.strip() or len(query) > 4000:
-            raise BadRequest(
-                "query must be a non-empty string of at most 4000 characters.",
-                code="invalid_parameter",
-            )
+        body = body_of(request, cs.MemosSearchIn)
+        query = body["query"]
         user_id, agent_id = _subject(body)
         relativity = body.get("relativity")
-        if relativity is not None and not isinstance(relativity, int | float):
-            raise BadRequest("relativity must be a number.", code="invalid_parameter")
         hits = selectors.memory_search(
             tenant=request.tenant,
             q=selectors.SearchQuery(
-                query=query.strip(), user_id=user_id or agent_id, agent_id=agent_id or None,
+                query=query, user_id=user_id or agent_id, agent_id=agent_id or None,
                 conversation_id=_one(body.get("conversation_id"), "conversation_id") or None,
                 filters=memos_filters(body.get("filter")), threshold=relativity,
                 limit=_limit(body.get("memory_limit_number"), "memory_limit_number", 6, 50),
@@ -178,7 +163,7 @@ class SearchMemoryView(MemosView):
         details = [memory_detail(h.memory, h.similarity) for h in hits]
         lines = "\n".join(f"- {d['memory_value']}" for d in details)
         instruction = f"Relevant memories of the user:\n{lines}" if details else ""
-        full = f"{instruction}\n\nUser question: {query.strip()}" if details else query.strip()
+        full = f"{instruction}\n\nUser question: {query}" if details else query
         return ok({"memory_detail_list": details, "message_detail_list": None,
                    "preference_detail_list": [], "tool_memory_detail_list": None,
                    "skill_detail_list": None, "preference_note": "",
@@ -188,9 +173,10 @@ class SearchMemoryView(MemosView):
 class GetMemoryView(MemosView):
     read_only = True
 
-    @extend_schema(operation_id="memos_get_memory", tags=TAGS, request=dict, responses={200: dict})
+    @extend_schema(operation_id="memos_get_memory", tags=TAGS, request=cs.MemosGetMemoryIn,
+                   responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.MemosGetMemoryIn)
         user_id, agent_id = _subject(body)
         page = _limit(body.get("page"), "page", 1, 10**6)
         size = _limit(body.get("size"), "size", 10, 50)
@@ -214,10 +200,10 @@ class GetMemoryByIdView(MemosView):
 
 
 class DeleteMemoryView(MemosView):
-    @extend_schema(operation_id="memos_delete_memory", tags=TAGS, request=dict,
+    @extend_schema(operation_id="memos_delete_memory", tags=TAGS, request=cs.MemosDeleteIn,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.MemosDeleteIn)
         ids = parse_ids(body.get("memory_ids") or [], "memory_ids")
         if ids:
             memories = services.memories_get(tenant=request.tenant, memory_ids=ids)
@@ -244,13 +230,11 @@ class DeleteMemoryView(MemosView):
 class GetMessageView(MemosView):
     read_only = True
 
-    @extend_schema(operation_id="memos_get_message", tags=TAGS, request=dict,
+    @extend_schema(operation_id="memos_get_message", tags=TAGS, request=cs.MemosGetMessageIn,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
-        user_id = _one(body.get("user_id"), "user_id")
-        if not user_id:
-            raise BadRequest("user_id is required.", code="invalid_parameter")
+        body = body_of(request, cs.MemosGetMessageIn)
+        user_id = body["user_id"]
         limit = _limit(body.get("message_limit_number"), "message_limit_number", 6, 500)
         conversation_id = _one(body.get("conversation_id"), "conversation_id") or None
         rows = Message.objects.filter(tenant=request.tenant, user_id=user_id)
@@ -267,9 +251,10 @@ class GetMessageView(MemosView):
 class TaskStatusView(MemosView):
     read_only = True
 
-    @extend_schema(operation_id="memos_get_status", tags=TAGS, request=dict, responses={200: dict})
+    @extend_schema(operation_id="memos_get_status", tags=TAGS, request=cs.MemosStatusIn,
+                   responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        task_id = json_object(request).get("task_id")
+        task_id = body_of(request, cs.MemosStatusIn)["task_id"]
         try:
             batch_id = str(uuid.UUID(str(task_id)))
         except ValueError as exc:

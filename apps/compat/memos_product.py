@@ -23,8 +23,9 @@ from rest_framework.response import Response
 from apps.chat.routing import model_route
 from apps.chat.services import ChatTurn, chat_complete, chat_stream_open
 from apps.chat.streaming import sse_response
+from apps.compat import serializers as cs
 from apps.compat.memos import memos_filters
-from apps.compat.params import feedback_message, json_object, parse_ids
+from apps.compat.params import body_of, feedback_message, parse_ids
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest
 from apps.memories import selectors, services
@@ -120,10 +121,10 @@ def _add_to_cubes(
 
 
 class AddView(ProductView):
-    @extend_schema(operation_id="memos_product_add", tags=TAGS, request=dict,
-                   responses={200: dict})  # fmt: skip
+    @extend_schema(operation_id="memos_product_add", tags=TAGS,
+                   request=cs.ProductAddIn, responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.ProductAddIn)
         user_id = _text(body, "user_id")
         info = body.get("info") or {}
         if not isinstance(info, dict):
@@ -154,10 +155,10 @@ class AddView(ProductView):
 class SearchView(ProductView):
     read_only = True
 
-    @extend_schema(operation_id="memos_product_search", tags=TAGS, request=dict,
-                   responses={200: dict})  # fmt: skip
+    @extend_schema(operation_id="memos_product_search", tags=TAGS,
+                   request=cs.ProductSearchIn, responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.ProductSearchIn)
         query = _text(body, "query", limit=4000)
         user_id = _text(body, "user_id")
         top_k = int(_number(body, "top_k", 10, 1, 100))
@@ -184,10 +185,10 @@ class SearchView(ProductView):
 class GetAllView(ProductView):
     read_only = True
 
-    @extend_schema(operation_id="memos_product_get_all", tags=TAGS, request=dict,
-                   responses={200: dict})  # fmt: skip
+    @extend_schema(operation_id="memos_product_get_all", tags=TAGS,
+                   request=cs.ProductGetAllIn, responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.ProductGetAllIn)
         user_id = _text(body, "user_id")
         memory_type = body.get("memory_type") or "text_mem"
         if memory_type not in {"text_mem", "act_mem", "param_mem", "para_mem"}:
@@ -208,10 +209,10 @@ class GetAllView(ProductView):
 class GetMemoryView(ProductView):
     read_only = True
 
-    @extend_schema(operation_id="memos_product_get_memory", tags=TAGS, request=dict,
-                   responses={200: dict})  # fmt: skip
+    @extend_schema(operation_id="memos_product_get_memory", tags=TAGS,
+                   request=cs.ProductGetMemoryIn, responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.ProductGetMemoryIn)
         cube = _text(body, "mem_cube_id")
         page = int(_number(body, "page", 1, 1, 10**6))
         size = int(_number(body, "page_size", 50, 1, 500))
@@ -234,10 +235,10 @@ class GetMemoryByIdView(ProductView):
 
 
 class DeleteMemoryView(ProductView):
-    @extend_schema(operation_id="memos_product_delete_memory", tags=TAGS, request=dict,
-                   responses={200: dict})  # fmt: skip
+    @extend_schema(operation_id="memos_product_delete_memory", tags=TAGS,
+                   request=cs.ProductDeleteIn, responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.ProductDeleteIn)
         ids = parse_ids(body.get("memory_ids") or [], "memory_ids")
         if ids:
             memories = services.memories_get(tenant=request.tenant, memory_ids=ids)
@@ -263,10 +264,10 @@ class DeleteMemoryView(ProductView):
 
 
 class FeedbackView(ProductView):
-    @extend_schema(operation_id="memos_product_feedback", tags=TAGS, request=dict,
-                   responses={200: dict})  # fmt: skip
+    @extend_schema(operation_id="memos_product_feedback", tags=TAGS,
+                   request=cs.ProductFeedbackIn, responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        body = json_object(request)
+        body = body_of(request, cs.ProductFeedbackIn)
         user_id = _text(body, "user_id")
         content = _text(body, "feedback_content", limit=20000)
         message = feedback_message(content, body.get("feedback_time"))
@@ -317,10 +318,10 @@ class ChatCompleteView(ProductView):
     required_scope = "chat"
     audit_target_type = "chat"
 
-    @extend_schema(operation_id="memos_product_chat_complete", tags=TAGS, request=dict,
-                   responses={200: dict})  # fmt: skip
+    @extend_schema(operation_id="memos_product_chat_complete", tags=TAGS,
+                   request=cs.ProductChatIn, responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
-        turn = _chat_turn(request, json_object(request), actor=self.actor)
+        turn = _chat_turn(request, body_of(request, cs.ProductChatIn), actor=self.actor)
         completion = chat_complete(turn)
         answer = completion["choices"][0]["message"].get("content") or ""
         return ok({"response": answer, "reasoning": None,
@@ -354,10 +355,10 @@ class ChatStreamView(ProductView):
     required_scope = "chat"
     audit_target_type = "chat"
 
-    @extend_schema(operation_id="memos_product_chat_stream", tags=TAGS, request=dict,
-                   responses={200: dict})  # fmt: skip
+    @extend_schema(operation_id="memos_product_chat_stream", tags=TAGS,
+                   request=cs.ProductChatIn, responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> StreamingHttpResponse:
-        turn = _chat_turn(request, json_object(request), actor=self.actor)
+        turn = _chat_turn(request, body_of(request, cs.ProductChatIn), actor=self.actor)
         stream = chat_stream_open(turn)
         references = [text_mem_item(h.memory, h.similarity) for h in turn.hits]
         events = _memos_events(stream.lines(), references)

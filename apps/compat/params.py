@@ -4,9 +4,11 @@ ids that are ids, and the user turn a feedback becomes."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from rest_framework.request import Request
+from rest_framework.serializers import Serializer
 
 from apps.core.errors import BadRequest
 
@@ -15,6 +17,13 @@ def json_object(request: Request) -> dict[str, Any]:
     if not isinstance(request.data, dict):
         raise BadRequest("The body must be a JSON object.", code="invalid_body")
     return request.data
+
+
+def body_of(request: Request, serializer: type[Serializer]) -> dict[str, Any]:
+    """The body checked by `serializer` (the route's request schema): its validated data."""
+    data = serializer(data=json_object(request))
+    data.is_valid(raise_exception=True)
+    return data.validated_data
 
 
 def parse_id(value: Any, where: str) -> str:
@@ -34,5 +43,5 @@ def feedback_message(content: str, when: Any) -> dict[str, Any]:
     """A correction in the user's words, as the user turn the pipeline reconciles."""
     message: dict[str, Any] = {"role": "user", "content": content, "metadata": {"feedback": True}}
     if when:
-        message["timestamp"] = when
+        message["timestamp"] = when.isoformat() if isinstance(when, datetime) else when
     return message

@@ -109,3 +109,41 @@ class SchemaField(serializers.Field):
 
     def to_representation(self, value: Any) -> Any:
         return value
+
+
+class ListOf(SchemaField):
+    """A list of `min_items` to `max_items` objects, each validated by `item` (its data)."""
+
+    def __init__(
+        self,
+        item: type[serializers.Serializer],
+        *,
+        min_items: int = 0,
+        max_items: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.item, self.min_items, self.max_items = item, min_items, max_items
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        bounds = f"{self.min_items} to {self.max_items}" if self.max_items else "a"
+        if not isinstance(data, list) or len(data) < self.min_items:
+            raise serializers.ValidationError(f"a list of {bounds} objects")
+        if self.max_items is not None and len(data) > self.max_items:
+            raise serializers.ValidationError(f"a list of {bounds} objects")
+        out, errors = [], {}
+        for index, value in enumerate(data):
+            item = self.item(data=value)
+            if item.is_valid():
+                out.append(item.validated_data)
+            else:
+                errors[index] = item.errors
+        if errors:
+            raise serializers.ValidationError(errors)
+        return out
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        schema = {"type": "array", "items": refs.serializer(self.item), "minItems": self.min_items}
+        if self.max_items is not None:
+            schema["maxItems"] = self.max_items
+        return schema

@@ -108,6 +108,17 @@ class EnvelopeAutoSchema(AutoSchema):
     """Adds the error envelope responses to every authenticated operation; a query parameter
     that carries JSON (a filter) is declared as JSON content, not as a plain string."""
 
+    def _get_request_body(self, direction: str = "request") -> dict | None:
+        # drf-spectacular documents bodies of POST, PUT and PATCH only; a view whose DELETE
+        # takes one (mem0's batch delete) says so, and gets it documented the same way.
+        if self.method != "DELETE" or not getattr(self.view, "delete_takes_body", False):
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
     def _get_parameters(self) -> list[dict]:
         parameters = super()._get_parameters()
         for parameter in parameters:

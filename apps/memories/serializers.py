@@ -90,6 +90,8 @@ MAX_MESSAGES = 500
 class MessageField(f.SchemaField):
     """`messages`: a string, one message object, or a list of them."""
 
+    message_serializer: type[serializers.Serializer] = MessageInSerializer
+
     def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
         items = data if isinstance(data, list) else [data]
         if not items:
@@ -106,7 +108,7 @@ class MessageField(f.SchemaField):
         return out
 
     def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
-        one = {"anyOf": [content_schema()["oneOf"][0], refs.serializer(MessageInSerializer)]}
+        one = {"anyOf": [content_schema()["oneOf"][0], refs.serializer(self.message_serializer)]}
         return {
             "oneOf": [*one["anyOf"], {"type": "array", "minItems": 1, "maxItems": MAX_MESSAGES,
                                       "items": one}],

@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MemoryTypeEnum": "apps.memories.models.Memory.Type",
         "ImportMemoryTypeEnum": "apps.memories.transfer.IMPORT_MEMORY_TYPES",
+        "RoleEnum": "apps.memories.models.Role",
+        "ChatRoleEnum": "apps.chat.api.ROLES",
     },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],

@@ -1,0 +1,460 @@
+"""The request bodies of the compatibility routes: what mem0's `MemoryClient` and MemOS's clients
+send, as the views accept it. Each view validates its body with one of these (the serializer is
+the validation, and the OpenAPI schema is made from it); other fields of the products' bodies
+(mem0's `version`, `output_format`, ...) are accepted and ignored."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from rest_framework import serializers
+
+from apps.chat.api import ModelNameField
+from apps.core import fields as f
+from apps.core.fields import SchemaRefs
+from apps.memories import filters as grammar
+from apps.memories.models import Role
+from apps.memories.serializers import ContentField, MessageField
+
+ID = {"max_length": 200}
+OPTIONAL_ID = {"max_length": 200, "required": False, "allow_blank": True}
+TEXT_LIMIT = settings.MEMORY_CONTENT_MAX_CHARS
+
+
+# --- mem0 -----------------------------------------------------------------------------------
+
+
+def mem0_filter_schema(ref: dict[str, str]) -> dict[str, Any]:
+    """mem0's filters (apps.compat.mem0): our grammar plus `"*"` (any value, dropped), the
+    operator `icontains`, a `metadata` object of metadata conditions, NOT taking a list, and
+    its own names (`run_id`, `app_id`, `categories`)."""
+    options = {"aliases": {"icontains": "contains"}, "wildcard": True}
+    fields = grammar.field_conditions(**options)
+    fields |= {"app_id": grammar.condition_schema("metadata", **options)}
+    fields |= {"categories": grammar.condition_schema("tags", **options)}
+    metadata = {"type": "object", "propertyNames": {"minLength": 1, "maxLength": 91},
+                "additionalProperties": grammar.condition_schema("metadata")}  # fmt: skip
+    return {
+        "type": "object",
+        "description": "mem0's filters: AND / OR take a list of filters, NOT one (or a list "
+        "whose first is taken); user_id, agent_id, run_id, app_id, categories, created_at, ... "
+        "or a metadata key, with a value or an object of operators (eq, ne, in, nin, gt, gte, "
+        'lt, lte, contains, icontains); "*" means any value.',
+        "properties": {
+            "AND": {"type": "array", "items": ref},
+            "OR": {"type": "array", "items": ref},
+            "NOT": {"anyOf": [ref, {"type": "array", "minItems": 1, "prefixItems": [ref]}]},
+            "metadata": {"anyOf": [metadata, {"const": "*"}]},
+            **fields,
+        },
+        "propertyNames": grammar.FIELD_NAME,
+        "additionalProperties": grammar.condition_schema("metadata", **options),
+    }
+
+
+class Mem0FilterField(f.SchemaField):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("filters must be an object")
+        return data
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        return refs.component(
+            "Mem0Filter", lambda: mem0_filter_schema(refs.component("Mem0Filter", dict))
+        )
+
+
+# The Unix times datetime can hold (years 1 to 9999).
+FIRST_SECOND, LAST_SECOND = -62135596800, 253402300799
+
+
+class Mem0TimestampField(f.SchemaField):
+    """mem0 sends Unix seconds; ISO 8601 is taken too."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            raise serializers.ValidationError("timestamp is Unix seconds or an ISO 8601 time")
+        if isinstance(data, int | float) and not FIRST_SECOND <= data <= LAST_SECOND:
+            raise serializers.ValidationError("timestamp is not a valid Unix time")
+        return data
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        return {"anyOf": [{"type": "number", "minimum": FIRST_SECOND, "maximum": LAST_SECOND},
+                          {"type": "string", "format": "date-time"}]}  # fmt: skip
+
+
+class Mem0ScopeIn(f.InputSerializer):
+    """Whose memories: top-level ids, or the same names inside `filters`."""
+
+    user_id = f.CharField(**OPTIONAL_ID)
+    agent_id = f.CharField(**OPTIONAL_ID)
+    run_id = f.CharField(**OPTIONAL_ID)
+    filters = Mem0FilterField(required=False, allow_null=True)
+
+
+class Mem0QueryIn(Mem0ScopeIn):
+    categories = serializers.ListField(
+        child=f.CharField(max_length=100), required=False, allow_null=True
+    )
+
+
+class Mem0AddIn(Mem0ScopeIn):
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"required": ["user_id"], "properties": {"user_id": {"minLength": 1}}},
+            {"required": ["filters"], "properties": {"filters": {"required": ["user_id"]}}},
+        ],
+    }
+
+    messages = MessageField()
+    user_id = f.CharField(max_length=200, required=False)
+    metadata = serializers.DictField(required=False, allow_null=True)
+    app_id = f.CharField(required=False, allow_blank=True, max_length=200)
+    infer = f.BooleanField(required=False, default=True)
+    async_mode = f.BooleanField(required=False, default=False)
+    timestamp = Mem0TimestampField(required=False, allow_null=True)
+    event_id = f.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
+
+
+class Mem0SearchIn(Mem0QueryIn):
+    query = f.CharField(max_length=4000)
+    top_k = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=100)
+    threshold = f.FloatField(required=False, allow_null=True)
+
+
+class Mem0MomentField(f.SchemaField):
+    """An ISO 8601 date or date-time (parsed by the view)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            raise serializers.ValidationError("must be an ISO 8601 date or time")
+        return data
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "format": "date"},
+                          {"type": "string", "format": "date-time"}]}  # fmt: skip
+
+
+class Mem0ListIn(Mem0QueryIn):
+    start_date = Mem0MomentField(required=False, allow_null=True)
+    end_date = Mem0MomentField(required=False, allow_null=True)
+
+
+class Mem0PageQuery(serializers.Serializer):
+    page = serializers.IntegerField(required=False, min_value=1, max_value=10**6, default=1)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=500, default=100)
+
+
+class Mem0UpdateIn(f.InputSerializer):
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"required": ["text"], "properties": {"text": {"type": "string"}}},
+            {"required": ["metadata"], "properties": {"metadata": {"type": "object"}}},
+        ]
+    }
+
+    text = f.CharField(required=False, allow_null=True, max_length=TEXT_LIMIT)
+    metadata = serializers.DictField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("text") is None and attrs.get("metadata") is None:
+            raise serializers.ValidationError("Give text or metadata to update.")
+        return attrs
+
+
+class Mem0DeleteAllQuery(f.InputSerializer):
+    """What to delete: one of these at least."""
+
+    schema_extra: ClassVar[dict[str, Any]] = f.one_of_required(
+        "user_id", "agent_id", "app_id", "run_id"
+    )
+
+    user_id = f.CharField(required=False, max_length=200)
+    agent_id = f.CharField(required=False, max_length=200)
+    app_id = f.CharField(required=False, max_length=200)
+    run_id = f.CharField(required=False, max_length=200)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(
+                "Name what to delete: user_id, agent_id, app_id or run_id."
+            )
+        return attrs
+
+
+MAX_BATCH = 1000
+
+
+class Mem0BatchItemIn(f.InputSerializer):
+    memory_id = f.UUIDField()
+
+
+class Mem0BatchUpdateItemIn(Mem0BatchItemIn):
+    schema_extra: ClassVar[dict[str, Any]] = Mem0UpdateIn.schema_extra
+
+    text = f.CharField(required=False, allow_null=True, max_length=TEXT_LIMIT)
+    metadata = serializers.DictField(required=False, allow_null=True)
+    validate = Mem0UpdateIn.validate
+
+
+class Mem0BatchDeleteIn(f.InputSerializer):
+    memories = f.ListOf(Mem0BatchItemIn, min_items=1, max_items=MAX_BATCH)
+
+
+class Mem0BatchUpdateIn(f.InputSerializer):
+    memories = f.ListOf(Mem0BatchUpdateItemIn, min_items=1, max_items=MAX_BATCH)
+
+
+class Mem0ExportIn(Mem0QueryIn):
+    schema = serializers.JSONField(required=False, help_text="kept with the export, returned")
+
+
+class Mem0ExportGetIn(f.InputSerializer):
+    memory_export_id = f.UUIDField(required=False, allow_null=True)
+    id = f.UUIDField(required=False, allow_null=True, help_text="memory_export_id's alias")
+
+
+class Mem0FeedbackIn(f.InputSerializer):
+    memory_id = f.UUIDField()
+    feedback = f.ChoiceField(
+        choices=["POSITIVE", "NEGATIVE", "VERY_NEGATIVE"], required=False, allow_null=True
+    )
+    feedback_reason = f.CharField(required=False, allow_null=True, allow_blank=True)
+
+
+# --- MemOS (cloud API and product API) -------------------------------------------------------
+
+
+def memos_filter_schema(ref: dict[str, str]) -> dict[str, Any]:
+    """MemOS writes the logic words in lower case (`and`, `or`, `not`); the rest is ours."""
+    schema = grammar.filter_schema(ref)
+    logic = {name.lower(): schema["properties"][name] for name in ("AND", "OR", "NOT")}
+    return {**schema, "properties": {**schema["properties"], **logic}}
+
+
+class MemosFilterField(f.SchemaField):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("filter must be an object")
+        return data
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        component = refs.component(
+            "MemosFilter", lambda: memos_filter_schema(refs.component("MemosFilter", dict))
+        )
+        return {"anyOf": [component, {"type": "object", "maxProperties": 0}]}
+
+
+class OneIdField(f.SchemaField):
+    """MemOS lets some ids be a list; we serve one: a string, or a list of one string."""
+
+    def __init__(self, *, blank: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.blank = blank
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, list):
+            if len(data) != 1:
+                raise serializers.ValidationError("give one id")
+            data = data[0]
+        if not isinstance(data, str) or len(data) > 200:
+            raise serializers.ValidationError("an id is a string of at most 200 characters")
+        if not self.blank and not data.strip():
+            raise serializers.ValidationError("This field may not be blank.")
+        return data.strip()
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        return _one_id(blank=self.blank)
+
+
+def _one_id(*, blank: bool) -> dict[str, Any]:
+    one = {"type": "string", "maxLength": 200} | ({} if blank else {"pattern": r"\S"})
+    return {"anyOf": [one, {"type": "array", "minItems": 1, "maxItems": 1, "items": one}]}
+
+
+def _non_blank_one() -> dict[str, Any]:
+    return _one_id(blank=False)
+
+
+# MemOS names a memory space by user_id or agent_id: one of them, not blank.
+SUBJECT: dict[str, Any] = {
+    "anyOf": [
+        {"required": ["user_id"], "properties": {"user_id": _non_blank_one()}},
+        {"required": ["agent_id"], "properties": {"agent_id": _non_blank_one()}},
+    ]
+}
+
+
+class MemosSubjectIn(f.InputSerializer):
+    schema_extra: ClassVar[dict[str, Any]] = SUBJECT
+
+    user_id = OneIdField(required=False, allow_null=True)
+    agent_id = OneIdField(required=False, allow_null=True)
+    conversation_id = OneIdField(required=False, allow_null=True)
+
+
+class MemosMessageIn(f.InputSerializer):
+    role = f.ChoiceField(choices=Role.choices, default=Role.USER)
+    content = ContentField()
+    chat_time = f.DateTimeField(required=False, allow_null=True, help_text="when it was said")
+    metadata = serializers.DictField(required=False)
+
+
+class MemosMessagesField(MessageField):
+    message_serializer = MemosMessageIn
+
+
+class MemosAddIn(MemosSubjectIn):
+    messages = MemosMessagesField()
+    info = serializers.DictField(required=False, allow_null=True)
+    tags = serializers.ListField(child=f.CharField(max_length=100), required=False, allow_null=True)
+    source = f.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
+    app_id = f.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
+    async_mode = f.BooleanField(required=False, default=True)
+
+
+class MemosFeedbackIn(MemosSubjectIn):
+    feedback_content = f.CharField(max_length=TEXT_LIMIT)
+    feedback_time = f.DateTimeField(required=False, allow_null=True)
+    info = serializers.DictField(required=False, allow_null=True)
+    tags = serializers.ListField(child=f.CharField(max_length=100), required=False, allow_null=True)
+    source = f.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
+    app_id = f.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
+
+
+class MemosSearchIn(MemosSubjectIn):
+    query = f.CharField(max_length=4000)
+    relativity = f.FloatField(required=False, allow_null=True)
+    memory_limit_number = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=50)
+    filter = MemosFilterField(required=False, allow_null=True)
+
+
+class MemosGetMemoryIn(MemosSubjectIn):
+    page = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=10**6)
+    size = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=50)
+    filter = MemosFilterField(required=False, allow_null=True)
+
+
+class MemosDeleteIn(f.InputSerializer):
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"required": ["memory_ids"], "properties": {"memory_ids": {"minItems": 1}}},
+            *SUBJECT["anyOf"],
+            {"required": ["user_ids"], "properties": {"user_ids": _non_blank_one()}},
+        ]
+    }
+
+    memory_ids = serializers.ListField(child=f.UUIDField(), required=False, allow_null=True)
+    user_id = OneIdField(required=False, allow_null=True)
+    user_ids = OneIdField(required=False, allow_null=True)
+    agent_id = OneIdField(required=False, allow_null=True)
+    memory_type = f.CharField(required=False, allow_blank=True, allow_null=True, max_length=32)
+    filter = MemosFilterField(required=False, allow_null=True)
+
+
+class MemosGetMessageIn(f.InputSerializer):
+    user_id = OneIdField(blank=False)
+    conversation_id = OneIdField(required=False, allow_null=True)
+    message_limit_number = f.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=500
+    )
+
+
+class MemosStatusIn(f.InputSerializer):
+    task_id = f.CharField(max_length=200, help_text="an add's task_id (unknown: 404)")
+
+
+def _cubes() -> serializers.ListField:
+    """MemOS product API: a list of cube ids (our user_ids), at most 20."""
+    return serializers.ListField(child=f.CharField(max_length=200), max_length=20, required=False)
+
+
+class ProductIn(f.InputSerializer):
+    user_id = f.CharField(**ID)
+    mem_cube_id = f.CharField(required=False, allow_blank=True, allow_null=True, **ID)
+    session_id = f.CharField(required=False, allow_blank=True, allow_null=True, **ID)
+
+
+class ProductAddIn(ProductIn):
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"required": ["messages"]},
+            {"required": ["memory_content"], "properties": {"memory_content": {"minLength": 1}}},
+        ]
+    }
+
+    messages = MessageField(required=False)
+    memory_content = f.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT)
+    info = serializers.DictField(required=False, allow_null=True)
+    custom_tags = serializers.ListField(
+        child=f.CharField(max_length=100), required=False, allow_null=True
+    )
+    async_mode = f.ChoiceField(choices=["sync", "async"], required=False, default="sync")
+    writable_cube_ids = _cubes()
+
+
+class ProductSearchIn(ProductIn):
+    query = f.CharField(max_length=4000)
+    top_k = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=100)
+    relativity = f.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
+    threshold = f.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
+    filter = MemosFilterField(required=False, allow_null=True)
+    readable_cube_ids = _cubes()
+
+
+class ProductGetAllIn(ProductIn):
+    memory_type = f.ChoiceField(
+        choices=["text_mem", "act_mem", "param_mem", "para_mem"], required=False, allow_null=True
+    )
+    mem_cube_ids = _cubes()
+
+
+class ProductGetMemoryIn(f.InputSerializer):
+    mem_cube_id = f.CharField(**ID)
+    page = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=10**6)
+    page_size = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=500)
+    filter = MemosFilterField(required=False, allow_null=True)
+
+
+class ProductDeleteIn(f.InputSerializer):
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"required": ["memory_ids"], "properties": {"memory_ids": {"minItems": 1}}},
+            {"required": ["writable_cube_ids"],
+             "properties": {"writable_cube_ids": {"minItems": 1}}},
+        ]
+    }  # fmt: skip
+
+    memory_ids = serializers.ListField(child=f.UUIDField(), required=False, allow_null=True)
+    writable_cube_ids = _cubes()
+    filter = MemosFilterField(required=False, allow_null=True)
+    session_id = f.CharField(required=False, allow_blank=True, allow_null=True, **ID)
+
+
+class ProductFeedbackIn(ProductIn):
+    feedback_content = f.CharField(max_length=TEXT_LIMIT)
+    feedback_time = f.DateTimeField(required=False, allow_null=True)
+    writable_cube_ids = _cubes()
+
+
+class HistoryTurnIn(f.InputSerializer):
+    role = f.ChoiceField(choices=Role.choices)
+    content = f.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class ProductChatIn(ProductIn):
+    query = f.CharField(max_length=TEXT_LIMIT)
+    history = f.ListOf(HistoryTurnIn, required=False, allow_null=True)
+    system_prompt = f.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=TEXT_LIMIT
+    )
+    model_name_or_path = ModelNameField(required=False, allow_null=True)
+    max_tokens = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=1_000_000)
+    temperature = f.FloatField(required=False, allow_null=True, min_value=0, max_value=2)
+    top_p = f.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
+    add_message_on_answer = f.BooleanField(required=False, default=True)
+    top_k = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=50)
+    relativity = f.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
+    readable_cube_ids = _cubes()
+    writable_cube_ids = _cubes()

@@ -43,9 +43,11 @@ def bench_env(database: str, backend: str) -> dict[str, str]:
     }
 
 
-def prepare_database(env: dict[str, str]) -> None:
-    """Migrate (a new database is created on first use) and fit the vector column."""
-    _setup(env, "--migrate")
+def prepare_database(env: dict[str, str], tenant: str | None = None) -> str | None:
+    """Migrate (a new database is created on first use) and fit the vector column; with
+    `tenant`, make it if new and return a new key of it (for `spawned_server(key=...)`)."""
+    out = _setup(env, "--migrate", *(["--tenant", tenant] if tenant else []))
+    return out.strip().splitlines()[-1] if tenant else None
 
 
 @contextlib.contextmanager
@@ -56,13 +58,16 @@ def spawned_server(
     workers: int = 1,
     tenant: str | None = None,
     prepare: bool = True,
+    key: str | None = None,
 ) -> Iterator[tuple[str, str]]:
     """(base_url, api key) of a server on DATABASE_NAME=`database`, for `tenant` (made if new);
-    `prepare=False` when the caller has already migrated that database."""
+    `prepare=False` when the caller has already migrated that database, `key` when it has made
+    the tenant and its key too (`prepare_database(env, tenant)`)."""
     env = bench_env(database, backend)
-    slug = tenant or f"bench-{int(time.time())}"
-    key = _setup(env, *(["--migrate"] if prepare else []), "--tenant", slug)
-    key = key.strip().splitlines()[-1]
+    if key is None:
+        slug = tenant or f"bench-{int(time.time())}"
+        key = _setup(env, *(["--migrate"] if prepare else []), "--tenant", slug)
+        key = key.strip().splitlines()[-1]
     port = _free_port()
     proc = subprocess.Popen(
         [PYTHON, "-m", "uvicorn", "memplatform.asgi:application", "--port", str(port),

@@ -140,7 +140,7 @@ def reconciliation_quality(path: Path, limit: int | None = None) -> dict:
             "wrong": wrong}  # fmt: skip
 
 
-def throughput(database: str, messages: int) -> dict:
+def throughput(database: str, messages: int, key: str) -> dict:
     """Async adds with infer through HTTP, processed by a real Celery worker (ingest queue)."""
     env = bench_env(database, "e5")
     worker = subprocess.Popen(
@@ -152,7 +152,7 @@ def throughput(database: str, messages: int) -> dict:
     for path in ("extraction_en.jsonl", "extraction_zh.jsonl"):
         texts += [json.loads(x)["text"] for x in (DATA / path).read_text().splitlines() if x]
     try:
-        with spawned_server(database=database, backend="e5", prepare=False) as (base, key):
+        with spawned_server(database=database, backend="e5", key=key) as (base, key):
             http = client(base, key)
             started = time.perf_counter()
             batch_ids = []
@@ -210,7 +210,8 @@ def main() -> None:
         vars(args).update(TINY)
     args.database = args.database or ("bench_extraction_tiny" if args.tiny else "bench_extraction")
     env = bench_env(args.database, "e5")
-    prepare_database(env)
+    # the throughput run's tenant is new each run, so its users start empty
+    key = prepare_database(env, tenant=f"bench-{int(time.time())}")
     django_setup(env)
     results = {
         "english": extraction_quality(args.data / "extraction_en.jsonl", args.limit),
@@ -222,7 +223,7 @@ def main() -> None:
             args.data / "reconcile_holdout.jsonl", args.limit
         )
     if not args.skip_throughput:
-        results["throughput"] = throughput(args.database, args.messages)
+        results["throughput"] = throughput(args.database, args.messages, key)
     print(f"\n{'set':<10}{'turns':>7}{'expected':>10}{'predicted':>11}{'precision':>11}"
           f"{'recall':>8}{'dates':>9}")  # fmt: skip
     for name in ("english", "chinese"):

@@ -301,7 +301,7 @@ def main() -> None:
         vars(args).update(TINY)
     args.database = args.database or ("bench_latency_tiny" if args.tiny else "bench_latency")
     env = bench_env(args.database, args.backend)
-    prepare_database(env)
+    key = prepare_database(env, tenant=TARGET)
     django_setup(env)
     load(args)
     queries = synthetic.questions(args.queries)
@@ -309,8 +309,7 @@ def main() -> None:
     results: dict = {"config": vars(args) | {"out": str(args.out)}}
     raw_user, embed, exact_user = raw_pgvector(queries, user_scope)
     raw_tenant, _, _ = raw_pgvector(queries, {"limit": 10})
-    with spawned_server(database=args.database, backend=args.backend, tenant=TARGET,
-                        prepare=False) as (base, key):  # fmt: skip
+    with spawned_server(database=args.database, backend=args.backend, key=key) as (base, key):
         http = client(base, key)
         scenarios = {
             f"hybrid, one user ({args.memories // args.users} memories)": user_scope,

@@ -1,10 +1,11 @@
 """Every benchmark runs from a clean checkout: each runs at its `--tiny` size, as `make bench-*`
 runs it, on a database that does not exist yet (it migrates it and spawns its own server), and
-must print and write its figures. A column the models gain without the benchmarks following
+must print its figures. A column the models gain without the benchmarks following
 (bench/latency.py's bulk load once stopped a fresh run that way) fails here, not in the next
-person's benchmark run.
+person's benchmark run. A new script under bench/ fails here until it has a smoke run.
 
-The benchmarks' servers and worker use their own Redis db (BENCH_REDIS_DB, else the tests' db
+The benchmarks run side by side (started together by one fixture; about a minute on two
+cores). Their servers and worker use their own Redis db (BENCH_REDIS_DB, else the tests' db
 + 8): the tests' Celery worker must not take their tasks (it would run them on the test
 database)."""
 
@@ -15,6 +16,7 @@ import math
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -23,6 +25,7 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCOMO = ROOT.parent / "shared/data/locomo"
+NOT_BENCHMARKS = {"__init__.py", "common.py", "synthetic.py"}  # bench/'s shared modules
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")),
@@ -30,43 +33,69 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _admin_connection() -> psycopg.Connection:
-    db = settings.DATABASES["default"]
-    return psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"],
-                           password=db.get("PASSWORD") or None, dbname="postgres",
-                           autocommit=True)  # fmt: skip
+@dataclass
+class Run:
+    script: str
+    database: str  # the name given to the benchmark (locomo: a prefix, + "_e5")
+    out: Path
+    proc: subprocess.Popen | None = None
+    skipped: str = ""
+
+    def wait(self) -> tuple[str, Path]:
+        if self.skipped:
+            pytest.skip(self.skipped)
+        try:
+            code = self.proc.wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+        stdout = (self.out / "stdout").read_text()
+        stderr = (self.out / "stderr").read_text()
+        assert code == 0, f"{self.script} failed:\n{stdout[-3000:]}\n{stderr[-5000:]}"
+        return stdout, self.out
 
 
 def _drop(database: str) -> None:
-    with _admin_connection() as conn:
+    db = settings.DATABASES["default"]
+    with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"],
+                         password=db.get("PASSWORD") or None, dbname="postgres",
+                         autocommit=True) as conn:  # fmt: skip
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-@pytest.fixture
-def fresh_database():
-    """Names for databases that do not exist; each is dropped again afterwards."""
-    names: list[str] = []
-
-    def make(suffix: str) -> str:
-        name = f"{settings.DATABASE_NAME}_bench_{suffix}"[:63]
-        _drop(name)
-        names.append(name)
-        return name
-
-    yield make
-    for name in names:
-        _drop(name)
-
-
-def run_bench(script: str, *args: str, out: Path) -> str:
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Every benchmark at --tiny, started together, each on a database made for it."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["REDIS_DB"] = os.environ.get("BENCH_REDIS_DB", str((settings.REDIS_DB + 8) % 16))
-    done = subprocess.run(
-        [sys.executable, f"bench/{script}", "--tiny", "--out", str(out), *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, f"{script} failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
-    return done.stdout
+    started: dict[str, Run] = {}
+    made: list[str] = []
+    for script in ("latency.py", "locomo.py", "extraction.py", "add_latency.py"):
+        name = script.removesuffix(".py")
+        run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
+                  tmp_path_factory.mktemp(name))  # fmt: skip
+        started[script] = run
+        if script == "locomo.py" and not (LOCOMO / "locomo10.json").exists():
+            run.skipped = f"no LoCoMo data in {LOCOMO}"
+            continue
+        databases = [f"{run.database}_e5"] if script == "locomo.py" else [run.database]
+        for database in databases:
+            _drop(database)
+            made.append(database)
+        args = [sys.executable, f"bench/{script}", "--tiny", "--database", run.database]
+        if script != "add_latency.py":  # prints its figures only
+            args += ["--out", str(run.out)]
+        with open(run.out / "stdout", "w") as out, open(run.out / "stderr", "w") as err:
+            run.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=err)
+    try:
+        yield started
+    finally:
+        for run in started.values():
+            if run.proc and run.proc.poll() is None:
+                run.proc.kill()
+                run.proc.wait()
+        for database in made:
+            _drop(database)
 
 
 def written(out: Path, prefix: str):
@@ -78,9 +107,14 @@ def positive(value: float) -> bool:
     return isinstance(value, int | float) and math.isfinite(value) and value > 0
 
 
-def test_latency_runs_from_an_empty_database(fresh_database, tmp_path):
-    stdout = run_bench("latency.py", "--database", fresh_database("latency"), out=tmp_path)
-    results = written(tmp_path, "latency")
+def test_every_benchmark_has_a_smoke_run(runs):
+    scripts = {p.name for p in (ROOT / "bench").glob("*.py")} - NOT_BENCHMARKS
+    assert scripts == set(runs), "a benchmark without a smoke run here (or a stale one)"
+
+
+def test_latency_runs_from_an_empty_database(runs):
+    stdout, out = runs["latency.py"].wait()
+    results = written(out, "latency")
     scenarios = ["hybrid, one user (100 memories)", "vector only, one user",
                  "keyword only, one user", "hybrid, whole tenant (200 memories)",
                  "raw pgvector, one user", "raw exact scan, one user (the platform's SQL)"]  # fmt: skip
@@ -92,25 +126,22 @@ def test_latency_runs_from_an_empty_database(fresh_database, tmp_path):
     assert "ingestion: {'single_msgs_per_s'" in stdout
 
 
-@pytest.mark.skipif(not (LOCOMO / "locomo10.json").exists(), reason=f"no LoCoMo data in {LOCOMO}")
-def test_locomo_runs_from_an_empty_database(fresh_database, tmp_path):
-    prefix = fresh_database("locomo")
-    fresh_database("locomo_e5")  # the database the run makes (<prefix>_<backend>)
-    stdout = run_bench("locomo.py", "--database", prefix, out=tmp_path)
-    results = written(tmp_path, "locomo")
+def test_locomo_runs_from_an_empty_database(runs):
+    stdout, out = runs["locomo.py"].wait()
+    results = written(out, "locomo")
     assert [r["label"] for r in results] == ["e5 hybrid", "e5 vector", "e5 keyword"]
     for result in results:
         assert result["ingest"]["turns"] > 0 and positive(result["latency_ms_p50"])
         overall = result["table"]["cats 1-5"]
         assert overall["n"] == 8 and 0 <= overall["frac@10"] <= 100
-    # the two sessions' turns are all within 50 hits: hybrid search finds every question's evidence
+    # two sessions' turns all fit in 50 hits: hybrid search finds every question's evidence
     assert results[0]["table"]["cats 1-5"]["frac@50"] == 100
     assert "== e5 hybrid" in stdout and "cats 1-5" in stdout
 
 
-def test_extraction_runs_from_an_empty_database(fresh_database, tmp_path):
-    stdout = run_bench("extraction.py", "--database", fresh_database("extraction"), out=tmp_path)
-    results = written(tmp_path, "extraction")
+def test_extraction_runs_from_an_empty_database(runs):
+    stdout, out = runs["extraction.py"].wait()
+    results = written(out, "extraction")
     for language in ("english", "chinese"):
         assert results[language]["turns"] == 4 and results[language]["expected"] > 0
         assert 0 <= results[language]["recall"] <= 100
@@ -120,3 +151,10 @@ def test_extraction_runs_from_an_empty_database(fresh_database, tmp_path):
     assert results["throughput"]["messages"] == 3
     assert positive(results["throughput"]["messages_per_s"])
     assert "throughput through the worker" in stdout
+
+
+def test_add_latency_runs_from_an_empty_database(runs):
+    stdout, _ = runs["add_latency.py"].wait()
+    assert "async add (infer, async_mode async), 3 adds: p50 " in stdout
+    assert "sync add without infer: p50 " in stdout
+    assert "turn found by a search right after its async add: " in stdout

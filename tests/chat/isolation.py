@@ -6,24 +6,30 @@ from tests.isolation import Probe, Setup, case
 from tests.llm_server import LlmServer
 from tests.memories.factories import make_memories
 
+MARKER = "alice-marker-chat"
+
 
 @case("v1/chat/completions")
 def chat_route(alice) -> Setup:
     """Charlie chats as a user with alice's user id: neither the answer nor what the model was
-    sent may carry alice's memories."""
-    make_memories(alice.tenant, "u1", ["alice-marker-chat lives in Shanghai"])
+    sent may carry alice's memories. Alice's own chat does send them (the control)."""
+    make_memories(alice.tenant, "u1", [f"{MARKER} lives in Shanghai"])
     upstream = LlmServer().start()
     overridden = override_settings(LLM_API_BASE=upstream.url, CHAT_MODEL_LIST=[])
     overridden.enable()
     body = {"messages": [{"role": "user", "content": "where do I live?"}], "user": "u1"}
 
-    def check() -> None:
+    def reached_the_model_without_a(response) -> None:
+        assert len(upstream.requests) == 1, "the chat request reached no model"
+        assert MARKER not in str(upstream.requests[0]["body"])
+
+    def sent_with_a_memories(response) -> None:
+        assert MARKER in str(upstream.requests[-1]["body"])
+
+    def cleanup() -> None:
         overridden.disable()
         upstream.stop()
-        assert upstream.requests, "the chat request reached no model"
-        assert all("alice-marker-chat" not in str(r["body"]) for r in upstream.requests)
 
-    probe = Probe(
-        "POST", "/v1/chat/completions", body, expect_404=False, marker="alice-marker-chat"
-    )
-    return Setup(probes=[probe], check=check)
+    probe = Probe("POST", "/v1/chat/completions", body, expect_404=False, marker=MARKER,
+                  verify=reached_the_model_without_a, control=sent_with_a_memories)  # fmt: skip
+    return Setup(probes=[probe], cleanup=cleanup)

@@ -10,20 +10,24 @@ ROUTES = (
 )  # fmt: skip
 
 
+def _live(tenant, user_id: str) -> int:
+    return Memory.unscoped.filter(tenant=tenant, user_id=user_id, status="activated").count()
+
+
 @case(*ROUTES)
 def memories(alice) -> Setup:
     [memory] = make_memories(alice.tenant, "shared-user", ["alice-marker 我喜欢草莓"])
-    alice.client().post(
-        "/v1/memory/add",
-        {"user_id": "shared-user", "messages": "alice-marker raw turn", "event_id": "ev-a"},
-        format="json",
-    )
+    add = {"user_id": "shared-user", "messages": "alice-marker raw turn", "event_id": "ev-a"}
+    batch_id = alice.client().post("/v1/memory/add", add, format="json").json()["batch_id"]
     path = f"/v1/memory/{memory.pk}"
 
     def check() -> None:
         row = Memory.unscoped.get(pk=memory.pk)
         assert row.value == "alice-marker 我喜欢草莓" and row.status == "activated"
         assert Message.unscoped.filter(tenant=alice.tenant, user_id="shared-user").count() == 1
+
+    def all_deleted_by_alice(response) -> None:
+        assert _live(alice.tenant, "shared-user") == 0
 
     return Setup(
         probes=[
@@ -32,15 +36,16 @@ def memories(alice) -> Setup:
             Probe("GET", f"{path}/history"),
             Probe("POST", "/v1/memory/search",
                   {"query": "alice-marker 草莓", "user_id": "shared-user"},
-                  expect_404=False, marker="alice-marker"),
+                  expect_404=False, marker="alice-marker", control=True),
             Probe("GET", "/v1/memory?user_id=shared-user", expect_404=False, marker="alice-marker"),
             Probe("GET", "/v1/memory/messages?user_id=shared-user", expect_404=False,
                   marker="alice-marker"),
-            # the same event_id in another tenant is another request, not a replay of alice's
-            Probe("POST", "/v1/memory/add",
-                  {"user_id": "shared-user", "messages": "charlie turn", "event_id": "ev-a"},
-                  expect_404=False, marker="alice-marker"),
-            Probe("DELETE", "/v1/memory?user_id=shared-user", expect_404=False, marker="alice"),
+            # alice's very request with the same event_id, from another tenant: a new add in B,
+            # not a replay of alice's batch (which alice's own key gets)
+            Probe("POST", "/v1/memory/add", add, expect_404=False, marker=batch_id,
+                  control=True),
+            Probe("DELETE", "/v1/memory?user_id=shared-user", expect_404=False,
+                  control=all_deleted_by_alice),
         ],
         check=check,
     )  # fmt: skip
@@ -72,19 +77,27 @@ def memory_manage(alice) -> Setup:
         assert row.tags == ["t"] and row.version == 1
         assert Memory.unscoped.filter(tenant=alice.tenant).count() == 2
 
+    def tagged_by_alice(response) -> None:
+        assert Memory.unscoped.get(pk=memory.pk).tags == ["t", "x"]
+
+    def imported_by_alice(response) -> None:
+        assert Memory.unscoped.filter(tenant=alice.tenant).count() == 3
+
     return Setup(
         probes=[
             Probe("GET", f"/v1/memory/add/status/{added['batch_id']}"),
-            Probe("POST", "/v1/memory/manage/tags", {**user, "memory_id": str(memory.pk), "tags": ["x"]}),
-            Probe("POST", "/v1/memory/manage/versions", {**user, "memory_id": str(memory.pk)}),
+            Probe("POST", "/v1/memory/manage/tags",
+                  {**user, "memory_id": str(memory.pk), "tags": ["x"]}, control=tagged_by_alice),
+            Probe("POST", "/v1/memory/manage/versions", {**user, "memory_id": str(memory.pk)},
+                  control=True),
             Probe("POST", "/v1/memory/retrieve", {**user, "query": "alice-marker secret"},
-                  expect_404=False, marker="alice-marker"),
+                  expect_404=False, marker="alice-marker", control=True),
             Probe("POST", "/v1/memory/manage/search/tags", {**user, "tags": ["t"]},
-                  expect_404=False, marker="alice-marker"),
+                  expect_404=False, marker="alice-marker", control=True),
             Probe("POST", "/v1/memory/manage/export", {**user, "format": "markdown"},
-                  expect_404=False, marker="alice-marker"),
+                  expect_404=False, marker="alice-marker", control=True),
             Probe("POST", "/v1/memory/manage/import", {**user, "memories": [{"memory": "c"}]},
-                  expect_404=False, marker="alice-marker"),
+                  expect_404=False, control=imported_by_alice),
         ],
         check=check,
     )  # fmt: skip

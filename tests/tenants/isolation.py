@@ -7,24 +7,44 @@ from tests.isolation import Probe, Setup, case
 
 @case("v1/admin/keys", "v1/admin/keys/<str:key>")
 def admin_keys(alice) -> Setup:
-    issued = api_key_create(tenant=alice.tenant, name="alice-marker-key")
-    key = issued.key
+    """Charlie may neither list nor make keys in tenant A (naming it is refused), nor revoke one
+    of A's keys by any of the three references (id, prefix, the full key): one key each, so
+    each control revokes its own."""
+    by_id, by_prefix, by_secret = (
+        api_key_create(tenant=alice.tenant, name=f"alice-marker-key-{n}") for n in range(3)
+    )
+
+    def count() -> int:
+        return ApiKey.unscoped.filter(tenant=alice.tenant).count()
 
     def check() -> None:
-        key.refresh_from_db()
-        assert key.revoked_at is None
-        assert ApiKey.unscoped.filter(tenant=alice.tenant).count() == 2
+        for issued in (by_id, by_prefix, by_secret):
+            issued.key.refresh_from_db()
+            assert issued.key.revoked_at is None
+        assert count() == 4
 
+    def revoked_by_alice(issued):
+        def control(response) -> None:
+            issued.key.refresh_from_db()
+            assert issued.key.revoked_at is not None
+
+        return control
+
+    def made_by_alice(response) -> None:
+        assert count() == 5
+
+    acme = {"HTTP_X_TENANT_ID": alice.tenant.slug}
     return Setup(
         probes=[
             Probe("GET", "/v1/admin/keys", expect_404=False, marker="alice-marker-key"),
-            Probe("GET", "/v1/admin/keys", expect_404=False, marker=key.prefix,
-                  headers={"HTTP_X_TENANT_ID": alice.tenant.slug}),
-            Probe("POST", "/v1/admin/keys", {"tenant": alice.tenant.slug}, expect_404=False,
-                  marker="acme"),
-            Probe("DELETE", f"/v1/admin/keys/{key.pk}"),
-            Probe("DELETE", f"/v1/admin/keys/{key.display_prefix}"),
-            Probe("DELETE", f"/v1/admin/keys/{issued.secret}"),
+            Probe("GET", "/v1/admin/keys", status=403, marker=by_id.key.prefix, headers=acme),
+            Probe("POST", "/v1/admin/keys", {"tenant": alice.tenant.slug}, status=403,
+                  marker="acme", control=made_by_alice),
+            Probe("DELETE", f"/v1/admin/keys/{by_id.key.pk}", control=revoked_by_alice(by_id)),
+            Probe("DELETE", f"/v1/admin/keys/{by_prefix.key.display_prefix}",
+                  control=revoked_by_alice(by_prefix)),
+            Probe("DELETE", f"/v1/admin/keys/{by_secret.secret}",
+                  control=revoked_by_alice(by_secret)),
         ],
         check=check,
     )  # fmt: skip

@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.core import fields as f
 from apps.core.api import TenantAPIView
 from apps.core.tenancy import tenant_scope
 from apps.tenants import selectors, services
@@ -35,23 +36,23 @@ class ApiKeyListSerializer(serializers.Serializer):
     results = ApiKeyOutSerializer(many=True)
 
 
-class ApiKeyCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+class ApiKeyCreateSerializer(f.InputSerializer):
+    name = f.CharField(max_length=200, required=False, default="", allow_blank=True)
     scopes = serializers.ListField(
-        child=serializers.ChoiceField(choices=SCOPES), required=False, allow_empty=True,
+        child=f.ChoiceField(choices=SCOPES), required=False, allow_empty=True,
         help_text="Default: memory only. Name every scope the key needs.",
     )  # fmt: skip
-    expires_at = serializers.DateTimeField(
+    expires_at = f.DateTimeField(
         required=False, allow_null=True, default=None, help_text="Must be in the future."
     )
-    rate_limit_per_minute = serializers.IntegerField(
+    rate_limit_per_minute = f.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=1_000_000,
         help_text="At most the tenant's limit, unless a platform-admin key asks.",
     )  # fmt: skip
-    tenant = serializers.CharField(
+    tenant = f.CharField(
         required=False, help_text="Slug or id; another tenant needs a platform-admin key."
     )
-    is_platform_admin = serializers.BooleanField(required=False, default=False)
+    is_platform_admin = f.BooleanField(required=False, default=False)
 
 
 class ApiKeyCollectionView(TenantAPIView):

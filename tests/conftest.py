@@ -135,14 +135,25 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     embedded.stop_started()
 
 
+@pytest.fixture(autouse=True)
+def _no_model_from_the_environment(settings):
+    """No LLM unless a test brings one (`llm`): tests expect the rules pipeline and no chat model,
+    whatever LLM_API_BASE or CHAT_MODEL_LIST the environment (or a .env) sets."""
+    settings.LLM_API_BASE = ""
+    settings.CHAT_MODEL_LIST = []
+
+
 @pytest.fixture
 def llm(settings):
-    """A local OpenAI-compatible server, configured as the platform's LLM for the test."""
+    """A local OpenAI-compatible server, configured as the platform's LLM for the test (model
+    name set here: tests check it, and LLM_MODEL may be set in the environment)."""
     from tests.llm_server import LlmServer
 
     server = LlmServer().start()
     settings.LLM_API_BASE = server.url
     settings.LLM_API_KEY = "sk-test-upstream-secret"
+    settings.LLM_MODEL = "gpt-4o-mini"
+    settings.CHAT_MODEL_LIST = []
     settings.LLM_TIMEOUT = 1.0
     settings.LLM_MAX_RETRIES = 1
     yield server

@@ -5,6 +5,7 @@ from django.db import DatabaseError, transaction
 
 from apps.audit.models import AuditEvent
 from apps.core.tenancy import tenant_scope
+from apps.tenants.models import ApiKey
 
 KEYS = "/v1/admin/keys"
 
@@ -36,6 +37,7 @@ def test_admin_scope_reads_are_audited_too(alice):
 
 def test_refused_requests_of_a_known_key_are_audited(bob):
     assert bob.client().post(KEYS, {}, format="json").status_code == 403
+    assert ApiKey.unscoped.filter(tenant=bob.tenant).count() == 1  # no key was made
     [event] = events(bob.tenant)
     assert event.status_code == 403 and event.api_key_id == bob.key.pk
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from apps.core.tenancy import tenant_scope
-from apps.memories.models import Message
+from apps.memories.models import Memory, Message
 
 NO_SUCH = "00000000-0000-0000-0000-000000000000"
 
@@ -29,7 +29,7 @@ def test_bad_input_is_a_clear_4xx(alice, method, path, body, status):
     assert response.status_code == status, response.content
     assert response.json()["error"]["message"]
     with tenant_scope(alice.tenant.pk):
-        assert not Message.objects.exists()
+        assert not Message.objects.exists() and not Memory.objects.exists()
 
 
 def test_get_all_takes_iso_dates(alice):

@@ -11,7 +11,7 @@ import requests
 from rest_framework.test import APIClient
 
 from apps.core.tenancy import tenant_scope
-from apps.memories.models import Memory
+from apps.memories.models import Memory, Message
 from tests.compat.memos_package import MemOSClient
 
 BASE = "/api/openmem/v1"
@@ -122,9 +122,11 @@ def test_an_error_reaches_the_client_as_an_http_error(memos_alice):
     ("delete/memory", {"memory_ids": ["not-an-id"]}),
     ("add/feedback", {"user_id": "u", "feedback_content": ""}),
 ], ids=["no-subject", "role", "empty-query", "limit", "size", "nothing", "bad-id", "empty"])  # fmt: skip
-def test_bad_requests_are_400(alice, path, payload):
+def test_bad_requests_are_400_and_store_nothing(alice, path, payload):
     body = raw(alice, path, payload, status=400)
     assert body["error"]["type"]
+    with tenant_scope(alice.tenant.pk):
+        assert Message.objects.count() == 0 and Memory.objects.count() == 0
 
 
 @pytest.mark.parametrize(("path", "payload"), [

@@ -115,12 +115,23 @@ def test_chat_stream_sends_memos_events(alice, llm):
     ("add", {"user_id": "u", "messages": "x", "writable_cube_ids": "not-a-list"}),
     ("search", {"user_id": "u"}),
     ("search", {"user_id": "u", "query": "q", "top_k": 0}),
+    ("search", {"user_id": "u", "query": "q", "top_k": 101}),
     ("get_all", {"user_id": "u", "memory_type": "nope"}),
     ("get_memory", {}),
     ("delete_memory", {}),
     ("feedback", {"user_id": "u"}),
     ("chat/complete", {"user_id": "u"}),
-], ids=["no-user", "cubes", "no-query", "top-k", "type", "no-cube", "nothing", "no-content",
-        "no-query-chat"])  # fmt: skip
-def test_bad_requests_are_400(alice, path, body):
+], ids=["no-user", "cubes", "no-query", "top-k-0", "top-k-101", "type", "no-cube", "nothing",
+        "no-content", "no-query-chat"])  # fmt: skip
+def test_bad_requests_are_400_and_store_nothing(alice, path, body):
     assert post(alice, path, body, status=400)["error"]["type"]
+    with tenant_scope(alice.tenant.pk):
+        assert Message.objects.count() == 0 and Memory.objects.count() == 0
+
+
+@pytest.mark.parametrize("top_k", [1, 100])
+def test_search_top_k_at_the_bound_is_accepted(alice, top_k):
+    make_memories(alice.tenant, "u", ["tea at noon", "tea at night"])
+    found = post(alice, "search", {"user_id": "u", "query": "tea", "top_k": top_k})
+    [cube] = found["data"]["text_mem"]
+    assert len(cube["memories"]) == min(2, top_k)

@@ -39,6 +39,20 @@ def test_oversized_body_is_413_and_writes_nothing(alice):
     assert ApiKey.unscoped.count() == before
 
 
+@override_settings(REQUEST_BODY_LIMIT=2048, DATA_UPLOAD_MAX_MEMORY_SIZE=2048)
+def test_a_body_of_exactly_the_limit_is_accepted_one_byte_more_is_not(alice):
+    def padded(name: str, size: int) -> str:  # JSON whitespace up to `size` bytes
+        start = '{"name": "' + name + '"'
+        return start + " " * (size - len(start) - 1) + "}"
+
+    response = alice.client().post(KEYS, data=padded("past", 2049), content_type="application/json")
+    assert_envelope(response, 413, "PayloadTooLarge")
+    response = alice.client().post(KEYS, data=padded("at", 2048), content_type="application/json")
+    assert response.status_code == 201, response.content
+    made = ApiKey.unscoped.filter(name__in=["at", "past"]).values_list("name", flat=True)
+    assert list(made) == ["at"]
+
+
 def test_validation_error_names_the_field(alice):
     response = alice.client().post(KEYS, {"name": "x" * 500}, format="json")
     error = assert_envelope(response, 400, "BadRequest")

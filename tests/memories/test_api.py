@@ -81,7 +81,8 @@ def test_event_id_makes_add_idempotent(alice):
         {"messages": "a", "async_mode": "later"},
     ],
 )
-def test_bad_add_is_400_and_stores_nothing(alice, body):
+def test_bad_add_is_400_and_stores_nothing(alice, body, settings):
+    settings.MEMORY_CONTENT_MAX_CHARS = 20000
     response = add(alice, **body)
     assert response.status_code == 400
     assert response.json()["error"]["type"] == "BadRequest"
@@ -92,6 +93,16 @@ def test_bad_add_is_400_and_stores_nothing(alice, body):
 def test_missing_user_id_is_400(alice):
     response = alice.client().post(ADD, {"messages": "x"}, format="json")
     assert response.status_code == 400 and "user_id" in response.json()["error"]["details"]
+    with tenant_scope(alice.tenant.pk):
+        assert Message.objects.count() == 0 and Memory.objects.count() == 0
+
+
+def test_content_at_the_length_limit_is_stored(alice, settings):
+    settings.MEMORY_CONTENT_MAX_CHARS = 20000
+    response = add(alice, messages=[{"role": "user", "content": "x" * 20000}])
+    assert response.status_code == 200, response.content
+    with tenant_scope(alice.tenant.pk):
+        assert len(Message.objects.get().content) == 20000
 
 
 def test_chinese_keyword_search_finds_the_sentence(alice):
@@ -164,6 +175,15 @@ def test_bad_search_is_400(alice, body):
     assert response.status_code == 400, response.content
 
 
+@pytest.mark.parametrize("bound", [{"limit": 1}, {"limit": 100}, {"top_k": 1}, {"top_k": 100}])
+def test_search_limits_at_the_bound_are_accepted(alice, bound):
+    make_memories(alice.tenant, "u1", [f"tea note {i}" for i in range(3)])
+    response = alice.client().post(SEARCH, {"query": "tea", "user_id": "u1", **bound},
+                                   format="json")  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == min(3, *bound.values())
+
+
 def test_hits_carry_the_documented_fields(alice):
     add(alice, messages=[{"role": "user", "content": "I play the violin", "metadata": {"t": 1}}])
     hit = alice.client().post(SEARCH, {"query": "violin", "user_id": "u1"}, format="json").json()
@@ -204,9 +224,15 @@ def test_history_endpoint(alice):
     assert [(h["event"], h["new_memory"]) for h in history] == [("ADD", "v1"), ("UPDATE", "v2")]
 
 
-def test_empty_update_is_400(alice):
+def test_empty_update_is_400_and_changes_nothing(alice):
     [memory] = make_memories(alice.tenant, "u1", ["x"])
     assert alice.client().patch(f"/v1/memory/{memory.pk}", {}, format="json").status_code == 400
+    assert alice.client().put(f"/v1/memory/{memory.pk}", {"memory": ""},
+                              format="json").status_code == 400  # fmt: skip
+    with tenant_scope(alice.tenant.pk):
+        row = Memory.objects.get(pk=memory.pk)
+        assert (row.value, row.version, row.updated_at) == ("x", 1, memory.updated_at)
+        assert list(row.versions.values_list("event", flat=True)) == ["ADD"]
 
 
 def test_unknown_and_malformed_ids_are_404(alice):
@@ -221,6 +247,8 @@ def test_list_paginates_and_delete_all_of_one_user(alice):
     page = alice.client().get("/v1/memory?user_id=u1&page=2&page_size=2").json()
     assert page["count"] == 5 and len(page["results"]) == 2
     assert alice.client().get("/v1/memory?page_size=501").status_code == 400
+    at_the_bound = alice.client().get("/v1/memory?user_id=u1&page_size=500")
+    assert at_the_bound.status_code == 200 and len(at_the_bound.json()["results"]) == 5
     assert alice.client().delete("/v1/memory").status_code == 400
     assert alice.client().delete("/v1/memory?user_id=u1").json() == {"deleted": 5}
     assert alice.client().get("/v1/memory?user_id=u1").json()["count"] == 0
@@ -243,6 +271,8 @@ def test_memory_scope_is_required(bob, tenant_a):
     chat_only = make_actor("dora", tenant_a, scopes=["chat"])
     assert add(chat_only, messages="no").status_code == 403
     assert chat_only.client().post(SEARCH, {"query": "ok"}, format="json").status_code == 403
+    with tenant_scope(tenant_a.pk):  # bob's add alone was stored
+        assert list(Message.objects.values_list("content", flat=True)) == ["ok"]
 
 
 def test_client_vector_of_the_wrong_dimension_is_400(alice):

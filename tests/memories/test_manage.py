@@ -104,6 +104,20 @@ def test_import_size_limits(alice):
     response = post(alice, f"{M}/import", {"user_id": "u1", "memories": rows})
     assert response.status_code == 400 and "async" in response.json()["error"]["message"]
     assert post(alice, f"{M}/import", {"user_id": "u1", "memories": []}).status_code == 400
+    with tenant_scope(alice.tenant.pk):
+        assert Memory.objects.count() == 0
+
+
+def test_an_import_of_exactly_the_limit_lands(alice, monkeypatch):
+    from apps.memories import transfer
+
+    monkeypatch.setattr(transfer, "SYNC_IMPORT_LIMIT", 5)  # the bound, without 1,000 embeddings
+    rows = [{"memory": f"m{i}"} for i in range(6)]
+    assert post(alice, f"{M}/import", {"user_id": "u1", "memories": rows}).status_code == 400
+    response = post(alice, f"{M}/import", {"user_id": "u1", "memories": rows[:5]})
+    assert response.status_code == 200, response.content
+    with tenant_scope(alice.tenant.pk):
+        assert sorted(Memory.objects.values_list("value", flat=True)) == [f"m{i}" for i in range(5)]
 
 
 def wait_for(predicate, seconds=60):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from apps.core.tenancy import tenant_scope
 from apps.memories.models import Memory
 from apps.pipeline.faq import candidates_mark
@@ -9,6 +11,11 @@ from tests.llm_server import Reply
 
 QA = [{"role": "user", "content": "How do I reset my password?"},
       {"role": "assistant", "content": "Open Settings, then Security, then Reset password."}]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _candidate_heat(settings):
+    settings.FAQ_CANDIDATE_HEAT = 3  # a QA asked three times is a candidate, whatever the env says
 
 
 def ask(actor, user):

@@ -109,6 +109,7 @@ def test_expiry_in_the_past_is_rejected(alice):
         KEYS, {"name": "old", "expires_at": "2001-01-01T00:00:00Z"}, format="json"
     )
     assert response.status_code == 400
+    assert not ApiKey.unscoped.filter(name="old").exists()
 
 
 def test_key_made_with_an_expiry_expires(alice):

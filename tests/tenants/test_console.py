@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from apps.audit.models import AuditEvent
 from apps.tenants.models import ApiKey
 
 
@@ -45,12 +46,13 @@ def test_key_created_in_the_console_is_shown_once_and_works(operator, tenant_a):
     assert match.group(1) not in detail
 
 
-def test_revoke_action(operator, alice):
+def test_revoke_action(operator, alice, bob):
     operator.post(
         "/admin/tenants/apikey/",
         {"action": "revoke", "_selected_action": [alice.key.pk]},
     )
     assert alice.client().get("/v1/admin/keys").status_code == 401
+    assert ApiKey.unscoped.get(pk=bob.key.pk).revoked_at is None  # only the selected key
 
 
 def test_console_search_and_filters(operator, alice, charlie):
@@ -62,5 +64,17 @@ def test_console_search_and_filters(operator, alice, charlie):
 
 def test_audit_trail_is_read_only_in_the_console(operator, alice):
     alice.client().get("/v1/admin/keys")
+    [event] = AuditEvent.unscoped.filter(tenant=alice.tenant)
+    before = AuditEvent.unscoped.values().get(pk=event.pk)
     assert operator.get("/admin/audit/auditevent/").status_code == 200
     assert operator.get("/admin/audit/auditevent/add/").status_code == 403
+    page = f"/admin/audit/auditevent/{event.pk}"
+    changed = operator.post(f"{page}/change/", {"action": "GET /nothing", "status_code": 200})
+    assert changed.status_code == 403
+    assert operator.post(f"{page}/delete/", {"post": "yes"}).status_code == 403
+    operator.post(
+        "/admin/audit/auditevent/",
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    )  # not offered: nothing runs
+    assert AuditEvent.unscoped.count() == 1
+    assert AuditEvent.unscoped.values().get(pk=event.pk) == before

@@ -29,15 +29,29 @@ def test_created_key_is_shown_once_and_works_with_its_scopes(alice):
     assert body["key"] not in str(listing)
 
 
+def keys_of(tenant) -> set:
+    return set(ApiKey.unscoped.filter(tenant=tenant).values_list("pk", "revoked_at"))
+
+
 def test_unknown_scope_is_400_with_the_field_named(alice):
+    before = keys_of(alice.tenant)
     response = alice.client().post(KEYS, {"scopes": ["memory", "root"]}, format="json")
     assert response.status_code == 400
     assert "scopes" in response.json()["error"]["details"]
+    assert keys_of(alice.tenant) == before
+
+
+def test_key_name_length_at_the_bound(alice):
+    assert alice.client().post(KEYS, {"name": "n" * 201}, format="json").status_code == 400
+    assert not ApiKey.unscoped.filter(name__startswith="nnn").exists()
+    response = alice.client().post(KEYS, {"name": "n" * 200}, format="json")
+    assert response.status_code == 201 and response.json()["name"] == "n" * 200
 
 
 def test_only_a_platform_admin_makes_platform_admin_keys(alice, root):
     response = alice.client().post(KEYS, {"is_platform_admin": True}, format="json")
     assert response.status_code == 403
+    assert not ApiKey.unscoped.filter(is_platform_admin=True).exclude(pk=root.key.pk).exists()
     response = root.client().post(KEYS, {"is_platform_admin": True}, format="json")
     assert response.status_code == 201 and response.json()["is_platform_admin"] is True
 
@@ -67,9 +81,12 @@ def test_revoking_twice_is_idempotent(alice):
     assert first == second
 
 
-def test_revoking_an_unknown_key_is_404(alice):
+def test_revoking_an_unknown_key_is_404_and_revokes_nothing(alice, charlie):
+    before = keys_of(alice.tenant) | keys_of(charlie.tenant)
     assert alice.client().delete(f"{KEYS}/999999").status_code == 404
     assert alice.client().delete(f"{KEYS}/mpk_ffffffffffff").status_code == 404
+    assert alice.client().delete(f"{KEYS}/{charlie.key.pk}").status_code == 404  # not alice's
+    assert keys_of(alice.tenant) | keys_of(charlie.tenant) == before
 
 
 def test_a_key_may_revoke_itself_and_is_then_refused(alice):

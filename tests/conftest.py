@@ -130,6 +130,18 @@ def celery_worker(django_db_setup, django_db_blocker):
     log.close()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that uses the real worker carries the `worker` marker, so `-m "not worker"` leaves
+    out every test that starts one."""
+    unmarked = [item.nodeid for item in items
+                if "celery_worker" in getattr(item, "fixturenames", ())
+                and item.get_closest_marker("worker") is None]  # fmt: skip
+    if unmarked:
+        raise pytest.UsageError(
+            f"tests using celery_worker without @pytest.mark.worker: {unmarked}"
+        )
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # Stop only the embedded servers this test run started (not those of a `make run` beside it).
     embedded.stop_started()

@@ -22,6 +22,11 @@ class Reply:
     chunks: list[str] | None = None  # for stream=true: the content pieces, one event each
     chunk_delay: float = 0.0  # seconds between streamed events
     cut: bool = False  # end the stream without [DONE] (a broken upstream)
+    # Streams: after the first piece, hold the rest until the test sets this event (its client
+    # has the first piece), at most hold_timeout seconds; held_out says the wait timed out.
+    hold: threading.Event | None = None
+    hold_timeout: float = 30.0
+    held_out: bool = False
 
 
 @dataclass
@@ -77,6 +82,8 @@ class LlmServer:
                     self.send_header("Connection", "close")
                     self.end_headers()
                     for index, piece in enumerate(pieces):
+                        if index == 1 and reply.hold is not None:
+                            reply.held_out = not reply.hold.wait(reply.hold_timeout)
                         if index and reply.chunk_delay:
                             time.sleep(reply.chunk_delay)
                         if reply.cut and index == len(pieces) // 2:

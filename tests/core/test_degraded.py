@@ -38,6 +38,19 @@ class OwnRedis:
         self.proc.wait(timeout=10)
 
 
+def wait_for(condition, seconds: float = 30):
+    """Poll until `condition()` is truthy (then return it), for at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not (result := condition()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+    return result
+
+
+def ok(response: httpx.Response) -> httpx.Response | None:
+    return response if response.status_code == 200 else None
+
+
 @pytest.fixture
 def platform(tmp_path):
     redis_server = OwnRedis(tmp_path)
@@ -82,8 +95,11 @@ def test_redis_down_then_back(platform, alice):
     assert (status["mode"], status["redis"]) == ("degraded_ready", "down")
 
     redis_server.start()  # same port, same data directory: the queued batch is still there
-    time.sleep(1.2)
-    assert httpx.get(f"{url}/health/status", timeout=10).json()["mode"] == "ready"
+    # Redis is skipped for REDIS_RECHECK_SECONDS (1 here) after a failure, then tried again:
+    # wait for the platform to say so, not for a fixed time.
+    wait_for(lambda: httpx.get(f"{url}/health/status", timeout=10).json()["mode"] == "ready")
+    wait_for(lambda: "X-MemoryOS-Status" not in api.post(
+        "/v1/memory/search", json={"user_id": "u1", "query": "bees"}).headers)  # fmt: skip
     recovered = add("I play the cello")
     assert recovered.json()["status"] == "queued"
     assert "X-MemoryOS-Status" not in recovered.headers
@@ -133,12 +149,7 @@ def test_postgres_down_then_back(platform_behind_proxy, alice):
     assert httpx.get(f"{url}/health/status", timeout=10).status_code == 503
 
     proxy.start()  # the database is back; the server was not restarted
-    deadline = time.monotonic() + 15
-    while True:
-        search = api.post("/v1/memory/search", json={"user_id": "u1", "query": "sister"})
-        if search.status_code == 200 or time.monotonic() > deadline:
-            break
-        time.sleep(0.5)
-    assert search.status_code == 200, search.text
+    search = wait_for(lambda: ok(api.post("/v1/memory/search",
+                                          json={"user_id": "u1", "query": "sister"})))  # fmt: skip
     assert search.json()["results"][0]["memory"] == "My sister lives in Shanghai"
     assert httpx.get(f"{url}/health/status", timeout=10).json()["mode"] == "ready"

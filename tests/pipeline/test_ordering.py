@@ -23,6 +23,7 @@ def wait_done(actor, batch_ids, timeout=60):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.worker
 def test_a_users_async_batches_apply_in_order_and_retries_add_nothing(celery_worker, alice):
     client = alice.client()
     ids = []
@@ -47,6 +48,7 @@ def test_a_users_async_batches_apply_in_order_and_retries_add_nothing(celery_wor
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.worker
 def test_a_batch_whose_worker_died_is_requeued_and_processed_once(celery_worker, alice):
     from datetime import timedelta
 

@@ -91,8 +91,12 @@ def api_key_create(
     actor: ApiKey | None = None,
 ) -> IssuedKey:
     """A new key; `scopes` None means DEFAULT_SCOPES. `actor` is the key asking for it through
-    the API (None for operators: console and commands), and may not give more than it holds."""
+    the API (None for operators: console and commands), and may not give more than it holds.
+    A platform-admin key holds every scope (`ApiKey.has_scope`), so its row lists them all:
+    a listing never shows it as narrower than it is."""
     scopes = validate_scopes(list(DEFAULT_SCOPES) if scopes is None else scopes)
+    if is_platform_admin:
+        scopes = sorted(SCOPES)
     if actor is not None and not actor.is_platform_admin:
         _check_within_actor(
             tenant=tenant,

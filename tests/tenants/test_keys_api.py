@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework.test import APIClient
 
-from apps.tenants.models import ApiKey
+from apps.tenants.models import SCOPES, ApiKey
 
 KEYS = "/v1/admin/keys"
 
@@ -54,6 +54,8 @@ def test_only_a_platform_admin_makes_platform_admin_keys(alice, root):
     assert not ApiKey.unscoped.filter(is_platform_admin=True).exclude(pk=root.key.pk).exists()
     response = root.client().post(KEYS, {"is_platform_admin": True}, format="json")
     assert response.status_code == 201 and response.json()["is_platform_admin"] is True
+    # It holds every scope, and its listing says so (not the default `memory` alone).
+    assert response.json()["scopes"] == sorted(SCOPES)
 
 
 def test_platform_admin_creates_a_key_in_another_tenant(root, alice):

@@ -97,12 +97,13 @@ def test_missing_user_id_is_400(alice):
         assert Message.objects.count() == 0 and Memory.objects.count() == 0
 
 
-def test_content_at_the_length_limit_is_stored(alice, settings):
-    settings.MEMORY_CONTENT_MAX_CHARS = 20000
-    response = add(alice, messages=[{"role": "user", "content": "x" * 20000}])
+def test_content_at_the_length_limit_is_stored_one_more_is_not(alice, settings):
+    settings.MEMORY_CONTENT_MAX_CHARS = 300  # the bound, without indexing 20,000 characters
+    assert add(alice, messages=[{"role": "user", "content": "y" * 301}]).status_code == 400
+    response = add(alice, messages=[{"role": "user", "content": "x" * 300}])
     assert response.status_code == 200, response.content
     with tenant_scope(alice.tenant.pk):
-        assert len(Message.objects.get().content) == 20000
+        assert list(Message.objects.values_list("content", flat=True)) == ["x" * 300]
 
 
 def test_chinese_keyword_search_finds_the_sentence(alice):

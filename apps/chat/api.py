@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import StreamingHttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -83,13 +82,20 @@ class ChatCompletionSerializer(f.InputSerializer):
     conversation_id = f.CharField(required=False, allow_blank=True, max_length=200)
 
 
+class ServerSentEvent(serializers.Serializer):
+    """One event of a `text/event-stream` answer."""
+
+    data = serializers.CharField(help_text="JSON, or [DONE] at the end of OpenAI's stream")
+    event = serializers.CharField(required=False)
+
+
 class ChatCompletionsView(TenantAPIView):
     required_scope = "chat"
     audit_target_type = "chat"
 
     @extend_schema(operation_id="chat_completions", request=ChatCompletionSerializer,
                    responses={(200, "application/json"): dict,
-                              (200, "text/event-stream"): OpenApiTypes.STR}, tags=["chat"],
+                              (200, "text/event-stream"): ServerSentEvent}, tags=["chat"],
                    description="OpenAI-compatible. The end user is `user` or the X-User-ID "
                    "header; their memories are added to the context and the exchange is "
                    "remembered. `stream: true` answers with server-sent events.")  # fmt: skip

@@ -24,6 +24,7 @@ from apps.compat import serializers as cs
 from apps.compat.params import body_of
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest, NotFound
+from apps.core.fields import utc
 from apps.jobs.models import Job
 from apps.memories import selectors, services
 from apps.memories import serializers as s
@@ -42,7 +43,7 @@ def _moment(value: str, name: str) -> datetime:
         moment = None
     if moment is None:
         raise BadRequest(f"{name} must be an ISO 8601 date or time.", code="invalid_parameter")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return utc(moment) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Mem0View(TenantAPIView):

@@ -20,6 +20,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.chat.api import ServerSentEvent
 from apps.chat.routing import model_route
 from apps.chat.services import ChatTurn, chat_complete, chat_stream_open
 from apps.chat.streaming import sse_response
@@ -355,8 +356,8 @@ class ChatStreamView(ProductView):
     required_scope = "chat"
     audit_target_type = "chat"
 
-    @extend_schema(operation_id="memos_product_chat_stream", tags=TAGS,
-                   request=cs.ProductChatIn, responses={200: dict})  # fmt: skip
+    @extend_schema(operation_id="memos_product_chat_stream", tags=TAGS, request=cs.ProductChatIn,
+                   responses={(200, "text/event-stream"): ServerSentEvent})  # fmt: skip
     def post(self, request: Request) -> StreamingHttpResponse:
         turn = _chat_turn(request, body_of(request, cs.ProductChatIn), actor=self.actor)
         stream = chat_stream_open(turn)

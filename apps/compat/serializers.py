@@ -103,9 +103,10 @@ class Mem0AddIn(Mem0ScopeIn):
     schema_extra: ClassVar[dict[str, Any]] = {
         "anyOf": [
             {"required": ["user_id"], "properties": {"user_id": {"minLength": 1}}},
-            {"required": ["filters"], "properties": {"filters": {"required": ["user_id"]}}},
+            {"required": ["filters"],
+             "properties": {"filters": {"type": "object", "required": ["user_id"]}}},
         ],
-    }
+    }  # fmt: skip
 
     messages = MessageField()
     user_id = f.CharField(max_length=200, required=False)
@@ -164,19 +165,22 @@ class Mem0UpdateIn(f.InputSerializer):
 
 
 class Mem0DeleteAllQuery(f.InputSerializer):
-    """What to delete: one of these at least."""
+    """What to delete: one of these at least, not blank (blank ones are ignored)."""
 
-    schema_extra: ClassVar[dict[str, Any]] = f.one_of_required(
-        "user_id", "agent_id", "app_id", "run_id"
-    )
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"required": [name], "properties": {name: {"pattern": r"\S"}}}
+            for name in ("user_id", "agent_id", "app_id", "run_id")
+        ]
+    }
 
-    user_id = f.CharField(required=False, max_length=200)
-    agent_id = f.CharField(required=False, max_length=200)
-    app_id = f.CharField(required=False, max_length=200)
-    run_id = f.CharField(required=False, max_length=200)
+    user_id = f.CharField(required=False, allow_blank=True, max_length=200)
+    agent_id = f.CharField(required=False, allow_blank=True, max_length=200)
+    app_id = f.CharField(required=False, allow_blank=True, max_length=200)
+    run_id = f.CharField(required=False, allow_blank=True, max_length=200)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs:
+        if not any(attrs.values()):
             raise serializers.ValidationError(
                 "Name what to delete: user_id, agent_id, app_id or run_id."
             )
@@ -210,9 +214,23 @@ class Mem0ExportIn(Mem0QueryIn):
     schema = serializers.JSONField(required=False, help_text="kept with the export, returned")
 
 
+class OptionalIdField(f.SchemaField):
+    """An id, or null / "" for none."""
+
+    def to_internal_value(self, data: Any) -> str | None:
+        if data == "":
+            return None
+        return str(f.UUIDField().run_validation(data))
+
+    def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "format": "uuid"}, {"const": ""}]}
+
+
 class Mem0ExportGetIn(f.InputSerializer):
-    memory_export_id = f.UUIDField(required=False, allow_null=True)
-    id = f.UUIDField(required=False, allow_null=True, help_text="memory_export_id's alias")
+    """Which export: its id (either name), else the latest."""
+
+    memory_export_id = OptionalIdField(required=False, allow_null=True)
+    id = OptionalIdField(required=False, allow_null=True, help_text="memory_export_id's alias")
 
 
 class Mem0FeedbackIn(f.InputSerializer):
@@ -336,10 +354,16 @@ class MemosGetMemoryIn(MemosSubjectIn):
     filter = MemosFilterField(required=False, allow_null=True)
 
 
+SOME_MEMORY_IDS = {
+    "required": ["memory_ids"],
+    "properties": {"memory_ids": {"type": "array", "minItems": 1}},
+}
+
+
 class MemosDeleteIn(f.InputSerializer):
     schema_extra: ClassVar[dict[str, Any]] = {
         "anyOf": [
-            {"required": ["memory_ids"], "properties": {"memory_ids": {"minItems": 1}}},
+            SOME_MEMORY_IDS,
             *SUBJECT["anyOf"],
             {"required": ["user_ids"], "properties": {"user_ids": _non_blank_one()}},
         ]
@@ -420,9 +444,9 @@ class ProductGetMemoryIn(f.InputSerializer):
 class ProductDeleteIn(f.InputSerializer):
     schema_extra: ClassVar[dict[str, Any]] = {
         "anyOf": [
-            {"required": ["memory_ids"], "properties": {"memory_ids": {"minItems": 1}}},
+            SOME_MEMORY_IDS,
             {"required": ["writable_cube_ids"],
-             "properties": {"writable_cube_ids": {"minItems": 1}}},
+             "properties": {"writable_cube_ids": {"type": "array", "minItems": 1}}},
         ]
     }  # fmt: skip
 

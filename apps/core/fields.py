@@ -14,9 +14,11 @@ its own schema (a oneOf, a recursive grammar); `apps.core.schema` applies both.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol
 
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from rest_framework import serializers
 
 NON_BLANK = RegexValidator(r"\S", "This field may not be blank.")
@@ -74,11 +76,24 @@ class UUIDField(serializers.UUIDField):
         return super().to_internal_value(data)
 
 
+def utc(moment: datetime) -> datetime:
+    """An aware time in UTC. An offset that carries it past year 1 or 9999 (0001-01-01T00:00+05:00)
+    gives the first or last representable instant: the difference is under a day, at a time no
+    memory has."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
+
+
 class DateTimeField(serializers.DateTimeField):
     def to_internal_value(self, value: Any) -> Any:
         if not isinstance(value, str):
             self.fail("invalid", format="ISO 8601")
         return super().to_internal_value(value)
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        return utc(value) if timezone.is_aware(value) else super().enforce_timezone(value)
 
 
 # A request body; `schema_extra` is merged into its OpenAPI schema. (No docstring: the schema

@@ -11,7 +11,7 @@ from drf_spectacular.extensions import (
     OpenApiSerializerFieldExtension,
 )
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from rest_framework import serializers
 
 
@@ -93,15 +93,38 @@ _ERRORS = {
     "401": "Missing, malformed, unknown, revoked or expired API key",
     "403": "Key lacks the scope, tenant suspended, or another tenant named",
     "404": "Not found (also: another tenant's object)",
+    "409": "Conflict: an event_id reused with another request, or a state that forbids the change",
     "413": "Request body too large",
     "415": "Unsupported media type",
     "429": "Rate limit exceeded (see Retry-After)",
     "500": "Internal error",
+    "502": "An upstream service (a model, an embedding service) failed",
     "503": "A backing service is unavailable",
 }
 
 
 JSON_IN_QUERY = "x-json-in-query"
+_ANNOTATIONS = ("description", "default", "title", "readOnly", "writeOnly", "deprecated")
+
+
+def _empty_is_absent(schema: dict) -> dict:
+    """DRF reads an optional query parameter sent empty (`?user_id=`) as not sent."""
+    if schema.get("type") != "string" or schema.get("pattern") != r"\S":
+        return schema
+    return {**{k: v for k, v in schema.items() if k != "minLength"}, "pattern": r"^$|\S"}
+
+
+def _nullable_as_any_of(schema: dict) -> dict:
+    """`{"type": ["string", "null"], "format": "date-time"}` as the same schema written
+    `anyOf: [{"type": "string", "format": "date-time"}, {"type": "null"}]`: generators
+    (schemathesis 4.32) drop the format from a type list and send "" as a valid value."""
+    types = schema.get("type")
+    if not isinstance(types, list) or "null" not in types or "format" not in schema:
+        return schema
+    value = {k: v for k, v in schema.items() if k not in _ANNOTATIONS}
+    value["type"] = next(t for t in types if t != "null")
+    annotations = {k: v for k, v in schema.items() if k in _ANNOTATIONS}
+    return {"anyOf": [value, {"type": "null"}], **annotations}
 
 
 class EnvelopeAutoSchema(AutoSchema):
@@ -119,11 +142,26 @@ class EnvelopeAutoSchema(AutoSchema):
         finally:
             self.method = "DELETE"
 
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict:
+        schema = super()._map_basic_serializer(serializer, direction)
+        for name, field in schema.get("properties", {}).items():
+            schema["properties"][name] = _nullable_as_any_of(field)
+        return schema
+
+    def _get_request_for_media_type(self, serializer: Any, direction: str = "request") -> Any:
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        # No body reads as {}: a body is required when {} is not valid, which `schema_extra`
+        # (one of these fields) says as well as required fields do.
+        extra = getattr(force_instance(serializer), "schema_extra", None)
+        return schema, required or bool(extra)
+
     def _get_parameters(self) -> list[dict]:
         parameters = super()._get_parameters()
         for parameter in parameters:
             if parameter.get("schema", {}).pop(JSON_IN_QUERY, False):
                 parameter["content"] = {"application/json": {"schema": parameter.pop("schema")}}
+            elif parameter["in"] == "query" and not parameter.get("required"):
+                parameter["schema"] = _empty_is_absent(parameter.get("schema", {}))
         return parameters
 
     def _get_response_bodies(self, direction: str = "response") -> dict:
@@ -134,6 +172,8 @@ class EnvelopeAutoSchema(AutoSchema):
             if code in responses:
                 continue
             if code in {"413", "415"} and self.method not in {"POST", "PUT", "PATCH"}:
+                continue
+            if code == "409" and self.method == "GET":
                 continue
             body = self._get_response_for_code(ErrorEnvelopeSerializer, code, direction=direction)
             body["description"] = description

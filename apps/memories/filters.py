@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 
 from apps.core.errors import BadRequest
+from apps.core.fields import utc
 
 OPERATORS = {"eq", "ne", "in", "nin", "gt", "gte", "lt", "lte", "contains"}
 TEXT_COLUMNS = {"user_id", "agent_id", "conversation_id", "memory_type", "key"}
@@ -116,7 +117,8 @@ def _moment(value: Any, name: str, op: str) -> Any:
         moment = None
     if moment is None:
         raise _bad(f"{name!r} {op} takes an ISO 8601 date-time")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # In UTC: PostgreSQL refuses offsets beyond 15:59 (RFC 3339 allows 23:59).
+    return utc(moment) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _column(column: str, op: str, value: Any, name: str) -> tuple[str, list[Any]]:

@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $${PYENV_ROO
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test lint format check services stop bench-locomo bench-latency bench-extraction clean
+.PHONY: run test fuzz lint format check services stop bench-locomo bench-latency bench-extraction clean
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -28,6 +28,13 @@ run: $(STAMP)
 ## The whole test suite on the real PostgreSQL, Redis and a real Celery worker.
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## schemathesis (--checks all) against the live platform on its own database (memplatform_fuzz,
+## Redis db 6): fails on a server error, or a valid request refused / an invalid one accepted on
+## /v1/. FUZZ_ARGS passes options (--max-time, --max-examples, --seed); see tests/fuzz.py.
+FUZZ_ARGS ?=
+fuzz: $(STAMP)
+	$(PY) tests/fuzz.py $(FUZZ_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

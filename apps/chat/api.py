@@ -34,7 +34,8 @@ class ModelNameField(f.SchemaField):
         names = supported_names(configured_models())
         if not names:
             return {"type": "string", "maxLength": 200}
-        return {"type": "string", "enum": ["", *names]}
+        # consts, not an enum: the names are configuration, not a choice set to name
+        return {"anyOf": [{"const": name} for name in ["", *names]]}
 
 
 class ContentPartsField(f.SchemaField):

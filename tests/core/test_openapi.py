@@ -11,14 +11,18 @@ from drf_spectacular.validation import validate_schema
 BODY_METHODS = ("post", "put", "patch", "delete")
 
 
-@pytest.fixture(scope="module")
-def schema():
+def _generate() -> tuple[dict, dict]:
     GENERATOR_STATS.reset()
     with GENERATOR_STATS.silence():
         generated = SchemaGenerator().get_schema(request=None, public=True)
     problems = {**GENERATOR_STATS._warn_cache, **GENERATOR_STATS._error_cache}
     GENERATOR_STATS.reset()
     return generated, problems
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return _generate()
 
 
 def _resolve(schema: dict, node: dict) -> dict:
@@ -32,6 +36,15 @@ def test_generates_without_warnings_and_validates(schema):
     assert not problems, "drf-spectacular warnings/errors:\n" + "\n".join(problems)
     validate_schema(generated)  # raises on a schema that is not valid OpenAPI
     assert generated["openapi"].startswith("3.1")
+
+
+def test_with_chat_models_configured_the_model_names_are_the_choices(settings):
+    settings.CHAT_MODEL_LIST = []
+    settings.LLM_API_BASE, settings.LLM_MODEL = "http://127.0.0.1:9/v1", "house-model"
+    generated, problems = _generate()
+    assert not problems, "drf-spectacular warnings/errors:\n" + "\n".join(problems)
+    chat = _resolve(generated, {"$ref": "#/components/schemas/ChatCompletionRequest"})
+    assert chat["properties"]["model"] == {"anyOf": [{"const": ""}, {"const": "house-model"}]}
 
 
 def test_every_request_body_is_a_declared_object(schema):

@@ -181,7 +181,8 @@ class DetailView(Mem0View):
 
 
 class HistoryView(Mem0View):
-    @extend_schema(operation_id="mem0_history", tags=TAGS, responses={200: dict})
+    @extend_schema(operation_id="mem0_history", tags=TAGS,
+                   responses={200: cs.Mem0VersionOut(many=True)})  # fmt: skip
     def get(self, request: Request, memory_id: str) -> Response:
         memory = services.memory_get(tenant=request.tenant, memory_id=memory_id)
         versions = selectors.memory_history(tenant=request.tenant, memory=memory)

@@ -121,7 +121,7 @@ class AddMessageView(MemosView):
         body = body_of(request, cs.MemosAddIn)
         messages = [
             {k: v for k, v in m.items() if k in {"role", "content", "metadata"}}
-            | ({"timestamp": m["chat_time"]} if m.get("chat_time") else {})
+            | ({"timestamp": m["chat_time"]} if m.get("chat_time") is not None else {})
             for m in body["messages"]
         ]  # fmt: skip
         response = _add(request, body, messages=messages, async_mode=body["async_mode"],

@@ -169,7 +169,7 @@ class Mem0DeleteAllQuery(f.InputSerializer):
 
     schema_extra: ClassVar[dict[str, Any]] = {
         "anyOf": [
-            {"required": [name], "properties": {name: {"pattern": r"\S"}}}
+            {"required": [name], "properties": {name: {"pattern": f.NON_BLANK_PATTERN}}}
             for name in ("user_id", "agent_id", "app_id", "run_id")
         ]
     }
@@ -287,7 +287,7 @@ class OneIdField(f.SchemaField):
 
 
 def _one_id(*, blank: bool) -> dict[str, Any]:
-    one = {"type": "string", "maxLength": 200} | ({} if blank else {"pattern": r"\S"})
+    one = {"type": "string", "maxLength": 200} | ({} if blank else {"pattern": f.NON_BLANK_PATTERN})
     return {"anyOf": [one, {"type": "array", "minItems": 1, "maxItems": 1, "items": one}]}
 
 
@@ -482,3 +482,18 @@ class ProductChatIn(ProductIn):
     relativity = f.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
     readable_cube_ids = _cubes()
     writable_cube_ids = _cubes()
+
+
+class Mem0VersionOut(serializers.Serializer):
+    """One entry of a memory's history, in mem0's shape."""
+
+    id = serializers.CharField()
+    memory_id = serializers.UUIDField()
+    user_id = serializers.CharField(allow_null=True)
+    old_memory = serializers.CharField(allow_null=True)
+    new_memory = serializers.CharField(allow_null=True)
+    event = serializers.ChoiceField(choices=["ADD", "UPDATE", "DELETE"])
+    input = serializers.ListField(child=serializers.DictField())
+    metadata = serializers.DictField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()

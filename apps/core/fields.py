@@ -4,7 +4,7 @@ DRF's fields coerce: a CharField takes 5 and stores "5", an IntegerField takes "
 refused only after rounding checks, a BooleanField takes "yes". The schema we publish says
 `string`, `integer`, `boolean`, so a client (or a fuzzer) sending another type must get the 400
 the schema promises. These subclasses refuse other JSON types before DRF's own parsing, and a
-CharField that strips and refuses blanks says so in the schema (`pattern: \\S`).
+CharField that strips and refuses blanks says so in the schema (`pattern`, NON_BLANK_PATTERN).
 
 `InputSerializer.schema_extra` adds to a request body's schema what fields cannot say, such as
 "one of these two fields is required" (`anyOf` of `required` lists), and a `SchemaField` writes
@@ -21,7 +21,10 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from rest_framework import serializers
 
-NON_BLANK = RegexValidator(r"\S", "This field may not be blank.")
+# A character Python's str.strip() keeps: not \s, nor the separators \x1c-\x1f and \x85 that
+# Python counts as space and JSON Schema's (ECMA 262) \s does not. Valid in both dialects.
+NON_BLANK_PATTERN = r"[^\s\u001c-\u001f\u0085]"
+NON_BLANK = RegexValidator(NON_BLANK_PATTERN, "This field may not be blank.")
 
 
 class CharField(serializers.CharField):

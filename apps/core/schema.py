@@ -14,6 +14,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from rest_framework import serializers
 
+from apps.core.fields import NON_BLANK_PATTERN
+
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "apps.core.auth.ApiKeyAuthentication"
@@ -109,9 +111,10 @@ _ANNOTATIONS = ("description", "default", "title", "readOnly", "writeOnly", "dep
 
 def _empty_is_absent(schema: dict) -> dict:
     """DRF reads an optional query parameter sent empty (`?user_id=`) as not sent."""
-    if schema.get("type") != "string" or schema.get("pattern") != r"\S":
+    if schema.get("type") != "string" or schema.get("pattern") != NON_BLANK_PATTERN:
         return schema
-    return {**{k: v for k, v in schema.items() if k != "minLength"}, "pattern": r"^$|\S"}
+    pattern = f"^$|{NON_BLANK_PATTERN}"
+    return {**{k: v for k, v in schema.items() if k != "minLength"}, "pattern": pattern}
 
 
 def _nullable_as_any_of(schema: dict) -> dict:

@@ -19,7 +19,7 @@ from apps.memories.models import Memory, Role
 from apps.memories.services import MessageIn
 
 ID_FIELD = {"max_length": 200, "required": False, "allow_blank": False}
-NON_BLANK = {"type": "string", "pattern": r"\S"}
+NON_BLANK = {"type": "string", "pattern": f.NON_BLANK_PATTERN}
 
 
 def _content_text(content: Any) -> str:

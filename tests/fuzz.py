@@ -124,10 +124,23 @@ if os.environ.get("SCHEMATHESIS_HOOKS") == "tests.fuzz":
 GRAMMARS = ("Filter", "Mem0Filter", "MemosFilter")
 
 
-def config_for(schema: dict[str, Any]) -> str:
-    """The schemathesis config: the coverage phase off for the operations that take a filter.
-    Coverage enumerates every branch of a schema; on the recursive filter grammars it did not
-    produce one case in minutes. Those operations keep the fuzzing and stateful phases."""
+def seed(base: str, key: str) -> dict[str, list[str]]:
+    """Memories and an add batch of the run's tenant, so that operations on an id also reach
+    their logic, not only the 404 of a generated id."""
+    headers = {"Authorization": f"Bearer {key}"}
+    turns = [f"Seed turn {i}: I moved to city number {i} and like fruit {i}." for i in range(24)]
+    body = {"user_id": "fuzz-seed", "messages": turns}
+    added = httpx.post(f"{base}/v1/memory/add", json=body, headers=headers, timeout=120).json()
+    return {"memory_ids": [m["id"] for m in added["results"]], "batch_ids": [added["batch_id"]]}
+
+
+def config_for(schema: dict[str, Any], ids: dict[str, list[str]]) -> str:
+    """The schemathesis config.
+
+    - Path ids come from the seeded objects half of the time (`ids`).
+    - The coverage phase is off for the operations that take a filter: it enumerates every
+      branch of a schema, and on the recursive filter grammars it did not produce one case in
+      minutes. Those operations keep the fuzzing and stateful phases."""
     components = schema["components"]["schemas"]
 
     def refs(node: Any) -> set[str]:
@@ -139,13 +152,23 @@ def config_for(schema: dict[str, Any]) -> str:
         if not more:
             break
         taking |= more
-    ids = sorted(
+    operation_ids = sorted(
         operation["operationId"]
         for operations in schema["paths"].values()
         for operation in operations.values()
         if isinstance(operation, dict) and refs(operation) & taking
     )
-    return f"[[operations]]\ninclude-operation-id = {json.dumps(ids)}\nphases.coverage.enabled = false\n"
+    lines = []
+    for name, values in ids.items():
+        if values:
+            lines += [f"[dictionaries.{name}]", f"values = {json.dumps(values)}"]
+    lines.append("[parameters]")
+    for name, parameter in (("memory_ids", "memory_id"), ("batch_ids", "batch_id")):
+        if ids.get(name):
+            lines.append(f'"path.{parameter}" = {{ dictionary = "{name}", probability = 0.5 }}')
+    lines += ["[[operations]]", f"include-operation-id = {json.dumps(operation_ids)}",
+              "phases.coverage.enabled = false"]  # fmt: skip
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
@@ -174,7 +197,8 @@ def main() -> int:
     try:
         with live_platform(args.out / "server.log", **server_env) as base:
             config = args.out / "schemathesis.toml"
-            config.write_text(config_for(httpx.get(f"{base}/openapi.json").json()))
+            schema = httpx.get(f"{base}/openapi.json").json()
+            config.write_text(config_for(schema, seed(base, key)))
             command = [
                 str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config),
                 "run", f"{base}/openapi.json",

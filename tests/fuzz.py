@@ -216,6 +216,9 @@ def main() -> int:
             subprocess.run(command, cwd=args.out, env=hooks, check=False)
     finally:
         upstream.stop()
+    if not report.exists():
+        print("== fuzz failed: schemathesis wrote no report (see its output above)")
+        return 2
     failures, gated, cases = summarize(report)
     print(f"\n== fuzz: {cases} recorded cases, {time.monotonic() - started:.0f} s in all; "
           f"server log {args.out / 'server.log'}")  # fmt: skip

@@ -70,7 +70,7 @@ def runs(tmp_path_factory):
     env["REDIS_DB"] = os.environ.get("BENCH_REDIS_DB", str((settings.REDIS_DB + 8) % 16))
     started: dict[str, Run] = {}
     made: list[str] = []
-    for script in ("latency.py", "locomo.py", "extraction.py", "add_latency.py"):
+    for script in ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py"):
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
                   tmp_path_factory.mktemp(name))  # fmt: skip
@@ -158,3 +158,13 @@ def test_add_latency_runs_from_an_empty_database(runs):
     assert "async add (infer, async_mode async), 3 adds: p50 " in stdout
     assert "sync add without infer: p50 " in stdout
     assert "turn found by a search right after its async add: " in stdout
+
+
+def test_dialogue_runs_from_an_empty_database(runs):
+    stdout, out = runs["dialogue.py"].wait()
+    results = written(out, "dialogue")
+    assert set(results) == {"en tuning transcript", "zh tuning transcript"}
+    for result in results.values():
+        assert result["cases"] == 3
+        assert all(0 <= result[m] <= 100 for m in ("R@1", "R@3", "R@5", "R@10", "MRR"))
+    assert "en tuning transcript" in stdout and "R@5" in stdout

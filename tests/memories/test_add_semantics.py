@@ -221,3 +221,25 @@ def test_deferred_turns_are_stored_by_the_worker_even_without_infer(alice):
             "In Shanghai.", "Where does my sister live?"
         ]  # fmt: skip
         assert AddBatch.objects.get(pk=batch.pk).status == "done"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_adds_with_one_event_id_store_once(alice):
+    """Eight clients retrying the same add at once: one batch, one message, the same answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def send(_: int) -> tuple[int, str]:
+        try:
+            response = add(alice, messages="Exactly once, please.", event_id="evt-race")
+            return response.status_code, response.json().get("batch_id", "")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(send, range(8)))
+    assert {status for status, _ in answers} == {200}
+    assert len({batch_id for _, batch_id in answers}) == 1
+    with tenant_scope(alice.tenant.pk):
+        assert Message.objects.count() == 1 and AddBatch.objects.count() == 1

@@ -350,10 +350,15 @@ def memory_add(
             )  # fmt: skip
             AddBatch.objects.filter(pk=batch.pk).update(memory_count=len(turns))
             batch.memory_count = len(turns)
-    except IntegrityError:  # a concurrent request with the same event_id won the race
+    except IntegrityError as exc:
+        # Only the event_id constraint means a concurrent request with the same event_id won the
+        # race; any other violation is a real error and must not pass for a 409.
+        if not event_id or "memories_batch_event_unique" not in str(exc):
+            raise
         existing = batch_find(tenant=tenant, event_id=event_id)
         if existing is None:
-            raise Conflict("Concurrent add with the same event_id; retry.") from None
+            raise Conflict("Concurrent add with the same event_id; retry.",
+                           code="idempotency_key_in_use") from None  # fmt: skip
         return _replay(batch=existing, fingerprint=fingerprint)
     result = AddResult(batch=batch, message_ids=[r.pk for r in rows], memories=turns,
                        replayed=False)  # fmt: skip

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import redis
@@ -246,7 +246,7 @@ def _turns_ensure(*, batch: AddBatch, messages: list[Message], actor: str) -> li
     contexts = _previous_turns(
         tenant_id=batch.tenant_id,
         user_id=batch.user_id,
-        turns=[(m.conversation_id, m.content) for m in messages],
+        turns=[(m.conversation_id, m.content, m.timestamp) for m in messages],
         before_id=messages[0].pk,
     )
     by_id = dict(zip([m.pk for m in messages], contexts, strict=True))
@@ -258,21 +258,38 @@ def _turns_ensure(*, batch: AddBatch, messages: list[Message], actor: str) -> li
             if m.status != Memory.Status.DELETED]  # fmt: skip
 
 
+# A turn stored by an earlier add is a neighbour only inside a named conversation and within
+# this window of the new turn: a reply then still finds the question it answers (chat's
+# write-back adds each exchange on its own), while unrelated adds of the same user never borrow
+# each other's words (issue 11: "我喜欢草莓" was found as the context of "I am allergic to
+# peanuts", which then came first for 草莓). Turns of one add are always neighbours.
+NEIGHBOUR_WINDOW = timedelta(minutes=30)
+
+
 def _previous_turns(
-    *, tenant_id: int, user_id: str, turns: list[tuple[str, str]], before_id: int | None
+    *,
+    tenant_id: int,
+    user_id: str,
+    turns: list[tuple[str, str, datetime]],
+    before_id: int | None,
 ) -> list[str]:
-    """For each (conversation_id, content), the turn before it in its conversation: earlier in
-    the list, or the last stored turn of that conversation (before message `before_id`)."""
+    """For each (conversation_id, content, time), the turn before it in its conversation:
+    earlier in the list, or the last stored turn of that (named) conversation when it is at most
+    NEIGHBOUR_WINDOW away (and before message `before_id`)."""
     out: list[str] = []
     last: dict[str, str] = {}
-    for conv, content in turns:
+    for conv, content, when in turns:
         if conv not in last:
-            earlier = Message.objects.filter(
-                tenant_id=tenant_id, user_id=user_id, conversation_id=conv
-            )
-            if before_id is not None:
-                earlier = earlier.filter(id__lt=before_id)
-            last[conv] = earlier.order_by("-id").values_list("content", flat=True).first() or ""
+            last[conv] = ""
+            if conv:
+                earlier = Message.objects.filter(
+                    tenant_id=tenant_id, user_id=user_id, conversation_id=conv
+                )
+                if before_id is not None:
+                    earlier = earlier.filter(id__lt=before_id)
+                row = earlier.order_by("-id").values_list("content", "timestamp").first()
+                if row and abs(when - row[1]) <= NEIGHBOUR_WINDOW:
+                    last[conv] = row[0]
         out.append(last[conv])
         last[conv] = content
     return out
@@ -310,16 +327,16 @@ def memory_add(
     existing = batch_find(tenant=tenant, event_id=event_id)
     if existing is not None:
         return _replay(batch=existing, fingerprint=fingerprint)
+    now = timezone.now()
     contexts = _previous_turns(
-        tenant_id=tenant.pk, user_id=scope.user_id,
-        turns=[(scope.conversation_id, m.content) for m in messages], before_id=None,
+        tenant_id=tenant.pk, user_id=scope.user_id, before_id=None,
+        turns=[(scope.conversation_id, m.content, m.timestamp or now) for m in messages],
     )  # fmt: skip
     defer_turns = defer_turns and async_mode == "async"
     texts = [embedding_text(m.content, c) for m, c in zip(messages, contexts, strict=True)
              if m.content.strip() and not defer_turns]  # fmt: skip
     vectors, _ = _embed(texts) if texts else ([], "")  # outside the transaction: it is slow
     needs_stages = defer_turns or (infer and bool(stages.stages_list(ordered=True)))
-    now = timezone.now()
     try:
         with transaction.atomic():
             batch = AddBatch.objects.create(

@@ -1,0 +1,49 @@
+"""Issue 11, item 1: context borrowed from a neighbouring turn helps inside one conversation
+(a reply is found by the question it answers) and must never let an unrelated earlier add take
+the place of the memory that holds the query's own words."""
+
+from __future__ import annotations
+
+from apps.core.tenancy import tenant_scope
+from apps.memories.models import Memory
+
+ADD, SEARCH = "/v1/memory/add", "/v1/memory/search"
+FOUR = [
+    "My name is Alice and I work as a data scientist at a bank in Berlin.",
+    "我喜欢草莓，但是不吃辣的东西。",
+    "I am allergic to peanuts.",
+    "周末我经常去西湖边跑步。",
+]
+
+
+def first_hit(actor, query, **body):
+    response = actor.client().post(SEARCH, {"user_id": "u1", "query": query, **body},
+                                   format="json")  # fmt: skip
+    assert response.status_code == 200, response.content
+    return response.json()["results"][0]["memory"]
+
+
+def test_separate_adds_do_not_borrow_each_others_context(alice):
+    for text in FOUR:
+        response = alice.client().post(ADD, {"user_id": "u1", "messages": text}, format="json")
+        assert response.status_code == 200
+    assert first_hit(alice, "草莓") == FOUR[1]
+    assert first_hit(alice, "peanuts") == FOUR[2]
+    assert first_hit(alice, "西湖 跑步") == FOUR[3]
+    with tenant_scope(alice.tenant.pk):
+        assert set(Memory.objects.values_list("embed_context", flat=True)) == {""}
+
+
+def test_a_reply_keeps_the_question_it_answers_within_a_conversation(alice):
+    body = {"user_id": "u1", "conversation_id": "c1",
+            "messages": [{"role": "assistant", "content": "Do you still play the cello?"},
+                         {"role": "user", "content": "Every Sunday, with my neighbour."}]}  # fmt: skip
+    assert alice.client().post(ADD, body, format="json").status_code == 200
+    later = {"user_id": "u1", "conversation_id": "c1",
+             "messages": [{"role": "user", "content": "Yes, since last May."}]}  # fmt: skip
+    assert alice.client().post(ADD, later, format="json").status_code == 200
+    with tenant_scope(alice.tenant.pk):
+        contexts = dict(Memory.objects.values_list("value", "embed_context"))
+    assert contexts["Every Sunday, with my neighbour."] == "Do you still play the cello?"
+    # the same conversation, a moment later: still a neighbour
+    assert contexts["Yes, since last May."] == "Every Sunday, with my neighbour."

@@ -204,6 +204,10 @@ def main() -> int:
                 "run", f"{base}/openapi.json",
                 "--checks", "all", "--header", f"Authorization: Bearer {key}",
                 "--max-examples", str(args.max_examples), "--max-time", str(args.max_time),
+                # A generated mem0 batch of 1,000 updates to one memory legitimately takes over
+                # schemathesis's default 10 s on a busy 2-core machine (a CI run failed on three
+                # such timeouts); a hang still fails, a slow but correct answer does not.
+                "--request-timeout", "60",
                 # NUL is refused in every string by the JSON parser (PostgreSQL text cannot hold
                 # it), a platform rule no per-field schema repeats; don't generate it.
                 "--generation-allow-x00", "false",

@@ -1,0 +1,94 @@
+"""English patterns of the offline extractor (see `rules`): retractions, fact rules in order,
+and the chat-speech normalisation the patterns match against."""
+
+from __future__ import annotations
+
+import re
+
+# Each rule: (kind, slot, compiled pattern, object group or None, flags). The slot may contain
+# "{obj}" (keyed by the object) or "{g1}" (by the first group, e.g. the relation).
+Rule = tuple[str, str, re.Pattern[str], int | None, str]
+
+ADV = r"(?:really |absolutely |also |still |just |totally |kind of |kinda |so |truly |do )?"
+OCC = (r"engineer|developer|programmer|teacher|nurse|doctor|lawyer|designer|manager|accountant|"
+        r"student|chef|cook|writer|artist|scientist|researcher|professor|consultant|analyst|"
+        r"architect|pharmacist|dentist|therapist|firefighter|officer|pilot|driver|mechanic|"
+        r"electrician|plumber|photographer|musician|journalist|editor|freelancer|intern|"
+        r"entrepreneur|salesman|saleswoman|barista|waiter|waitress|cashier|librarian|"
+        r"veterinarian|vet|counselor|paramedic|technician|scientist|ceo|cto|founder|"
+        r"data scientist|product manager|software engineer|phd student|grad student|retiree")  # fmt: skip
+REL = (r"wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|son|daughter|kids?|children|"
+        r"child|baby|mom|mum|mother|dad|father|parents|brother|sister|siblings?|grandma|"
+        r"grandmother|grandpa|grandfather|grandparents|aunt|uncle|cousin|nephew|niece|"
+        r"dog|cat|puppy|kitten|pet|parrot|hamster|rabbit|bunny|fish|twins")  # fmt: skip
+RETRACT: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"\bforget (?:that |what )?I (?:said|told you|mentioned)(?: about| that)? (.+)", re.I), 1),
+    (re.compile(r"\bI (?:don't|do not|dont) (?:have|own|keep) (?:a |an |my |any )?(.+?) any ?more\b", re.I), 1),
+    (re.compile(r"\bI no longer (?:have|own|like|love|enjoy|eat|drink|play|live in|work at|work for|work as|go to) (?:a |an |the )?(.+)", re.I), 1),
+    (re.compile(r"\bI(?:'m| am) (?:not|no longer) (?:a |an )?(.+?) any ?more\b", re.I), 1),
+    (re.compile(r"\bI (?:don't|do not|dont) (?:work at|work for|live in|play|eat|drink|go to) (.+?) any ?more\b", re.I), 1),
+    (re.compile(r"\bI (?:sold|gave away|got rid of) (?:my |the |our )(.+)", re.I), 1),
+    (re.compile(r"\bI (?:quit|left) (?:my job at |my job as (?:a |an )?|)(.+)", re.I), 1),
+    (re.compile(r"\bI (?:stopped|gave up|no longer do) ([\w -]+)", re.I), 1),
+    (re.compile(r"\bI(?:'m| am) not (allergic(?: to [\w -]+)?)", re.I), 1),
+    (re.compile(r"\bno more ([\w ]+?) for (?:me|us)\b", re.I), 1),
+    (re.compile(r"\b([A-Z][a-z]+) (?:passed away|died|ran away)\b"), 1),
+]  # fmt: skip
+RULES: list[Rule] = [
+    ("plan", "plan:{obj}", re.compile(r"\b(?:I|we)(?:'m| am|'re| are) (?:heading|flying|leaving|going|taking|getting|starting|moving|visiting|having|seeing|meeting|running|doing|driving|traveling|travelling|attending|hosting|throwing|presenting|defending|interviewing) (.+)", re.I), 1, "future"),
+    ("identity", "identity:name", re.compile(r"\b(?i:my name)(?:'s| is) ([A-Z][\w'-]+(?: [A-Z][\w'-]+)?)"), 1, ""),
+    ("identity", "identity:name", re.compile(r"\b(?:call me|I'm called|I am called) ([A-Z][\w'-]+)"), 1, ""),
+    ("identity", "identity:age", re.compile(r"\bI(?:'m| am| just turned| turned| will be| turn) (\d{1,3})(?: years old| yrs old| y/o| this year|\b)(?! (?:min|minutes|hours|km|miles|kg|lbs))"), 1, ""),
+    ("identity", "identity:nationality", re.compile(r"\bI(?:'m| am) (?:a |an )?((?:[A-Z][a-z]+)(?:an|ese|ish|ian|ch|i|ic))\b(?! (?:food|restaurant|cuisine))"), 1, ""),
+    ("identity", "identity:name", re.compile(r"\bI(?:'m| am) ([A-Z][a-z]{2,})(?: btw| by the way| here|[,.!]|$)"), 1, ""),
+    ("identity", "identity:language:{obj}", re.compile(r"\bI (?:speak|can speak) (?:fluent )?([A-Z][a-z]+(?: and [A-Z][a-z]+)?)"), 1, ""),
+    ("job", "job:employer", re.compile(r"\bI(?: currently| now)? work (?:at|for) ([A-Z][\w&.' -]+)"), 1, ""),
+    ("job", "job:employer", re.compile(rf"\bI(?:'m| am)(?: currently| now)? (?:working as )?(?:a |an )?(?:[a-z-]+ ){{0,3}}(?:{OCC}) (?:at|for|with) ([A-Z][\w&.' -]+)", re.I), 1, ""),
+    ("job", "job:title", re.compile(rf"\bI(?:'m| am)(?: currently| now)? (?:working as )?(?:a |an )?((?:[a-z-]+ ){{0,3}}(?:{OCC}))\b", re.I), 1, ""),
+    ("job", "job:title", re.compile(r"\bI work as (?:a |an )?([\w -]+)", re.I), 1, ""),
+    ("job", "job:title", re.compile(r"\bmy (?:job|profession|occupation) is (?:a |an )?([\w -]+)", re.I), 1, ""),
+    ("job", "job:school", re.compile(r"\bI(?:'m| am)? (?:studying|majoring in|study|major in|doing a (?:phd|master'?s|degree) in) ([\w -]+?)(?: at ([A-Z][\w .'-]+))?(?:[,.!?]|$)", re.I), 1, ""),
+    ("family", "family:partner", re.compile(r"\bI(?:'m| am| just got| got) (married|engaged|divorced|single|separated|widowed)\b", re.I), 1, ""),
+    ("family", "family:{g1}", re.compile(rf"\bmy ((?:{REL}))\b(?:,? [A-Z][a-z]+,?)?(?:'s| is| are| was| named| called| just| lives| works| has| loves| likes| turned| started| got)(.*)", re.I), 1, ""),
+    ("family", "family:{obj}", re.compile(rf"\bI (?:have|got|adopted) (?:a |an |two |three |four |\d+ )?((?:little |baby |new |older |younger |twin )?(?:{REL})s?)\b", re.I), 1, ""),
+    ("place", "place:home", re.compile(r"\bI(?: currently| now| still)? (?:live|am living|'m living|reside|am based|'m based) in ([A-Z][\w .'-]+)"), 1, ""),
+    ("place", "place:home", re.compile(r"\bI(?: just| recently| finally)? (?:moved|relocated) (?:back )?(?:to|into) ([A-Z][\w .'-]+)"), 1, ""),
+    ("place", "place:origin", re.compile(r"\bI(?:'m| am| come| originally come) (?:originally )?from ([A-Z][\w .'-]+)"), 1, ""),
+    ("place", "place:origin", re.compile(r"\b(?:I grew up in|I was born in|my hometown is) ([A-Z][\w .'-]+)"), 1, ""),
+    ("health", "health:{obj}", re.compile(r"\bI(?:'m| am) (?:severely |very |mildly )?allergic to ([\w -]+)", re.I), 1, ""),
+    ("health", "health:{obj}", re.compile(r"\bI(?:'m| am| have been| went) (vegetarian|vegan|pescatarian|lactose intolerant|gluten[- ]free|diabetic|pregnant|sober)\b", re.I), 1, ""),
+    ("health", "health:{obj}", re.compile(r"\bI (?:have|was diagnosed with|suffer from) (asthma|diabetes|migraines?|high blood pressure|a bad back|celiac(?: disease)?|adhd|anxiety|insomnia|arthritis|a peanut allergy|[\w ]+ allergy)\b", re.I), 1, ""),
+    ("health", "health:{obj}", re.compile(r"\bI (?:broke|sprained|injured|hurt|twisted) my ([\w ]+)", re.I), 1, ""),
+    ("health", "health:{obj}", re.compile(r"\bI can(?:'t|not) (?:eat|drink|have) ([\w -]+)", re.I), 1, ""),
+    ("dislike", "taste:{obj}", re.compile(rf"\bI {ADV}(?:don't|do not|dont|never) (?:really )?(?:like|enjoy|love|eat|drink)\s+(.+)", re.I), 1, "neg"),
+    ("dislike", "taste:{obj}", re.compile(rf"\bI {ADV}(?:hate|despise|dislike|detest|loathe|can't do|cannot do|can't stand|cannot stand|can't bear|avoid)\s+(.+)", re.I), 1, "neg"),
+    ("dislike", "taste:{obj}", re.compile(r"\bI(?:'m| am) (?:not a (?:big |huge )?fan of|not into|sick of|tired of)\s+(.+)", re.I), 1, "neg"),
+    ("preference", "taste:{obj}", re.compile(r"\bI(?:'m| am) (?:so |totally |really |kind of |kinda )?(?:obsessed with|into|addicted to|hooked on|passionate about|a (?:huge |big )?fan of)\s+(.+)", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI(?:'m| am) an? (?:huge |big |massive |die-hard )?([\w ]+?) fan\b", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI (?:loved|liked|enjoyed|adored)\s+(.+)", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bmy (?:favou?rite|fave) [\w ]+? (?:is|are) (.+)", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"^([\w' -]{3,40}?) (?:is|are) (?:my|probably my) (?:favou?rite|fave) (?:thing|hobby|activity|sport|food|drink|pastime|way)\b", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI(?:'ve| have)? (?:started|taken up|took up|picked up|gotten into|got into) ([\w -]+)", re.I), 1, ""),
+    ("family", "family:partner", re.compile(r"\bI(?:'m| am) (?:seeing|dating) (?:someone|somebody|(?:a )?(?:guy|girl|man|woman)\b|([A-Z][a-z]+))", re.I), 1, ""),
+    ("family", "family:{obj}", re.compile(rf"\bwe (?:got|adopted) (?:a |an |another |a second |a new |new )+(?:pet,? )?(?:a |an )?((?:{REL}))", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(rf"\bI {ADV}(?:like|love|enjoy|adore|prefer|am into|'m into|am obsessed with|'m obsessed with|am a (?:big |huge )?fan of|'m a (?:big |huge )?fan of|am passionate about|'m passionate about)\s+(.+)", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\b(?:I(?:'ve| have) been (?:learning|practicing|playing)|my hobby is|my hobbies are|I play|I collect|in my free time I)\s+(.+)", re.I), 1, ""),
+    ("plan", "plan:{obj}", re.compile(r"\bI(?:'m| am) (?:going|planning|hoping|about|getting ready|preparing) to (.+)", re.I), 1, ""),
+    ("plan", "plan:{obj}", re.compile(r"\bI (?:plan|intend|hope|want|need|decided|have decided|'ve decided) to (.+)", re.I), 1, "future"),
+    ("plan", "plan:{obj}", re.compile(r"\bI(?:'ll| will|'m gonna| am gonna|'m going) (.+)", re.I), 1, "future"),
+    ("plan", "plan:{obj}", re.compile(r"\bI have (?:a |an |my )?([\w -]*(?:appointment|interview|exam|meeting|flight|trip|wedding|surgery|date|test)\b.*)", re.I), 1, "future"),
+    ("possession", "possession:{obj}", re.compile(r"\bI (?:just |recently |finally )?(?:bought|got|purchased|own|have|picked up) (?:a |an |my |myself a |myself an |two |new |a new |an old |a used )+([\w -]+)", re.I), 1, ""),
+    ("event", "event", re.compile(r"\b(?:I|we|my \w+ and I)(?: finally| just| also)? (?:went|visited|attended|ran|finished|completed|started|won|met|saw|watched|took|had|made|celebrated|graduated|got|flew|drove|traveled|travelled|hiked|climbed|cooked|baked|painted|read|wrote|joined|passed|failed|lost|bought|adopted|spent|tried|learned|learnt|moved|came back|returned|gave|volunteered|performed|played|signed up|[a-z]+ed)\b(.*)", re.I), 1, "past"),
+]  # fmt: skip
+
+LEAD = re.compile(r"^(?:(?:yeah|yes|yep|yup|well|so|oh|ok|okay|honestly|btw|by the way|lol|"
+                      r"haha|anyway|actually|fyi|also|and|but)\b[,!.]?\s*)+", re.I)  # fmt: skip
+FILLER = re.compile(r"\b(I(?:'m| am|'ve| have)?) (?:(?:also|really|still|just|actually|honestly|"
+                        r"totally|definitely|now|recently|lately|finally|even|kinda|literally|"
+                        r"seriously|absolutely|truly|basically|currently|officially) )+", re.I)  # fmt: skip
+NO_SUBJECT = re.compile(r"^(?:(?:just|finally|recently|also) )*(?=(?:turned|moved|sold|quit|left|"
+                            r"started|bought|got|joined|adopted|picked up|took up|switched)\b)",
+                            re.I)  # fmt: skip
+INTENT = re.compile(r"\b(plan|intend|decided|going to|gonna|'ll|will|hope to|want to)\b", re.I)
+STRONG_EVENT = re.compile(r"\b(went|visited|attended|ran|finished|completed|graduated|won|"
+                              r"celebrated|adopted|married|traveled|travelled|flew|moved)\b", re.I)  # fmt: skip

@@ -1,0 +1,75 @@
+"""Chinese patterns of the offline extractor (see `rules`): retractions, fact rules in order,
+and the chat-speech normalisation the patterns match against."""
+
+from __future__ import annotations
+
+import re
+
+from apps.pipeline.extraction.rules_en import Rule
+
+REL = (r"老妈|老爸|闺女|哥|姐|弟|妹|老婆|妻子|太太|爱人|老公|丈夫|先生|男朋友|女朋友|男友|女友|对象|未婚妻|未婚夫|儿子|"
+       r"女儿|孩子|宝宝|爸爸|妈妈|父亲|母亲|爸妈|父母|哥哥|姐姐|弟弟|妹妹|爷爷|奶奶|外公|外婆|"
+       r"姥姥|姥爷|舅舅|阿姨|叔叔|表哥|表姐|表弟|表妹|堂哥|堂姐|狗|猫|狗狗|猫咪|宠物|兔子|鹦鹉")  # fmt: skip
+OCC = (r"老师|教师|医生|护士|工程师|程序员|设计师|学生|大学生|研究生|博士生|律师|会计|销售|经理|"
+       r"厨师|司机|记者|作家|研究员|教授|产品经理|公务员|主播|演员|歌手|警察|画家|摄影师|"
+       r"自由职业者|创业者|老板|实习生|运营|咨询师|分析师|建筑师|药剂师|牙医|飞行员|快递员|"
+       r"外卖员|店长|编辑|翻译|导游|保安|农民|工人|会计师|审计|秘书|前端|后端|全栈|测试")  # fmt: skip
+RETRACT: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"忘(?:掉|了|记)(?:我说过的?|我之前说的?|我说)?(.+)"), 1),
+    (re.compile(r"我(?:已经)?不再(?:喜欢|爱|吃|喝|养|住在|在|做|是)?(.+?)(?:了|工作了|$)"), 1),
+    (re.compile(r"我(?:已经|早就)?不在(.+?)(?:工作|上班|住|读书)了"), 1),
+    (re.compile(r"我(?:已经)?没有(?:再)?(?:养)?(.+?)了"), 1),
+    (re.compile(r"我(?:已经)?不(?:喜欢|爱|吃|喝|养|住在)(.+?)了"), 1),
+    (re.compile(r"我(?:已经)?(?:把)(.+?)(?:卖|送人|送走|扔)了"), 1),
+    (re.compile(r"我(?:已经)?(?:从)(.+?)(?:辞职|离职)了"), 1),
+    (re.compile(r"(?:之前|以前)?(?:说|讲)(?:的)?(.+?)(?:是我|我)?记错了"), 1),
+    (re.compile(r"我(?:并)?不(?:对([\u4e00-\u9fff]{1,6}))?过敏"), 1),
+    (re.compile(r"([\u4e00-\u9fffA-Za-z]{1,6})(?:已经)?送给(?:了)?(?:朋友|别人|亲戚|邻居)(?:养)?了"), 1),
+    (re.compile(r"我不(?:再)?([\u4e00-\u9fff]{2,4}?)了"), 1),
+]  # fmt: skip
+
+RULES: list[Rule] = [
+    ("identity", "identity:name", re.compile(r"我(?:的名字)?(?:叫|是叫|名叫)([\u4e00-\u9fffA-Za-z]{1,6}?)(?:[，,。！!]|$|，|今年)"), 1, ""),
+    ("identity", "identity:name", re.compile(r"我的名字是([\u4e00-\u9fffA-Za-z]{1,6})"), 1, ""),
+    ("identity", "identity:age", re.compile(r"(?:我(?:今年|现在|已经)?|今年)(\d{1,3}|[一二三四五六七八九十]{1,3})岁"), 1, ""),
+    ("identity", "identity:age", re.compile(r"过完?了?(\d{1,3}|[一二三四五六七八九十]{1,3})岁(?:的)?生日"), 1, ""),
+    ("place", "place:origin", re.compile(r"我(?:是|来自)([\u4e00-\u9fff]{1,6}?)人"), 1, ""),
+    ("place", "place:origin", re.compile(r"我(?:来自|出生在|出生于|生在|老家在|老家是)([\u4e00-\u9fff]{1,8})"), 1, ""),
+    ("place", "place:origin", re.compile(r"我(?:是)?在([\u4e00-\u9fff]{1,8}?)长大"), 1, ""),
+    ("place", "place:home", re.compile(r"我(?:现在|目前|一直)?(?:住在|定居在|生活在|住)([\u4e00-\u9fff]{1,8})"), 1, ""),
+    ("place", "place:home", re.compile(r"我(?:刚|最近|已经|上个月|去年)?(?:搬到|搬去|搬家到|移居到?)了?([\u4e00-\u9fff]{1,8})"), 1, ""),
+    ("job", "job:employer", re.compile(r"我(?:现在|目前)?在([\u4e00-\u9fffA-Za-z]{1,10}?)(?:工作|上班|任职|实习)"), 1, ""),
+    ("job", "job:employer", re.compile(r"我(?:跳槽|换工作|转行)(?:去|到)了?([\u4e00-\u9fffA-Za-z]{1,10}?)(?:了|$|，|,)"), 1, ""),
+    ("job", "job:school", re.compile(r"我(?:现在|目前)?在([\u4e00-\u9fffA-Za-z]{1,10}?)(?:读书|上学|读研|读博|念书|读大学)"), 1, ""),
+    ("job", "job:school", re.compile(r"我(?:的专业是|学的是|主修|在学|正在学)([\u4e00-\u9fffA-Za-z]{1,10})"), 1, ""),
+    ("job", "job:title", re.compile(rf"我(?:是|当|做)(?:一名|一个|一位|个|名)?([\u4e00-\u9fffA-Za-z]{{0,4}}?(?:{OCC}))"), 1, ""),
+    ("job", "job:title", re.compile(r"我的(?:工作|职业)是([\u4e00-\u9fffA-Za-z]{1,10})"), 1, ""),
+    ("family", "family:partner", re.compile(r"我(结婚|订婚|离婚|单身|分手)了?"), 1, ""),
+    ("family", "family:{g1}", re.compile(rf"我(?:的|家)?({REL})(.+)"), 1, ""),
+    ("family", "family:pet", re.compile(r"我(?:有|养了|养着|家有)(?:一|两|三|\d)(?:只|条)([\u4e00-\u9fff]{1,4}?)(?:叫|，|,|$)"), 1, ""),
+    ("family", "family:{obj}", re.compile(rf"我(?:有|养了|养着|家有)(?:一|两|三|四|\d)?(?:个|只|条|位)?((?:{REL}))"), 1, ""),
+    ("health", "health:{obj}", re.compile(r"我对([\u4e00-\u9fffA-Za-z]{1,8})过敏"), 1, ""),
+    ("health", "health:{obj}", re.compile(r"我(?:是|吃)(素食者|素|纯素)|我(乳糖不耐受?|怀孕了|戒酒了|戒烟了)"), 1, ""),
+    ("health", "health:{obj}", re.compile(r"我有(高血压|糖尿病|哮喘|胃病|失眠|偏头痛|颈椎病|腰椎间盘突出|鼻炎|抑郁症|焦虑症)"), 1, ""),
+    ("health", "health:{obj}", re.compile(r"我的?([\u4e00-\u9fff]{1,3}?)(?:受伤|骨折|扭伤|摔伤)"), 1, ""),
+    ("health", "health:{obj}", re.compile(r"我不能(?:吃|喝)([\u4e00-\u9fff]{1,6})"), 1, ""),
+    ("dislike", "taste:{obj}", re.compile(r"我(?:很|非常|特别|最|真的|一直|超|一点也|一点都)?(?:不喜欢|讨厌|受不了|不爱|反感|不太喜欢|烦|怕)(.+)"), 1, "neg"),
+    ("dislike", "taste:{obj}", re.compile(r"我(?:从来)?不(?:吃|喝)(.+)"), 1, "neg"),
+    ("preference", "taste:{obj}", re.compile(r"我最喜欢的[\u4e00-\u9fff]{1,6}?(?:是|变成了?|成了|换成了?)(.+)"), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"([\u4e00-\u9fffA-Za-z]{1,8}?)(?:真的|简直|绝对|就)?是我的最爱"), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"([\u4e00-\u9fffA-Za-z]{1,8}?)算是我的(?:爱好|兴趣)"), 1, ""),
+    ("dislike", "taste:{obj}", re.compile(r"^([\u4e00-\u9fffA-Za-z]{1,6}?)我(?:是)?(?:真的|实在)?(?:受不了|不喜欢|讨厌)"), 1, "neg"),
+    ("preference", "taste:{obj}", re.compile(r"我的爱好是(.+)"), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"我(?:很|非常|特别|最|超|也|挺|真的|一直|还|比较)?(?:喜欢|爱|热爱|爱吃|爱喝|偏爱|迷上了|迷上|沉迷于|着迷于|热衷于)(.+)"), 1, ""),
+    ("plan", "plan:{obj}", re.compile(r"我(?:打算|计划|准备|决定|想要|要去|将要|会去|想去|想|要)(.+)"), 1, "future"),
+    ("possession", "possession:{obj}", re.compile(r"我(?:刚|最近|新|终于)?(?:买了|入手了|有|拥有|新买了|刚买了)(?:一|两|\d)?(?:辆|台|套|把|部|个|块|双|件|栋|间)([\u4e00-\u9fffA-Za-z0-9]{1,10})"), 1, ""),
+    ("event", "event", re.compile(r"(?:我|我们)(?:.{0,12}?)(去了|参加了|看了|吃了|见了|跑了|完成了|拿到了|做了|学了|考了|通过了|买了|去|回了|到了|爬了|办了|开始了|结束了|毕业了|生了|领养了|赢了|输了|认识了|庆祝了|搬了|旅行了|玩了|听了|写了|画了|发表了)(.*)"), 2, "past"),
+]  # fmt: skip
+
+
+FILLER = re.compile(r"我(?:最近|现在|目前|也|还|又|刚刚|刚|已经|真的|特别|挺|平时|前阵子|前段时间|"
+                        r"其实|一直|都|就|才|终于|好像|早就|这段时间)+(?=[\u4e00-\u9fff])")  # fmt: skip
+
+
+INTENT = re.compile(r"打算|计划|准备|决定|将要|想要|要去|下周|明年|明天|下个月")
+STRONG_EVENT = re.compile(r"去了|参加了|完成了|毕业了|领养了|结婚了|旅行了|拿到了|考了|通过了|赢了")

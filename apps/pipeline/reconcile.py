@@ -37,7 +37,30 @@ def _slot_object(slot: str) -> str:
     return slot.split(":", 1)[1] if ":" in slot else ""
 
 
+# Where a relationship stands, so that "my husband" after "I have a boyfriend" is an update and
+# "my boyfriend" after "I'm dating someone" is not.
+_PARTNER_STAGES = [
+    ("single", "单身"),
+    ("dating", "seeing", "boyfriend", "girlfriend", "partner", "男朋友", "女朋友", "男友", "女友",
+     "对象", "恋爱"),
+    ("engaged", "fianc", "未婚", "订婚"),
+    ("married", "wife", "husband", "老婆", "妻子", "太太", "爱人", "老公", "丈夫", "结婚"),
+    ("divorced", "separated", "离婚", "分手"),
+    ("widowed", "丧偶"),
+]  # fmt: skip
+
+
+def _partner_stage(text: str) -> int | None:
+    text = text.lower()
+    found = [i for i, words in enumerate(_PARTNER_STAGES) if any(w in text for w in words)]
+    return max(found) if found else None
+
+
 def _same_object(candidate: Candidate, memory: Memory) -> bool:
+    if candidate.key == "family:partner":
+        mine = _partner_stage(f"{candidate.obj} {candidate.value}")
+        theirs = _partner_stage(f"{memory.key} {memory.value}")
+        return mine is None or theirs is None or mine == theirs
     mine, theirs = norm(candidate.obj), _slot_object(memory.slot)
     if candidate.key.startswith(("taste:", "health:", "possession:", "plan:", "family:")):
         return True  # the slot is keyed by the object already
@@ -48,8 +71,12 @@ def _same_object(candidate: Candidate, memory: Memory) -> bool:
 
 def _retraction_target(candidate: Candidate, facts: list[Memory]) -> Memory | None:
     words = set(norm(candidate.obj).split())
+    in_slot = [m for m in facts if candidate.key and m.slot == candidate.key]
+    # The slot the retraction names ("不在…工作了": job:employer) decides when the object is in
+    # another language or not said: the user's one fact there is the one retracted.
+    fallback = in_slot[0] if len(in_slot) == 1 else None
     if not words:
-        return None
+        return fallback
     best, best_overlap = None, 0.0
     raw = candidate.obj.strip().lower()
     for memory in facts:
@@ -59,7 +86,7 @@ def _retraction_target(candidate: Candidate, facts: list[Memory]) -> Memory | No
         overlap = len(words & theirs) / len(words)
         if overlap > best_overlap:
             best, best_overlap = memory, overlap
-    return best if best_overlap >= 0.5 else None
+    return best if best_overlap >= 0.5 else fallback
 
 
 def decide(
@@ -123,12 +150,13 @@ def facts_related(
 
 
 def facts_for_retraction(*, tenant: Tenant, user_id: str, candidate: Candidate) -> list[Memory]:
-    """Live facts whose text mentions a word of what is retracted."""
+    """Live facts whose text mentions a word of what is retracted, and those in the slot the
+    retraction names."""
     words = [w for w in norm(candidate.obj).split() if w]
-    if not words:
-        return []
     raw = candidate.obj.strip()
-    query = Q(value__icontains=raw)
+    query = Q(slot=candidate.key) if candidate.key else Q(pk__in=[])
+    if raw:
+        query |= Q(value__icontains=raw)
     for word in words:
         query |= Q(slot__icontains=word)
     return list(

@@ -30,10 +30,12 @@ from apps.memories.services import (
     message_source,
 )
 from apps.pipeline import faq, tiers
-from apps.pipeline.extraction import choose_extractor
+from apps.pipeline.extraction import Extraction, choose_extractor
 from apps.pipeline.extraction.rules import PROFILE_KINDS, Candidate
-from apps.pipeline.reconcile import decide, facts_for_retraction, facts_related
+from apps.pipeline.mentions import decide_unstated, facts_live
+from apps.pipeline.reconcile import Decision, decide, facts_for_retraction, facts_related
 from apps.pipeline.reconcile_llm import decide_with_llm, llm_reconciles
+from apps.tenants.models import Tenant
 
 
 def _fact_item(candidate: Candidate, message: Message) -> MemoryIn:
@@ -62,12 +64,20 @@ def batch_infer(stage: StageInput) -> StageResult:
     decisions: list[dict[str, Any]] = []
     vectors = embed_texts([c.value for c in extraction.facts])
     use_llm = llm_reconciles(tenant)
-    for candidate, vector in zip(extraction.facts, vectors, strict=True):
+    replaces: dict[int, Memory] = {}  # a fact's index -> what a retraction of its turn ended
+    for index, (candidate, vector) in enumerate(zip(extraction.facts, vectors, strict=True)):
         message = by_id[candidate.source_ids[0]]
-        if candidate.retraction:
+        if index in replaces:
+            decision = Decision("UPDATE", replaces[index], reason="replaces what the turn ended")
+            related = [replaces[index]]
+        elif candidate.retraction:
             pool = facts_for_retraction(tenant=tenant, user_id=scope.user_id, candidate=candidate)
             decision = decide(candidate, same_slot=[], similar=[], all_facts=pool)
             related = pool
+            successor = _successor(extraction.facts, index, decision.target)
+            if successor is not None and not use_llm:  # "I left Google and joined Stripe"
+                replaces[successor] = decision.target
+                continue
         else:
             same_slot, similar = facts_related(
                 tenant=tenant, user_id=scope.user_id, candidate=candidate, vector=vector
@@ -103,6 +113,48 @@ def batch_infer(stage: StageInput) -> StageResult:
              "kind": candidate.kind, "slot": candidate.key, "value": candidate.value,
              "reason": decision.reason}
         )  # fmt: skip
+    if extraction.extractor.startswith("rules"):
+        decisions += _unstated_apply(tenant=tenant, scope=scope, extraction=extraction,
+                                     messages=messages, actor=actor)  # fmt: skip
     created += faq.qa_record(tenant=tenant, scope=scope, messages=messages, actor=actor)
     tiers.segments_assign(tenant=tenant, user_id=scope.user_id, memories=stage.turns + created)
     return StageResult(memories=created, extractor=extraction.extractor, decisions=decisions)
+
+
+def _successor(facts: list[Candidate], index: int, ended: Memory | None) -> int | None:
+    """The later fact of the same turn that takes the place of what a retraction ended: same
+    kind ("I left Google and joined Stripe", "我把朗逸卖了，换了辆理想L7")."""
+    if ended is None:
+        return None
+    source = facts[index].source_ids[:1]
+    for later in range(index + 1, len(facts)):
+        fact = facts[later]
+        if fact.source_ids[:1] == source and not fact.retraction and fact.kind == ended.kind:
+            return later
+    return None
+
+
+def _unstated_apply(
+    *, tenant: Tenant, scope: Scope, extraction: Extraction, messages: list[Message], actor: str
+) -> list[dict[str, Any]]:
+    """User turns the rules found no fact in may still restate or end a known fact
+    (`mentions.decide_unstated`)."""
+    stated = {c.source_ids[0] for c in extraction.facts if c.source_ids}
+    decisions: list[dict[str, Any]] = []
+    for message in messages:
+        if message.role != "user" or message.pk in stated:
+            continue
+        facts = facts_live(tenant=tenant, user_id=scope.user_id)
+        decision = decide_unstated(message.content, facts)
+        if decision is None or decision.target is None:
+            continue
+        target = decision.target
+        if decision.event == "DELETE":
+            memories_delete(tenant=tenant, memories=[target], actor=actor)
+        else:
+            memories_mention(tenant=tenant, memory_ids=[target.pk], touch=True)
+        decisions.append(
+            {"event": decision.event, "memory_id": str(target.pk), "kind": target.kind,
+             "slot": target.slot, "value": message.content[:500], "reason": decision.reason}
+        )  # fmt: skip
+    return decisions

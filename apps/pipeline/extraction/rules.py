@@ -51,12 +51,15 @@ _CLAUSES = re.compile(r"(?<=[.!?;。！？；\n，,])\s*|\s+(?=but I\b)")
 _SPEAKER = re.compile(r"^\s*[A-Z][\w .'-]{0,30}:\s+")
 _STOP_OBJ = re.compile(
     r"\s+(?:and|but|because|since|so|though|although|when|while|which|who|that|if|as well|too|"
-    r"anymore|any more|a lot|so much|very much|these days|nowadays|lately|now|though)\b.*$"
+    r"anymore|any more|a lot|so much|very much|these days|nowadays|lately|now|though|"
+    # a place or a name ends where a prepositional tail starts: "Beijing with my wife"
+    r"with|near|since|for|from|at|on|in|by|until|after|before|last|this|next|ago|lol|haha|btw)\b.*$"
     r"|[,.;:!?，。；：！？(（].*$",
     re.I,
 )
 _ZH_STOP_OBJ = re.compile(
-    r"(了|啦|呢|吧|啊|哦|，|。|！|？|、|[,.;:!?]|因为|所以|但是|但|而且|不过|还|也).*$"
+    r"(了|啦|呢|吧|啊|哦|，|。|！|？|、|[,.;:!?]|因为|所以|但是|但|而且|不过|还|也|和我|跟我|"
+    r"(?:去|来)(?=了|$)).*$"
 )
 _LEADING = re.compile(r"^(?:the|a|an|my|some|to|to the|of|of the|playing|eating|drinking)\s+", re.I)
 
@@ -70,11 +73,14 @@ def _object(raw: str, zh: bool, max_words: int = 5) -> str:
     if zh:
         obj = _ZH_STOP_OBJ.sub("", raw.strip())
         obj = re.sub(r"^(?:吃|喝|玩|看|听|去|做|养|学|弹|打|踢)(?=..)", "", obj)
-        return obj[:12].strip()
-    obj = _STOP_OBJ.sub("", raw)
+        obj = obj[:12].strip()
+        return "" if obj in rules_zh.PRONOUNS else obj
+    obj = re.sub(r"[\U0001F000-\U0001FFFF\u2600-\u27BF]", " ", raw)
+    obj = _STOP_OBJ.sub("", obj)
     for _ in range(2):
         obj = _LEADING.sub("", obj)
-    return " ".join(obj.split()[:max_words]).strip(" '\"")
+    obj = " ".join(obj.split()[:max_words]).strip(" '\"")
+    return "" if obj.lower() in rules_en.PRONOUNS else obj
 
 
 def norm(value: str) -> str:
@@ -104,6 +110,8 @@ def _slot(slot: str, obj: str, match: re.Match[str]) -> str:
     if "{g1}" in slot:
         rel = match.group(1).lower()
         return "family:partner" if rel in _PARTNER else f"family:{rel}"
+    if slot == "family:{obj}" and obj.lower().split()[-1:] and obj.lower().split()[-1] in _PARTNER:
+        return "family:partner"  # "I have a boyfriend": the partner slot, as "my boyfriend" is
     if "{obj}" in slot:
         key = norm(obj) or obj.lower()
         return slot.replace("{obj}", key[:80])
@@ -118,13 +126,19 @@ def _slot(slot: str, obj: str, match: re.Match[str]) -> str:
 def _for_matching(clause: str, zh: bool) -> str:
     if zh:
         return rules_zh.FILLER.sub("我", clause)
+    for pattern, replacement in rules_en.CHAT:
+        clause = pattern.sub(replacement, clause)
+    if not re.search(r"[A-Z]", clause.replace("I", "")):  # all lowercase: names lost their capital
+        clause = rules_en.NAME_AFTER.sub(lambda m: m.group(1) + m.group(2).capitalize(), clause)
     text = rules_en.LEAD.sub("", clause)
     if rules_en.NO_SUBJECT.match(text):
         text = "I " + rules_en.NO_SUBJECT.sub("", text, count=1)
     return rules_en.FILLER.sub(lambda m: m.group(1) + " ", text)
 
 
-def _facts_in_clause(clause: str, lang: str, when: datetime) -> list[Candidate]:
+def _facts_in_clause(
+    clause: str, lang: str, when: datetime, implied_me: bool = False
+) -> list[Candidate]:
     zh = lang == "zh"
     times = find_times(clause, when.date())
     past_times = [t for t in times if not t.future and t.precision != "week"]
@@ -135,12 +149,22 @@ def _facts_in_clause(clause: str, lang: str, when: datetime) -> list[Candidate]:
     precision = anchor.precision if anchor else ""
 
     clause = _for_matching(clause, zh)
-    for pattern, group in rules_zh.RETRACT if zh else rules_en.RETRACT:
+    if (
+        zh
+        and implied_me
+        and not re.match(r"[我他她它你]", clause)
+        and not rules_zh.THIRD.match(clause)
+    ):
+        clause = rules_zh.FILLER.sub("我", "我" + clause)  # 我住在北京，养了一只猫: 我 养了
+    else:
+        implied_me = False
+    third = (rules_zh.THIRD if zh else rules_en.THIRD).match(clause)
+    for pattern, group, hint in rules_zh.RETRACT if zh else rules_en.RETRACT:
         match = pattern.search(clause)
         if match:
-            obj = _object(match.group(group) or match.group(0), zh)
-            if obj:
-                return [Candidate(kind="retraction", key="", value=value, lang=lang, obj=obj,
+            obj = _object(match.group(group) or "", zh) if match.group(group) else ""
+            if obj or hint:
+                return [Candidate(kind="retraction", key=hint, value=value, lang=lang, obj=obj,
                                   retraction=True, confidence=0.7)]  # fmt: skip
 
     facts: list[Candidate] = []
@@ -149,7 +173,7 @@ def _facts_in_clause(clause: str, lang: str, when: datetime) -> list[Candidate]:
         match = pattern.search(clause)
         if not match or any(s < match.end() and match.start() < e for s, e in taken):
             continue
-        if kind == "event" and facts:
+        if (kind == "event" and facts) or (implied_me and kind not in _IMPLIED):
             continue  # an event clause that already gave a fact is that fact
         raw = match.group(group) or "" if group else ""
         for ref in times:
@@ -166,18 +190,20 @@ def _facts_in_clause(clause: str, lang: str, when: datetime) -> list[Candidate]:
             continue
         if not obj and kind != "family":
             continue
+        if third and kind not in {"family", "event", "plan"} and not _SELF.search(match.group(0)):
+            continue  # 她今年五岁: said of someone else, not the user's own age
         if not (kind == "job" and slot == "job:employer"):
             taken.append(match.span())
         facts.append(
             Candidate(
                 kind=kind, key=_slot(slot, obj, match), value=value, lang=lang, obj=obj,
                 polarity=-1 if flag == "neg" else 1,
-                occurred_at=occurred if kind in {"plan", "event"} else None,
-                time_precision=precision if kind in {"plan", "event"} else "",
+                occurred_at=occurred if kind in _DATED or (kind == "place" and past_times) else None,
+                time_precision=precision if kind in _DATED or kind == "place" else "",
                 confidence=0.8 if kind in PROFILE_KINDS else 0.7,
             )
         )  # fmt: skip
-    if not facts and _SELF.search(clause):
+    if not facts and not implied_me and _SELF.search(clause):
         # A self-statement with a time that no rule named: a dated event or plan all the same.
         if past_times:
             facts.append(Candidate(kind="event", key="event", value=value, lang=lang,
@@ -191,6 +217,9 @@ def _facts_in_clause(clause: str, lang: str, when: datetime) -> list[Candidate]:
 
 
 _SELF = re.compile(r"\b(?:I|we|my)\b|我", re.I)
+# A clause whose 我 is implied by the one before: only what it plainly states about the user.
+_IMPLIED = frozenset({"place", "family", "possession", "preference"})
+_DATED = frozenset({"plan", "event"})  # and a move: "we moved to Shanghai last month"
 
 
 def _intent(clause: str, zh: bool) -> bool:
@@ -208,9 +237,28 @@ _HYPOTHETICAL = re.compile(r"^\s*(?:if|when|whether|maybe|perhaps|I wish|I'd|I w
 
 
 def clauses(content: str) -> list[str]:
+    """The turn cut at sentence and comma punctuation, then at a conjunction that starts a new
+    subject ("I live in Beijing and I have a dog": two clauses, two facts, each its own text);
+    "Chris and I got married" stays whole (too short a left side to state anything)."""
     content = _SPEAKER.sub("", content)
-    parts = [p.strip().rstrip(",，;；、").strip() for p in _CLAUSES.split(content)]
-    return [p for p in parts if p and len(p) > 1]
+    parts: list[str] = []
+    for part in _CLAUSES.split(content):
+        for piece in _conjuncts(part):
+            piece = piece.strip().rstrip(",，;；、").strip()
+            if piece and len(piece) > 1:
+                parts.append(piece)
+    return parts
+
+
+def _conjuncts(part: str) -> list[str]:
+    pattern = rules_zh.CONJ if _is_zh(part) else rules_en.CONJ
+    pieces, start = [], 0
+    for match in pattern.finditer(part):
+        left = part[start : match.start()]
+        if len(left.split()) >= 3 or (_is_zh(left) and len(left) >= 3):
+            pieces.append(left)
+            start = match.end()
+    return [*pieces, part[start:]]
 
 
 def extract(
@@ -220,14 +268,16 @@ def extract(
     if role != "user" or not content.strip():
         return []
     out: list[Candidate] = []
+    me = False  # an earlier clause of the turn had the user as its subject
     for clause in clauses(content):
         if _QUESTION.search(clause) or _HYPOTHETICAL.search(clause):
             continue
         lang = "zh" if _is_zh(clause) else "en"
-        for fact in _facts_in_clause(clause, lang, when):
+        for fact in _facts_in_clause(clause, lang, when, implied_me=me):
             fact.source_ids = list(source_ids or [])
             fact.tags = [fact.kind] if fact.kind != "retraction" else []
             out.append(fact)
+        me = clause.startswith("我") and not rules_zh.THIRD.match(clause)
     return _dedupe(out)
 
 

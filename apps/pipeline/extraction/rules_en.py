@@ -21,18 +21,32 @@ REL = (r"wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|son|daughter|kid
         r"child|baby|mom|mum|mother|dad|father|parents|brother|sister|siblings?|grandma|"
         r"grandmother|grandpa|grandfather|grandparents|aunt|uncle|cousin|nephew|niece|"
         r"dog|cat|puppy|kitten|pet|parrot|hamster|rabbit|bunny|fish|twins")  # fmt: skip
-RETRACT: list[tuple[re.Pattern[str], int]] = [
-    (re.compile(r"\bforget (?:that |what )?I (?:said|told you|mentioned)(?: about| that)? (.+)", re.I), 1),
-    (re.compile(r"\bI (?:don't|do not|dont) (?:have|own|keep) (?:a |an |my |any )?(.+?) any ?more\b", re.I), 1),
-    (re.compile(r"\bI no longer (?:have|own|like|love|enjoy|eat|drink|play|live in|work at|work for|work as|go to) (?:a |an |the )?(.+)", re.I), 1),
-    (re.compile(r"\bI(?:'m| am) (?:not|no longer) (?:a |an )?(.+?) any ?more\b", re.I), 1),
-    (re.compile(r"\bI (?:don't|do not|dont) (?:work at|work for|live in|play|eat|drink|go to) (.+?) any ?more\b", re.I), 1),
-    (re.compile(r"\bI (?:sold|gave away|got rid of) (?:my |the |our )(.+)", re.I), 1),
-    (re.compile(r"\bI (?:quit|left) (?:my job at |my job as (?:a |an )?|)(.+)", re.I), 1),
-    (re.compile(r"\bI (?:stopped|gave up|no longer do) ([\w -]+)", re.I), 1),
-    (re.compile(r"\bI(?:'m| am) not (allergic(?: to [\w -]+)?)", re.I), 1),
-    (re.compile(r"\bno more ([\w ]+?) for (?:me|us)\b", re.I), 1),
-    (re.compile(r"\b([A-Z][a-z]+) (?:passed away|died|ran away)\b"), 1),
+# Retractions: (pattern, object group, the slot it retracts when the verb says so). The slot lets
+# a retraction meet a fact stated in the other language ("I don't work at Tencent anymore" after
+# 我在腾讯工作): with no object in common, the user's one fact in that slot is the target.
+Retraction = tuple[re.Pattern[str], int, str]
+RETRACT: list[Retraction] = [
+    (re.compile(r"\bforget (?:that |what )?I (?:said|told you|mentioned)(?: about| that)? (.+)", re.I), 1, ""),
+    (re.compile(r"\bI (?:don't|do not|dont) (?:have|own|keep) (?:a |an |my |any )?(.+?) any ?more\b", re.I), 1, ""),
+    (re.compile(r"\bI no longer (?:live in|reside in) (?:a |an |the )?(.+)", re.I), 1, "place:home"),
+    (re.compile(r"\bI no longer (?:work at|work for) (?:a |an |the )?(.+)", re.I), 1, "job:employer"),
+    (re.compile(r"\bI no longer (?:have|own|eat|drink|play|work as|go to) (?:a |an |the )?(.+)", re.I), 1, ""),
+    (re.compile(r"\bI(?:'m| am) (?:not|no longer) (?:at|with|working at|working for) (.+?)(?: any ?more\b|$)", re.I), 1, "job:employer"),
+    (re.compile(r"\bI(?:'m| am) (?:not|no longer) (?:living in|in) (.+?) any ?more\b", re.I), 1, "place:home"),
+    (re.compile(r"\bI(?:'m| am) (?:not|no longer) (?:a |an )?(.+?) any ?more\b", re.I), 1, ""),
+    (re.compile(r"\bI (?:don't|do not|dont) (?:work at|work for|work with) (.+?) any ?more\b", re.I), 1, "job:employer"),
+    (re.compile(r"\bI (?:don't|do not|dont) (?:live in) (.+?) any ?more\b", re.I), 1, "place:home"),
+    (re.compile(r"\bI (?:don't|do not|dont) (?:play|eat|drink|go to|do) (.+?) any ?more\b", re.I), 1, ""),
+    (re.compile(r"\bI (?:sold|gave away|got rid of) (?:my |the |our )(.+)", re.I), 1, ""),
+    (re.compile(r"\bI (?:quit|left|lost) my job(?: at| with)? ?([A-Z][\w&.' -]*)?", re.I), 1, "job:employer"),
+    (re.compile(r"\bI (?:quit|left) ([A-Z][\w&.' -]+)"), 1, ""),
+    (re.compile(r"\bI (?:quit|left) (?:my job as (?:a |an )?|)(.+)", re.I), 1, ""),
+    (re.compile(r"\bI (?:stopped|gave up|no longer do) ([\w -]+)", re.I), 1, ""),
+    (re.compile(r"\bI(?:'m| am) not (allergic(?: to [\w -]+)?)", re.I), 1, ""),
+    (re.compile(r"\bno more ([\w ]+?) for (?:me|us)\b", re.I), 1, ""),
+    (re.compile(r"\b([A-Z][a-z]+) (?:passed away|died|ran away)\b"), 1, ""),
+    (re.compile(r"\bwe (?:broke up|split up|split|separated|got divorced)\b()", re.I), 1, "family:partner"),
+    (re.compile(r"\bI(?:'m| am) (?:unemployed|between jobs|out of work|jobless)\b()", re.I), 1, "job:employer"),
 ]  # fmt: skip
 RULES: list[Rule] = [
     ("plan", "plan:{obj}", re.compile(r"\b(?:I|we)(?:'m| am|'re| are) (?:heading|flying|leaving|going|taking|getting|starting|moving|visiting|having|seeing|meeting|running|doing|driving|traveling|travelling|attending|hosting|throwing|presenting|defending|interviewing) (.+)", re.I), 1, "future"),
@@ -43,6 +57,7 @@ RULES: list[Rule] = [
     ("identity", "identity:name", re.compile(r"\bI(?:'m| am) ([A-Z][a-z]{2,})(?: btw| by the way| here|[,.!]|$)"), 1, ""),
     ("identity", "identity:language:{obj}", re.compile(r"\bI (?:speak|can speak) (?:fluent )?([A-Z][a-z]+(?: and [A-Z][a-z]+)?)"), 1, ""),
     ("job", "job:employer", re.compile(r"\bI(?: currently| now)? work (?:at|for) ([A-Z][\w&.' -]+)"), 1, ""),
+    ("job", "job:employer", re.compile(r"\bI(?:'ve| have)? (?:joined|started (?:a new job |working )?at|got (?:a job|an offer|hired) (?:at|from|by)|took a job at|signed with|accepted an offer from) ([A-Z][\w&.'-]+(?: [A-Z][\w&.'-]+)*)\b"), 1, ""),
     ("job", "job:employer", re.compile(rf"\bI(?:'m| am)(?: currently| now)? (?:working as )?(?:a |an )?(?:[a-z-]+ ){{0,3}}(?:{OCC}) (?:at|for|with) ([A-Z][\w&.' -]+)", re.I), 1, ""),
     ("job", "job:title", re.compile(rf"\bI(?:'m| am)(?: currently| now)? (?:working as )?(?:a |an )?((?:[a-z-]+ ){{0,3}}(?:{OCC}))\b", re.I), 1, ""),
     ("job", "job:title", re.compile(r"\bI work as (?:a |an )?([\w -]+)", re.I), 1, ""),
@@ -52,7 +67,9 @@ RULES: list[Rule] = [
     ("family", "family:{g1}", re.compile(rf"\bmy ((?:{REL}))\b(?:,? [A-Z][a-z]+,?)?(?:'s| is| are| was| named| called| just| lives| works| has| loves| likes| turned| started| got)(.*)", re.I), 1, ""),
     ("family", "family:{obj}", re.compile(rf"\bI (?:have|got|adopted) (?:a |an |two |three |four |\d+ )?((?:little |baby |new |older |younger |twin )?(?:{REL})s?)\b", re.I), 1, ""),
     ("place", "place:home", re.compile(r"\bI(?: currently| now| still)? (?:live|am living|'m living|reside|am based|'m based) in ([A-Z][\w .'-]+)"), 1, ""),
-    ("place", "place:home", re.compile(r"\bI(?: just| recently| finally)? (?:moved|relocated) (?:back )?(?:to|into) ([A-Z][\w .'-]+)"), 1, ""),
+    ("place", "place:home", re.compile(r"\b(?:I|we)(?:'ve| have)?(?: just| recently| finally| officially| now)? (?:moved|relocated|settled) (?:back |over |down |all the way |out )?(?:to|into|in) ([A-Z][\w .'-]+)"), 1, ""),
+    ("place", "place:home", re.compile(r"\b(?:I|we)(?:'m| am|'re| are) (?:now )?(?:living|based|settled) in ([A-Z][\w .'-]+)"), 1, ""),
+    ("place", "place:home", re.compile(r"\b(?:we|our family|the family) (?:live|lives|reside) in ([A-Z][\w .'-]+)"), 1, ""),
     ("place", "place:origin", re.compile(r"\bI(?:'m| am| come| originally come) (?:originally )?from ([A-Z][\w .'-]+)"), 1, ""),
     ("place", "place:origin", re.compile(r"\b(?:I grew up in|I was born in|my hometown is) ([A-Z][\w .'-]+)"), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI(?:'m| am) (?:severely |very |mildly )?allergic to ([\w -]+)", re.I), 1, ""),
@@ -61,6 +78,7 @@ RULES: list[Rule] = [
     ("health", "health:{obj}", re.compile(r"\bI (?:broke|sprained|injured|hurt|twisted) my ([\w ]+)", re.I), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI can(?:'t|not) (?:eat|drink|have) ([\w -]+)", re.I), 1, ""),
     ("dislike", "taste:{obj}", re.compile(rf"\bI {ADV}(?:don't|do not|dont|never) (?:really )?(?:like|enjoy|love|eat|drink)\s+(.+)", re.I), 1, "neg"),
+    ("dislike", "taste:{obj}", re.compile(r"\bI (?:no longer|don't really|do not really) (?:like|love|enjoy|care for)\s+(.+)", re.I), 1, "neg"),
     ("dislike", "taste:{obj}", re.compile(rf"\bI {ADV}(?:hate|despise|dislike|detest|loathe|can't do|cannot do|can't stand|cannot stand|can't bear|avoid)\s+(.+)", re.I), 1, "neg"),
     ("dislike", "taste:{obj}", re.compile(r"\bI(?:'m| am) (?:not a (?:big |huge )?fan of|not into|sick of|tired of)\s+(.+)", re.I), 1, "neg"),
     ("preference", "taste:{obj}", re.compile(r"\bI(?:'m| am) (?:so |totally |really |kind of |kinda )?(?:obsessed with|into|addicted to|hooked on|passionate about|a (?:huge |big )?fan of)\s+(.+)", re.I), 1, ""),
@@ -68,7 +86,7 @@ RULES: list[Rule] = [
     ("preference", "taste:{obj}", re.compile(r"\bI (?:loved|liked|enjoyed|adored)\s+(.+)", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"\bmy (?:favou?rite|fave) [\w ]+? (?:is|are) (.+)", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"^([\w' -]{3,40}?) (?:is|are) (?:my|probably my) (?:favou?rite|fave) (?:thing|hobby|activity|sport|food|drink|pastime|way)\b", re.I), 1, ""),
-    ("preference", "taste:{obj}", re.compile(r"\bI(?:'ve| have)? (?:started|taken up|took up|picked up|gotten into|got into) ([\w -]+)", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI(?:'ve| have)? (?:started|taken up|took up|picked up|gotten into|got into) (?!(?:a |my )?(?:new )?(?:job|work|working|position|role)\b)([\w -]+)", re.I), 1, ""),
     ("family", "family:partner", re.compile(r"\bI(?:'m| am) (?:seeing|dating) (?:someone|somebody|(?:a )?(?:guy|girl|man|woman)\b|([A-Z][a-z]+))", re.I), 1, ""),
     ("family", "family:{obj}", re.compile(rf"\bwe (?:got|adopted) (?:a |an |another |a second |a new |new )+(?:pet,? )?(?:a |an )?((?:{REL}))", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(rf"\bI {ADV}(?:like|love|enjoy|adore|prefer|am into|'m into|am obsessed with|'m obsessed with|am a (?:big |huge )?fan of|'m a (?:big |huge )?fan of|am passionate about|'m passionate about)\s+(.+)", re.I), 1, ""),
@@ -86,9 +104,32 @@ LEAD = re.compile(r"^(?:(?:yeah|yes|yep|yup|well|so|oh|ok|okay|honestly|btw|by t
 FILLER = re.compile(r"\b(I(?:'m| am|'ve| have)?) (?:(?:also|really|still|just|actually|honestly|"
                         r"totally|definitely|now|recently|lately|finally|even|kinda|literally|"
                         r"seriously|absolutely|truly|basically|currently|officially) )+", re.I)  # fmt: skip
-NO_SUBJECT = re.compile(r"^(?:(?:just|finally|recently|also) )*(?=(?:turned|moved|sold|quit|left|"
-                            r"started|bought|got|joined|adopted|picked up|took up|switched)\b)",
+NO_SUBJECT = re.compile(r"^(?:(?:just|finally|recently|also|now|officially) )*(?=(?:turned|moved|sold|quit|"
+                            r"left|started|bought|got|joined|adopted|picked up|took up|switched|"
+                            r"relocated|live|living|work|working|love|hate|like|can't stand|"
+                            r"no longer|don't|not)\b)",
                             re.I)  # fmt: skip
 INTENT = re.compile(r"\b(plan|intend|decided|going to|gonna|'ll|will|hope to|want to)\b", re.I)
 STRONG_EVENT = re.compile(r"\b(went|visited|attended|ran|finished|completed|graduated|won|"
                               r"celebrated|adopted|married|traveled|travelled|flew|moved)\b", re.I)  # fmt: skip
+# Chat spellings the patterns would miss: "i", "im", "dont", curly apostrophes.
+CHAT = [(re.compile(r"[\u2018\u2019]"), "'"), (re.compile(r"\bi\b"), "I"),
+        (re.compile(r"\b(?:im|i'm)\b", re.I), "I'm"), (re.compile(r"\bive\b", re.I), "I've"),
+        (re.compile(r"\bdont\b", re.I), "don't"), (re.compile(r"\bcant\b", re.I), "can't"),
+        (re.compile(r"\bdoesnt\b", re.I), "doesn't"), (re.compile(r"\bdidnt\b", re.I), "didn't"),
+        (re.compile(r"\bwe're\b|\bwere now\b", re.I), "we're")]  # fmt: skip
+# A lowercase name after a verb that takes a place or an employer, capitalised for the patterns
+# ("moved to shanghai"); articles and possessives are left alone.
+NAME_AFTER = re.compile(r"\b((?:live|living|lives|moved|relocated|based|settled|work|working|works|"
+                        r"joined|from|quit|left) (?:back )?(?:in|to|at|for|from)? ?)"
+                        r"(?!(?:a|an|the|my|our|his|her|their|this|that|home|here|there|it|"
+                        r"some|work|school|college|town|the)\b)([a-z][a-z]+)\b")  # fmt: skip
+# A subject other than the speaker: what follows is about them, not about the user.
+THIRD = re.compile(
+    rf"^(?:he|she|they|his|her|their|it|(?:my|our) (?:{REL})s?\b(?: [A-Z][a-z]+)?)(?:'s|\b)", re.I
+)
+PRONOUNS = frozenset({"it", "that", "this", "them", "those", "these", "one", "him", "her",
+                      "there", "here", "so", "too", "mine", "stuff", "things"})  # fmt: skip
+# After a clause that says something, "and"/"but"/"so" before a new subject starts another.
+CONJ = re.compile(r"(?<=\w)\s+(?:and|but|so|plus|and also|and now)\s+(?=(?:I|I'm|I've|we|we're|my|our|"
+                  r"joined|started|got|moved|bought|sold|quit|left|adopted|switched)\b)")  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from apps.pipeline.extraction.rules_en import Rule
+from apps.pipeline.extraction.rules_en import Retraction, Rule
 
 REL = (r"老妈|老爸|闺女|哥|姐|弟|妹|老婆|妻子|太太|爱人|老公|丈夫|先生|男朋友|女朋友|男友|女友|对象|未婚妻|未婚夫|儿子|"
        r"女儿|孩子|宝宝|爸爸|妈妈|父亲|母亲|爸妈|父母|哥哥|姐姐|弟弟|妹妹|爷爷|奶奶|外公|外婆|"
@@ -14,20 +14,26 @@ OCC = (r"老师|教师|医生|护士|工程师|程序员|设计师|学生|大学
        r"厨师|司机|记者|作家|研究员|教授|产品经理|公务员|主播|演员|歌手|警察|画家|摄影师|"
        r"自由职业者|创业者|老板|实习生|运营|咨询师|分析师|建筑师|药剂师|牙医|飞行员|快递员|"
        r"外卖员|店长|编辑|翻译|导游|保安|农民|工人|会计师|审计|秘书|前端|后端|全栈|测试")  # fmt: skip
-RETRACT: list[tuple[re.Pattern[str], int]] = [
-    (re.compile(r"忘(?:掉|了|记)(?:我说过的?|我之前说的?|我说)?(.+)"), 1),
-    (re.compile(r"我(?:已经)?不再(?:喜欢|爱|吃|喝|养|住在|在|做|是)?(.+?)(?:了|工作了|$)"), 1),
-    (re.compile(r"我(?:已经|早就)?不在(.+?)(?:工作|上班|住|读书)了"), 1),
-    (re.compile(r"我(?:已经)?没有(?:再)?(?:养)?(.+?)了"), 1),
-    (re.compile(r"我(?:已经)?不(?:喜欢|爱|吃|喝|养|住在)(.+?)了"), 1),
-    (re.compile(r"我(?:已经)?(?:把)(.+?)(?:卖|送人|送走|扔)了"), 1),
-    (re.compile(r"我(?:已经)?(?:从)(.+?)(?:辞职|离职)了"), 1),
-    (re.compile(r"(?:之前|以前)?(?:说|讲)(?:的)?(.+?)(?:是我|我)?记错了"), 1),
-    (re.compile(r"我(?:并)?不(?:对([\u4e00-\u9fff]{1,6}))?过敏"), 1),
-    (re.compile(r"([\u4e00-\u9fffA-Za-z]{1,6})(?:已经)?送给(?:了)?(?:朋友|别人|亲戚|邻居)(?:养)?了"), 1),
-    (re.compile(r"我不(?:再)?([\u4e00-\u9fff]{2,4}?)了"), 1),
+RETRACT: list[Retraction] = [
+    (re.compile(r"忘(?:掉|了|记)(?:我说过的?|我之前说的?|我说)?(.+)"), 1, ""),
+    (re.compile(r"我(?:已经)?不再(?:住在|住)(.+?)(?:了|$)"), 1, "place:home"),
+    (re.compile(r"我(?:已经)?不再(?:在)(.+?)(?:工作|上班)(?:了|$)"), 1, "job:employer"),
+    (re.compile(r"我(?:已经)?不再(?:吃|喝|养|做|是)?(.+?)(?:了|工作了|$)"), 1, ""),
+    (re.compile(r"我(?:已经|早就)?不在(.+?)(?:工作|上班|干)了"), 1, "job:employer"),
+    (re.compile(r"我(?:已经|早就)?不(?:在|住在)(.+?)住了"), 1, "place:home"),
+    (re.compile(r"我(?:已经|早就)?不在(.+?)(?:读书|上学)了"), 1, "job:school"),
+    (re.compile(r"我(?:已经)?没有(?:再)?(?:养)?(.+?)了"), 1, ""),
+    (re.compile(r"我(?:已经)?不住在(.+?)了"), 1, "place:home"),
+    (re.compile(r"我(?:已经)?不(?:吃|喝|养)(.+?)了"), 1, ""),
+    (re.compile(r"我(?:已经)?(?:把)(.+?)(?:卖|送人|送走|扔)了"), 1, ""),
+    (re.compile(r"我(?:已经)?(?:从)(.+?)(?:辞职|离职)了"), 1, "job:employer"),
+    (re.compile(r"我(?:已经)?(?:辞职|离职|失业|被裁)了()"), 1, "job:employer"),
+    (re.compile(r"(?:我们|我和[\u4e00-\u9fffA-Za-z]{1,4})(?:已经)?(?:分手|离婚|分开)了()"), 1, "family:partner"),
+    (re.compile(r"(?:之前|以前)?(?:说|讲)(?:的)?(.+?)(?:是我|我)?记错了"), 1, ""),
+    (re.compile(r"我(?:并)?不(?:对([\u4e00-\u9fff]{1,6}))?过敏"), 1, ""),
+    (re.compile(r"([\u4e00-\u9fffA-Za-z]{1,6})(?:已经)?送给(?:了)?(?:朋友|别人|亲戚|邻居)(?:养)?了"), 1, ""),
+    (re.compile(r"我不(?:再)?((?!喜欢|爱)[\u4e00-\u9fff]{2,4}?)了"), 1, ""),
 ]  # fmt: skip
-
 RULES: list[Rule] = [
     ("identity", "identity:name", re.compile(r"我(?:的名字)?(?:叫|是叫|名叫)([\u4e00-\u9fffA-Za-z]{1,6}?)(?:[，,。！!]|$|，|今年)"), 1, ""),
     ("identity", "identity:name", re.compile(r"我的名字是([\u4e00-\u9fffA-Za-z]{1,6})"), 1, ""),
@@ -37,9 +43,12 @@ RULES: list[Rule] = [
     ("place", "place:origin", re.compile(r"我(?:来自|出生在|出生于|生在|老家在|老家是)([\u4e00-\u9fff]{1,8})"), 1, ""),
     ("place", "place:origin", re.compile(r"我(?:是)?在([\u4e00-\u9fff]{1,8}?)长大"), 1, ""),
     ("place", "place:home", re.compile(r"我(?:现在|目前|一直)?(?:住在|定居在|生活在|住)([\u4e00-\u9fff]{1,8})"), 1, ""),
-    ("place", "place:home", re.compile(r"我(?:刚|最近|已经|上个月|去年)?(?:搬到|搬去|搬家到|移居到?)了?([\u4e00-\u9fff]{1,8})"), 1, ""),
+    ("place", "place:home", re.compile(r"(?:我们家|我们|我家|全家|我)[\u4e00-\u9fff]{0,5}?(?:搬到|搬去|搬家到|搬回|搬来|移居到?|定居在?)了?([\u4e00-\u9fff]{1,8})"), 1, ""),
+    ("place", "place:home", re.compile(r"(?:我们家|我们|我家)(?:现在|目前)?(?:住在|定居在|生活在)([\u4e00-\u9fff]{1,8})"), 1, ""),
     ("job", "job:employer", re.compile(r"我(?:现在|目前)?在([\u4e00-\u9fffA-Za-z]{1,10}?)(?:工作|上班|任职|实习)"), 1, ""),
     ("job", "job:employer", re.compile(r"我(?:跳槽|换工作|转行)(?:去|到)了?([\u4e00-\u9fffA-Za-z]{1,10}?)(?:了|$|，|,)"), 1, ""),
+    ("job", "job:employer", re.compile(r"我(?:入职|加入)了?([\u4e00-\u9fffA-Za-z]{1,10}?)(?:了|$|，|,|。|！)"), 1, ""),
+    ("job", "job:employer", re.compile(r"我(?:去|到)([\u4e00-\u9fffA-Za-z]{1,10}?)(?:上班|工作)了"), 1, ""),
     ("job", "job:school", re.compile(r"我(?:现在|目前)?在([\u4e00-\u9fffA-Za-z]{1,10}?)(?:读书|上学|读研|读博|念书|读大学)"), 1, ""),
     ("job", "job:school", re.compile(r"我(?:的专业是|学的是|主修|在学|正在学)([\u4e00-\u9fffA-Za-z]{1,10})"), 1, ""),
     ("job", "job:title", re.compile(rf"我(?:是|当|做)(?:一名|一个|一位|个|名)?([\u4e00-\u9fffA-Za-z]{{0,4}}?(?:{OCC}))"), 1, ""),
@@ -53,7 +62,7 @@ RULES: list[Rule] = [
     ("health", "health:{obj}", re.compile(r"我有(高血压|糖尿病|哮喘|胃病|失眠|偏头痛|颈椎病|腰椎间盘突出|鼻炎|抑郁症|焦虑症)"), 1, ""),
     ("health", "health:{obj}", re.compile(r"我的?([\u4e00-\u9fff]{1,3}?)(?:受伤|骨折|扭伤|摔伤)"), 1, ""),
     ("health", "health:{obj}", re.compile(r"我不能(?:吃|喝)([\u4e00-\u9fff]{1,6})"), 1, ""),
-    ("dislike", "taste:{obj}", re.compile(r"我(?:很|非常|特别|最|真的|一直|超|一点也|一点都)?(?:不喜欢|讨厌|受不了|不爱|反感|不太喜欢|烦|怕)(.+)"), 1, "neg"),
+    ("dislike", "taste:{obj}", re.compile(r"我(?:很|非常|特别|最|真的|一直|超|一点也|一点都|已经)?(?:不再喜欢|不再爱|不喜欢|讨厌|受不了|不爱|反感|不太喜欢|烦|怕)(.+)"), 1, "neg"),
     ("dislike", "taste:{obj}", re.compile(r"我(?:从来)?不(?:吃|喝)(.+)"), 1, "neg"),
     ("preference", "taste:{obj}", re.compile(r"我最喜欢的[\u4e00-\u9fff]{1,6}?(?:是|变成了?|成了|换成了?)(.+)"), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"([\u4e00-\u9fffA-Za-z]{1,8}?)(?:真的|简直|绝对|就)?是我的最爱"), 1, ""),
@@ -73,3 +82,7 @@ FILLER = re.compile(r"我(?:最近|现在|目前|也|还|又|刚刚|刚|已经|�
 
 INTENT = re.compile(r"打算|计划|准备|决定|将要|想要|要去|下周|明年|明天|下个月")
 STRONG_EVENT = re.compile(r"去了|参加了|完成了|毕业了|领养了|结婚了|旅行了|拿到了|考了|通过了|赢了")
+# A subject other than the speaker (她今年五岁, 我女儿喜欢画画): what follows is about them.
+THIRD = re.compile(rf"^(?:他|她|它|他们|她们|(?:我|我的|我家)?(?:{REL}))")
+PRONOUNS = frozenset({"它", "这个", "那个", "这", "那", "这些", "那些", "他", "她"})
+CONJ = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z0-9])(?=而且|但是|并且|不过|可是)")

@@ -102,6 +102,8 @@ def memory_out(memory: Memory, score: float | None = None) -> dict[str, Any]:
         "categories": list(memory.tags),
         "immutable": False,
         "expiration_date": None,
+        # not in mem0's shape: how often it was said (an extra key its clients pass through)
+        "mentions": memory.mentions,
         "created_at": _iso(memory.created_at),
         "updated_at": _iso(memory.updated_at),
     }

@@ -29,6 +29,7 @@ from apps.jobs.models import Job
 from apps.memories import selectors, services
 from apps.memories import serializers as s
 from apps.memories.models import Memory
+from apps.memories.services.turns import add_event
 
 TAGS = ["mem0 compatibility"]
 
@@ -94,7 +95,9 @@ class AddView(Mem0View):
             return Response({"results": [queued]})
         events = {d.get("memory_id"): d["event"] for d in result.batch.decisions or []}
         return Response({"results": [
-            {**mem0.memory_out(m), "event": events.get(str(m.pk), "ADD")} for m in result.memories
+            {**mem0.memory_out(m),
+             "event": events.get(str(m.pk)) or add_event(m, result.message_ids)}
+            for m in result.memories
         ]})  # fmt: skip
 
 
@@ -139,7 +142,8 @@ class ListView(Mem0View):
         paging = cs.Mem0PageQuery(data=request.query_params)
         paging.is_valid(raise_exception=True)
         page, size = paging.validated_data["page"], paging.validated_data["page_size"]
-        queryset = selectors.memory_list(tenant=request.tenant, **_scoped_query(body))
+        queryset = selectors.memory_list(tenant=request.tenant, view=body["view"],
+                                         **_scoped_query(body))  # fmt: skip
         for field, name in (("created_at__gte", "start_date"), ("created_at__lte", "end_date")):
             if body.get(name):
                 queryset = queryset.filter(**{field: _moment(body[name], name)})

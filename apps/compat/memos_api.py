@@ -47,6 +47,7 @@ def memory_detail(memory: Memory, relativity: float | None = None) -> dict[str, 
         "tags": list(memory.tags),
         "relativity": relativity,
         "confidence": memory.confidence,
+        "mentions": memory.mentions,
         "user_id": memory.user_id,
         "agent_id": memory.agent_id or None,
         "conversation_id": memory.conversation_id or None,
@@ -182,7 +183,7 @@ class GetMemoryView(MemosView):
         size = _limit(body.get("size"), "size", 10, 50)
         queryset = selectors.memory_list(
             tenant=request.tenant, user_id=user_id or agent_id, agent_id=agent_id or None,
-            filters=memos_filters(body.get("filter")),
+            filters=memos_filters(body.get("filter")), view=body["view"],
         ).defer("embedding", "search_vector")  # fmt: skip
         total = queryset.count()
         rows = queryset[(page - 1) * size : page * size]

@@ -53,6 +53,7 @@ def text_mem_item(memory: Memory, relativity: float | None = None) -> dict[str, 
             "user_id": memory.user_id, "session_id": memory.conversation_id or None,
             "status": memory.status, "type": memory.kind or "fact", "key": memory.key,
             "tags": list(memory.tags), "confidence": memory.confidence, "background": "",
+            "mentions": memory.mentions,
             "memory_type": memory.memory_type, "relativity": relativity,
             "sources": memory.sources, "info": memory.metadata or {},
             "created_at": _iso(memory.created_at), "updated_at": _iso(memory.updated_at),
@@ -201,7 +202,8 @@ class GetAllView(ProductView):
         for cube in _cubes(body, "mem_cube_ids", user_id):
             memories = []
             if memory_type == "text_mem":
-                rows = selectors.memory_list(tenant=request.tenant, user_id=cube)[:1000]
+                rows = selectors.memory_list(tenant=request.tenant, user_id=cube,
+                                             view=body["view"])[:1000]  # fmt: skip
                 memories = [text_mem_item(m) for m in rows]
             out.append({"cube_id": cube, "memories": memories})
         return ok(out, "Memories retrieved successfully")
@@ -218,8 +220,9 @@ class GetMemoryView(ProductView):
         page = int(_number(body, "page", 1, 1, 10**6))
         size = int(_number(body, "page_size", 50, 1, 500))
         queryset = selectors.memory_list(
-            tenant=request.tenant, user_id=cube, filters=memos_filters(body.get("filter"))
-        )
+            tenant=request.tenant, user_id=cube, filters=memos_filters(body.get("filter")),
+            view=body["view"],
+        )  # fmt: skip
         total = queryset.count()
         rows = queryset[(page - 1) * size : page * size]
         return ok({"text_mem": [{"cube_id": cube, "memories": [text_mem_item(m) for m in rows],

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
+from apps.core import fields as f
 from apps.core.errors import BadRequest
 from apps.core.fields import utc
 
@@ -250,3 +251,26 @@ def filter_schema(ref: dict[str, str]) -> dict[str, Any]:
         "propertyNames": FIELD_NAME,
         "additionalProperties": condition_schema("metadata"),
     }
+
+
+# --- `view`: which memories a listing shows (issue 11, "one answer per fact") ---------------
+# - "facts": what the pipeline drew from turns (facts, question-answer pairs) and memories
+#   written directly: everything but turns;
+# - "turns": the turns as they were said (kind "turn");
+# - "distilled": one entry per piece of information: the facts, and the turns no fact was drawn
+#   from (with infer off, or a turn the pipeline found nothing in);
+# - "all": both. (Applied by apps.memories.selectors.lists.memory_list.)
+VIEWS = ("all", "facts", "turns", "distilled")
+VIEW_HELP = (
+    "Which memories: `facts` (what was drawn from the turns, and memories written directly), "
+    "`turns` (the messages as they were said), `distilled` (one entry per piece of "
+    "information: the facts, and the turns no fact was drawn from) or `all`."
+)
+
+
+def view_field(default: str) -> f.ChoiceField:
+    """The `view` parameter of a listing, with its default on that path."""
+    return f.ChoiceField(
+        choices=list(VIEWS), required=False, default=default,
+        help_text=f"{VIEW_HELP} Default: `{default}`.",
+    )  # fmt: skip

@@ -84,3 +84,27 @@ def query_terms(text: str, limit: int = 32) -> list[str]:
 def tsquery_literal(terms: list[str]) -> str:
     """An OR query over the terms ('' when there are none)."""
     return " | ".join(_quote(t) for t in terms)
+
+
+# --- repeated turns (issue 11): the same statement said again --------------------------------
+
+_TRAILING = re.compile(r"[\s.!?。！？…~～,，;；:：、]+$")
+_HAN = re.compile(rf"[{_CJK}]")
+
+
+def turn_normal(text: str) -> str:
+    """A turn's text after width folding (NFKC), lower case, one space for any run of whitespace
+    and no trailing punctuation: "I'm allergic to peanuts." and "i’m  ALLERGIC to peanuts!" are
+    one. (How a repeat is found: the same in SQL, apps.memories.services.turns.NORMAL_SQL.)"""
+    normal = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
+    return _TRAILING.sub("", " ".join(normal.split()))
+
+
+def is_statement(text: str) -> bool:
+    """A turn that says something, rather than "ok", "yes", "thanks!", "哈哈哈" or "好的好的":
+    three words at least, CJK characters counting two thirds of a word each and a repeated one
+    only once ("我喜欢草莓" is a statement, "好的谢谢" and "哈哈哈哈" are not)."""
+    normal = turn_normal(text)
+    han = set(_HAN.findall(normal))
+    words = [w for w in _HAN.sub(" ", normal).split() if any(c.isalnum() for c in w)]
+    return len(words) + len(han) / 1.5 >= 3

@@ -38,6 +38,13 @@ def memories(alice) -> Setup:
                   {"query": "alice-marker 草莓", "user_id": "shared-user"},
                   expect_404=False, marker="alice-marker", control=True),
             Probe("GET", "/v1/memory?user_id=shared-user", expect_404=False, marker="alice-marker"),
+            # each `view` (issue 11): alice's turn, her memory, both
+            Probe("GET", "/v1/memory?user_id=shared-user&view=turns", expect_404=False,
+                  marker="alice-marker raw turn"),
+            Probe("GET", "/v1/memory?user_id=shared-user&view=facts", expect_404=False,
+                  marker="alice-marker 我喜欢草莓"),
+            Probe("GET", "/v1/memory?user_id=shared-user&view=distilled", expect_404=False,
+                  marker="alice-marker"),
             Probe("GET", "/v1/memory/messages?user_id=shared-user", expect_404=False,
                   marker="alice-marker"),
             # alice's very request with the same event_id, from another tenant: a new add in B,

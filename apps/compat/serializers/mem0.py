@@ -10,6 +10,7 @@ from rest_framework import serializers
 from apps.core import fields as f
 from apps.core.fields import SchemaRefs
 from apps.memories import filters as grammar
+from apps.memories.filters import view_field
 from apps.memories.serializers import MessageField
 
 ID = {"max_length": 200}
@@ -135,6 +136,9 @@ class Mem0MomentField(f.SchemaField):
 class Mem0ListIn(Mem0QueryIn):
     start_date = Mem0MomentField(required=False, allow_null=True)
     end_date = Mem0MomentField(required=False, allow_null=True)
+    # mem0 lists what it extracted (or, with infer off, the messages it stored): one entry per
+    # piece of information, so `distilled` by default
+    view = view_field("distilled")
 
 
 class Mem0PageQuery(serializers.Serializer):

@@ -11,6 +11,7 @@ from apps.chat.api import ModelNameField
 from apps.core import fields as f
 from apps.core.fields import SchemaRefs
 from apps.memories import filters as grammar
+from apps.memories.filters import view_field
 from apps.memories.models import Role
 from apps.memories.serializers import ContentField, MessageField
 
@@ -130,6 +131,8 @@ class MemosGetMemoryIn(MemosSubjectIn):
     page = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=10**6)
     size = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=50)
     filter = MemosFilterField(required=False, allow_null=True)
+    # MemOS lists the memories it extracted: one entry per piece of information
+    view = view_field("distilled")
 
 
 SOME_MEMORY_IDS = {
@@ -210,6 +213,7 @@ class ProductGetAllIn(ProductIn):
         choices=["text_mem", "act_mem", "param_mem", "para_mem"], required=False, allow_null=True
     )
     mem_cube_ids = _cubes()
+    view = view_field("distilled")
 
 
 class ProductGetMemoryIn(f.InputSerializer):
@@ -217,6 +221,7 @@ class ProductGetMemoryIn(f.InputSerializer):
     page = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=10**6)
     page_size = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=500)
     filter = MemosFilterField(required=False, allow_null=True)
+    view = view_field("distilled")
 
 
 class ProductDeleteIn(f.InputSerializer):

@@ -15,6 +15,21 @@ from apps.tenants.models import Tenant
 
 TABLE = Memory._meta.db_table
 
+# A turn a fact was drawn from: one of its messages is among the sources of a memory that is
+# not a turn, of the same tenant (and user, when the listing names one). The set of those
+# messages does not depend on the row, so PostgreSQL builds it once (a hashed subplan).
+_DRAWN = f"""
+    NOT ({TABLE}.kind = 'turn' AND EXISTS (
+        SELECT 1 FROM jsonb_array_elements({TABLE}.sources) AS own
+        WHERE own -> 'message_id' IN (
+            SELECT source -> 'message_id'
+            FROM {TABLE} AS fact, jsonb_array_elements(fact.sources) AS source
+            WHERE fact.tenant_id = %s {{user}} AND fact.kind <> 'turn'
+              AND source ? 'message_id'
+        )
+    ))
+"""
+
 
 def memory_list(
     *,
@@ -24,7 +39,12 @@ def memory_list(
     conversation_id: str | None = None,
     memory_type: str | None = None,
     filters: dict[str, Any] | None = None,
+    view: str = "all",
 ) -> QuerySet[Memory]:
+    """Active memories of `tenant` in the scope, newest first; `view` (apps.memories.filters.
+    VIEWS) chooses facts, turns, both, or the distilled list. In the distilled list a fact drawn
+    from a turn hides it even once deleted or archived: a user who deleted the fact asked for
+    it gone."""
     queryset = Memory.objects.filter(tenant=tenant, status=Memory.Status.ACTIVATED)
     for column, value in (
         ("user_id", user_id),
@@ -37,7 +57,24 @@ def memory_list(
     if filters:
         sql, params = compile_filters(filters, alias=TABLE)
         queryset = queryset.extra(where=[sql], params=params)  # noqa: S610  (compiled, parameterised)
-    return queryset.order_by("-created_at")
+    return _viewed(queryset, tenant=tenant, user_id=user_id, view=view).order_by("-created_at")
+
+
+def _viewed(
+    queryset: QuerySet[Memory], *, tenant: Tenant, user_id: str | None, view: str
+) -> QuerySet[Memory]:
+    if view == "facts":
+        return queryset.exclude(kind="turn")
+    if view == "turns":
+        return queryset.filter(kind="turn")
+    if view == "distilled":
+        user, params = (
+            ("AND fact.user_id = %s", [tenant.pk, user_id]) if user_id else ("", [tenant.pk])
+        )
+        return queryset.extra(where=[_DRAWN.format(user=user)], params=params)  # noqa: S610
+    if view != "all":
+        raise ValueError(f"unknown view {view!r}")
+    return queryset
 
 
 def memory_history(*, tenant: Tenant, memory: Memory) -> QuerySet[MemoryVersion]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import redis
@@ -22,14 +22,14 @@ from apps.core.errors import Conflict
 from apps.core.tenancy import tenant_scope
 from apps.memories import registry as stages
 from apps.memories.models import AddBatch, Memory, Message
-from apps.memories.services.memories import (
-    MemoryIn,
-    MessageIn,
-    Scope,
-    _embed,
-    embedding_text,
-    memories_create,
-    message_source,
+from apps.memories.services.memories import MessageIn, Scope, _embed, embedding_text
+from apps.memories.services.turns import (
+    add_event,
+    batch_memories,
+    batch_turns,
+    previous_turns,
+    turns_ensure,
+    turns_store,
 )
 from apps.tenants.models import Tenant
 
@@ -128,7 +128,7 @@ def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
 
 def _batch_run(*, batch: AddBatch, actor: str) -> list[Memory]:
     messages = list(Message.objects.filter(batch=batch).order_by("id"))
-    turns = _turns_ensure(batch=batch, messages=messages, actor=actor)
+    turns = turns_ensure(batch=batch, messages=messages, actor=actor)
     stage_input = _stage_input(batch=batch, messages=messages, turns=turns, actor=actor)
     made: list[Memory] = []
     extractors: list[str] = []
@@ -201,100 +201,6 @@ def _stage_enqueue(*, batch: AddBatch, stage: stages.Stage, actor: str) -> None:
         stage_run(batch=batch, stage_name=stage.name, actor=actor)  # degraded: run it here
 
 
-# --- turns: stored, embedded and searchable before the add answers ---------------------------
-
-
-def _turn_items(*, messages: list[Message], contexts: list[str]) -> list[tuple[Message, MemoryIn]]:
-    return [
-        (
-            m,
-            MemoryIn(
-                value=m.content,
-                memory_type=Memory.Type.LONG_TERM,
-                metadata=m.metadata,
-                sources=[message_source(m)],
-                occurred_at=m.timestamp,
-                context=context,
-                kind="turn",
-            ),
-        )
-        for m, context in zip(messages, contexts, strict=True)
-        if m.content.strip()
-    ]
-
-
-def batch_turns(*, batch: AddBatch, messages: list[Message]) -> list[Memory]:
-    """The turn memories the add stored for `messages` of `batch`, whatever their status."""
-    ids = [m.pk for m in messages]
-    if not ids:
-        return []
-    rows = Memory.objects.filter(
-        tenant_id=batch.tenant_id, user_id=batch.user_id, kind="turn",
-        sources__0__message_id__in=ids,
-    )  # fmt: skip
-    return sorted(rows, key=lambda m: m.sources[0]["message_id"])
-
-
-def _turns_ensure(*, batch: AddBatch, messages: list[Message], actor: str) -> list[Memory]:
-    """The batch's turns; any not stored yet (a batch queued before turns were stored by the
-    add itself) are stored now."""
-    have = batch_turns(batch=batch, messages=messages)
-    stored = {m.sources[0]["message_id"] for m in have}
-    missing = [m for m in messages if m.pk not in stored]
-    if not missing:
-        return [m for m in have if m.status != Memory.Status.DELETED]
-    contexts = _previous_turns(
-        tenant_id=batch.tenant_id,
-        user_id=batch.user_id,
-        turns=[(m.conversation_id, m.content, m.timestamp) for m in messages],
-        before_id=messages[0].pk,
-    )
-    by_id = dict(zip([m.pk for m in messages], contexts, strict=True))
-    items = _turn_items(messages=missing, contexts=[by_id[m.pk] for m in missing])
-    scope = Scope(user_id=batch.user_id, agent_id=missing[0].agent_id,
-                  conversation_id=missing[0].conversation_id)  # fmt: skip
-    memories_create(tenant=batch.tenant, scope=scope, items=[i for _, i in items], actor=actor)
-    return [m for m in batch_turns(batch=batch, messages=messages)
-            if m.status != Memory.Status.DELETED]  # fmt: skip
-
-
-# A turn stored by an earlier add is a neighbour only inside a named conversation and within
-# this window of the new turn: a reply then still finds the question it answers (chat's
-# write-back adds each exchange on its own), while unrelated adds of the same user never borrow
-# each other's words (issue 11: "我喜欢草莓" was found as the context of "I am allergic to
-# peanuts", which then came first for 草莓). Turns of one add are always neighbours.
-NEIGHBOUR_WINDOW = timedelta(minutes=30)
-
-
-def _previous_turns(
-    *,
-    tenant_id: int,
-    user_id: str,
-    turns: list[tuple[str, str, datetime]],
-    before_id: int | None,
-) -> list[str]:
-    """For each (conversation_id, content, time), the turn before it in its conversation:
-    earlier in the list, or the last stored turn of that (named) conversation when it is at most
-    NEIGHBOUR_WINDOW away (and before message `before_id`)."""
-    out: list[str] = []
-    last: dict[str, str] = {}
-    for conv, content, when in turns:
-        if conv not in last:
-            last[conv] = ""
-            if conv:
-                earlier = Message.objects.filter(
-                    tenant_id=tenant_id, user_id=user_id, conversation_id=conv
-                )
-                if before_id is not None:
-                    earlier = earlier.filter(id__lt=before_id)
-                row = earlier.order_by("-id").values_list("content", "timestamp").first()
-                if row and abs(when - row[1]) <= NEIGHBOUR_WINDOW:
-                    last[conv] = row[0]
-        out.append(last[conv])
-        last[conv] = content
-    return out
-
-
 @dataclass
 class AddResult:
     batch: AddBatch
@@ -328,7 +234,7 @@ def memory_add(
     if existing is not None:
         return _replay(batch=existing, fingerprint=fingerprint)
     now = timezone.now()
-    contexts = _previous_turns(
+    contexts = previous_turns(
         tenant_id=tenant.pk, user_id=scope.user_id, before_id=None,
         turns=[(scope.conversation_id, m.content, m.timestamp or now) for m in messages],
     )  # fmt: skip
@@ -360,13 +266,13 @@ def memory_add(
                     for m in messages
                 ]
             )
-            items = [] if defer_turns else _turn_items(messages=rows, contexts=contexts)
-            turns = memories_create(
-                tenant=tenant, scope=scope, items=[i for _, i in items], actor=actor,
+            turns = [] if defer_turns else turns_store(
+                tenant=tenant, scope=scope, messages=rows, contexts=contexts, actor=actor,
                 vectors=vectors,
             )  # fmt: skip
-            AddBatch.objects.filter(pk=batch.pk).update(memory_count=len(turns))
-            batch.memory_count = len(turns)
+            made = [m for m in turns if add_event(m, [r.pk for r in rows]) == "ADD"]
+            AddBatch.objects.filter(pk=batch.pk).update(memory_count=len(made))
+            batch.memory_count = len(made)
     except IntegrityError as exc:
         # Only the event_id constraint means a concurrent request with the same event_id won the
         # race; any other violation is a real error and must not pass for a 409.
@@ -409,19 +315,6 @@ def _replay(*, batch: AddBatch, fingerprint: str) -> AddResult:
     return AddResult(
         batch=batch, message_ids=[m.pk for m in messages], memories=memories, replayed=True
     )
-
-
-def batch_memories(*, batch: AddBatch, messages: list[Message]) -> list[Memory]:
-    """The live memories a batch made: its turns and what the stages derived from its turns."""
-    ids = [m.pk for m in messages]
-    if not ids:
-        return []
-    return list(
-        Memory.objects.filter(tenant_id=batch.tenant_id, user_id=batch.user_id,
-                              sources__0__message_id__in=ids)
-        .exclude(status=Memory.Status.DELETED)
-        .order_by("created_at", "id")
-    )  # fmt: skip
 
 
 def _enqueue(*, batch: AddBatch, actor: str) -> bool:

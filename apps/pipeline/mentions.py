@@ -40,10 +40,26 @@ _SLOT_WORDS = {
 _LATIN_WORD = re.compile(r"[A-Za-z][\w'-]*")
 
 
+_NAME = re.compile(
+    r"\b(?:named|called|name is|name's)\s+([A-Z][a-z]+)|叫([\u4e00-\u9fff]{1,3}?)(?:[，。！,.!]|$)"
+)
+
+
 def _object_of(memory: Memory) -> str:
     """The object as the fact was stated: the part of its key after "kind: "."""
     _, _, obj = memory.key.partition(": ")
     return obj.strip()
+
+
+def _names_of(memory: Memory) -> list[str]:
+    """What a turn may call the fact by: its object, the proper names in that object ("Corolla"
+    of "Toyota Corolla") and the name it gives ("a cat named Luna", 一只猫叫橘子)."""
+    obj = _object_of(memory)
+    names = [obj] if obj else []
+    names += [w for w in obj.split() if w[:1].isupper() and len(w) >= 3 and w != obj]
+    for match in _NAME.finditer(memory.value):
+        names.append(match.group(1) or match.group(2))
+    return names
 
 
 def _named(obj: str, text: str, lexemes: set[str]) -> bool:
@@ -65,13 +81,14 @@ def decide_unstated(text: str, facts: list[Memory]) -> Decision | None:
     """The decision for a user turn that gave no fact, or None when it says nothing of `facts`
     (the user's live facts, newest first)."""
     lexemes = set(norm(text).split())
-    named = [m for m in facts if (obj := _object_of(m)) and _named(obj, text, lexemes)]
+    named = [(len(name), name, m) for m in facts for name in _names_of(m)
+             if _named(name, text, lexemes)]  # fmt: skip
     change = _changes(text)
     if named:
-        memory = max(named, key=lambda m: len(_object_of(m)))
+        _, name, memory = max(named, key=lambda hit: hit[0])
         if change:
-            return Decision("DELETE", memory, reason=f"turn names '{_object_of(memory)}' as over")
-        return Decision("NOOP", memory, reason=f"turn names '{_object_of(memory)}' again")
+            return Decision("DELETE", memory, reason=f"turn names '{name}' as over")
+        return Decision("NOOP", memory, reason=f"turn names '{name}' again")
     if not change:
         return None
     for slot, words in _SLOT_WORDS.items():

@@ -12,6 +12,7 @@ unit-tested without a database; `facts_related` gathers those facts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,10 +45,13 @@ _PARTNER_STAGES = [
     ("dating", "seeing", "boyfriend", "girlfriend", "partner", "男朋友", "女朋友", "男友", "女友",
      "对象", "恋爱"),
     ("engaged", "fianc", "未婚", "订婚"),
-    ("married", "wife", "husband", "老婆", "妻子", "太太", "爱人", "老公", "丈夫", "结婚"),
+    ("married", "wife", "husband", "老婆", "妻子", "太太", "爱人", "老公", "丈夫", "结婚", "领证"),
     ("divorced", "separated", "离婚", "分手"),
     ("widowed", "丧偶"),
 ]  # fmt: skip
+
+
+_ANNOTATION = re.compile(r"[（(][^）)]*[）)]")
 
 
 def _partner_stage(text: str) -> int | None:
@@ -66,7 +70,8 @@ def _same_object(candidate: Candidate, memory: Memory) -> bool:
         return True  # the slot is keyed by the object already
     if not mine:
         return False
-    return mine == theirs or mine in norm(memory.value).split() or mine in norm(memory.value)
+    said = norm(_ANNOTATION.sub("", memory.value))  # "今年（2026）" does not say 26
+    return mine == theirs or mine in said.split() or mine in said
 
 
 def _retraction_target(candidate: Candidate, facts: list[Memory]) -> Memory | None:
@@ -104,27 +109,62 @@ def decide(
         if target is None:
             return Decision("NOOP", reason="retraction of nothing stored")
         return Decision("DELETE", target, reason=f"retracts '{candidate.obj}'")
+    conflict = _slot_conflict(candidate, same_slot)
+    if conflict is not None:  # a slot that says otherwise beats a similar sentence
+        return conflict
     duplicate = settings.PIPELINE_DUPLICATE_SIMILARITY
     for memory, similarity in similar:
         if memory.kind == candidate.kind and similarity >= duplicate:
-            if memory.kind in {"preference", "dislike"} and memory.slot != candidate.key:
-                continue
+            if not _slots_compatible(candidate.key, memory.slot):
+                continue  # 对青霉素过敏 is not 对花生过敏, however alike the sentences
             return Decision("NOOP", memory, reason=f"same as an existing fact ({similarity:.2f})")
     if candidate.kind == "event":
         return Decision("ADD", reason="new event")
+    if same_slot and candidate.kind == "family" and _ANOTHER.search(candidate.value):
+        return Decision("ADD", reason="another one")
     if same_slot:
         latest = same_slot[0]
         if candidate.key.startswith("taste:"):
             if latest.kind != candidate.kind:
                 return Decision("UPDATE", latest, reason="taste reversed")
             return Decision("NOOP", latest, reason="taste already known")
-        if candidate.key in SINGLE_SLOTS or candidate.key.startswith("identity:"):
+        if _single(candidate.key):
             if _same_object(candidate, latest):
                 return Decision("NOOP", latest, reason="same value")
             return Decision("UPDATE", latest, reason=f"new value for {candidate.key}")
         if _same_object(candidate, latest):
             return Decision("NOOP", latest, reason="already known")
     return Decision("ADD", reason="new fact")
+
+
+_ANOTHER = re.compile(r"\b(?:another|second|third|one more|new)\b|又|第二|再养|新养", re.I)
+
+
+def _single(key: str) -> bool:
+    return key in SINGLE_SLOTS or key.startswith(("identity:", "favorite:"))
+
+
+def _slot_conflict(candidate: Candidate, same_slot: list[Memory]) -> Decision | None:
+    """An UPDATE the slot alone decides: a single-valued slot given another value, or a taste
+    reversed."""
+    if not same_slot or candidate.kind == "event":
+        return None
+    latest = same_slot[0]
+    if candidate.key.startswith("taste:") and latest.kind != candidate.kind:
+        return Decision("UPDATE", latest, reason="taste reversed")
+    if _single(candidate.key) and not _same_object(candidate, latest):
+        return Decision("UPDATE", latest, reason=f"new value for {candidate.key}")
+    return None
+
+
+def _slots_compatible(mine: str, theirs: str) -> bool:
+    if not mine or not theirs or mine == theirs or mine == "event" or theirs == "event":
+        return True
+    head_mine, _, obj_mine = mine.partition(":")
+    head_theirs, _, obj_theirs = theirs.partition(":")
+    if head_mine != head_theirs:
+        return True  # different kinds of slot: the sentences decide
+    return bool(set(obj_mine.split()) & set(obj_theirs.split()))
 
 
 def facts_related(

@@ -29,7 +29,6 @@ from apps.memories.services import (
     memory_update,
     message_source,
 )
-from apps.memories.services.turns import memories_source_add
 from apps.pipeline import faq, tiers
 from apps.pipeline.extraction import Extraction, choose_extractor
 from apps.pipeline.extraction.rules import PROFILE_KINDS, Candidate
@@ -109,9 +108,6 @@ def batch_infer(stage: StageInput) -> StageResult:
             memories_delete(tenant=tenant, memories=[target], actor=actor)
         elif decision.event == "NOOP" and target is not None:
             memories_mention(tenant=tenant, memory_ids=[target.pk], touch=True)
-            # the fact keeps every turn that stated it, as its repeated turn does
-            memories_source_add(tenant=tenant, memory_ids=[target.pk],
-                                source=message_source(message))  # fmt: skip
         decisions.append(
             {"event": decision.event, "memory_id": str(target.pk) if target else None,
              "kind": candidate.kind, "slot": candidate.key, "value": candidate.value,
@@ -127,13 +123,15 @@ def batch_infer(stage: StageInput) -> StageResult:
 
 def _successor(facts: list[Candidate], index: int, ended: Memory | None) -> int | None:
     """The later fact of the same turn that takes the place of what a retraction ended: same
-    kind ("I left Google and joined Stripe", "我把朗逸卖了，换了辆理想L7")."""
+    kind or slot ("I left Google and joined Stripe", "我把朗逸卖了，换了辆理想L7", "I used to love
+    coffee, now I can't stand it")."""
     if ended is None:
         return None
     source = facts[index].source_ids[:1]
     for later in range(index + 1, len(facts)):
         fact = facts[later]
-        if fact.source_ids[:1] == source and not fact.retraction and fact.kind == ended.kind:
+        same = fact.kind == ended.kind or (fact.key and fact.key == ended.slot)
+        if fact.source_ids[:1] == source and not fact.retraction and same:
             return later
     return None
 

@@ -48,12 +48,13 @@ class Candidate:
 # --- clause splitting, objects, values ------------------------------------------------------
 
 _CLAUSES = re.compile(r"(?<=[.!?;。！？；\n，,])\s*|\s+(?=but I\b)")
-_SPEAKER = re.compile(r"^\s*[A-Z][\w .'-]{0,30}:\s+")
+_SPEAKER = re.compile(r"^\s*[A-Za-z][\w .'-]{0,30}:\s+")
 _STOP_OBJ = re.compile(
     r"\s+(?:and|but|because|since|so|though|although|when|while|which|who|that|if|as well|too|"
     r"anymore|any more|a lot|so much|very much|these days|nowadays|lately|now|though|"
     # a place or a name ends where a prepositional tail starts: "Beijing with my wife"
-    r"with|near|since|for|from|at|on|in|by|until|after|before|last|this|next|ago|lol|haha|btw)\b.*$"
+    r"with|near|since|for|from|at|on|in|by|until|after|before|last|this|next|ago|lol|haha|btw|"
+    r"every|each|daily|instead|again|already|either|yesterday|today|tomorrow|tonight|ugh)\b.*$"
     r"|[,.;:!?，。；：！？(（].*$",
     re.I,
 )
@@ -72,8 +73,10 @@ def _object(raw: str, zh: bool, max_words: int = 5) -> str:
     raw = raw.strip()
     if zh:
         obj = _ZH_STOP_OBJ.sub("", raw.strip())
-        obj = re.sub(r"^(?:吃|喝|玩|看|听|去|做|养|学|弹|打|踢)(?=..)", "", obj)
-        obj = obj[:12].strip()
+        obj = re.sub(r"^(?:吃|喝|玩|看|听|去|做|养|学|弹|打|踢)(?=.)", "", obj)
+        obj = re.sub(r"^我(?:的|家)?(?=.)", "", obj[:12].strip())
+        if len(obj) == 2 and obj[0] == obj[1]:
+            obj = obj[0]  # 狗狗 is 狗
         return "" if obj in rules_zh.PRONOUNS else obj
     obj = re.sub(r"[\U0001F000-\U0001FFFF\u2600-\u27BF]", " ", raw)
     obj = _STOP_OBJ.sub("", obj)
@@ -112,6 +115,8 @@ def _slot(slot: str, obj: str, match: re.Match[str]) -> str:
         return "family:partner" if rel in _PARTNER else f"family:{rel}"
     if slot == "family:{obj}" and obj.lower().split()[-1:] and obj.lower().split()[-1] in _PARTNER:
         return "family:partner"  # "I have a boyfriend": the partner slot, as "my boyfriend" is
+    if "{cat}" in slot:  # "my favourite band is ...": one value per category
+        return slot.replace("{cat}", norm(match.group("cat")) or match.group("cat").lower())
     if "{obj}" in slot:
         key = norm(obj) or obj.lower()
         return slot.replace("{obj}", key[:80])
@@ -125,19 +130,26 @@ def _slot(slot: str, obj: str, match: re.Match[str]) -> str:
 # as said): leading interjections out, adverbs after the subject out, an implied "I" put back.
 def _for_matching(clause: str, zh: bool) -> str:
     if zh:
-        return rules_zh.FILLER.sub("我", clause)
+        return rules_zh.FILLER.sub("我", rules_zh.LEAD.sub("", clause))
     for pattern, replacement in rules_en.CHAT:
         clause = pattern.sub(replacement, clause)
     if not re.search(r"[A-Z]", clause.replace("I", "")):  # all lowercase: names lost their capital
         clause = rules_en.NAME_AFTER.sub(lambda m: m.group(1) + m.group(2).capitalize(), clause)
     text = rules_en.LEAD.sub("", clause)
+    text = re.sub(r"^(?:not|no longer) (?=(?:a|an|into|at|with|vegan|vegetarian|single)\b)",
+                  lambda m: "I'm " + m.group(0), text)  # fmt: skip
     if rules_en.NO_SUBJECT.match(text):
         text = "I " + rules_en.NO_SUBJECT.sub("", text, count=1)
     return rules_en.FILLER.sub(lambda m: m.group(1) + " ", text)
 
 
 def _facts_in_clause(
-    clause: str, lang: str, when: datetime, implied_me: bool = False
+    clause: str,
+    lang: str,
+    when: datetime,
+    implied_me: bool = False,
+    topic: str = "",
+    antecedent: str = "",
 ) -> list[Candidate]:
     zh = lang == "zh"
     times = find_times(clause, when.date())
@@ -149,12 +161,7 @@ def _facts_in_clause(
     precision = anchor.precision if anchor else ""
 
     clause = _for_matching(clause, zh)
-    if (
-        zh
-        and implied_me
-        and not re.match(r"[我他她它你]", clause)
-        and not rules_zh.THIRD.match(clause)
-    ):
+    if zh and implied_me and "我" not in clause and not _OTHER_SUBJECT.match(clause):
         clause = rules_zh.FILLER.sub("我", "我" + clause)  # 我住在北京，养了一只猫: 我 养了
     else:
         implied_me = False
@@ -162,10 +169,19 @@ def _facts_in_clause(
     for pattern, group, hint in rules_zh.RETRACT if zh else rules_en.RETRACT:
         match = pattern.search(clause)
         if match:
-            obj = _object(match.group(group) or "", zh) if match.group(group) else ""
+            raw = match.group(group) or ""
+            for ref in times:
+                raw = raw.replace(ref.text, " ")
+            obj = _object(raw, zh) if raw.strip() else ""
+            obj = antecedent if not obj and _PRONOUN_LEAD.match(raw) else obj
             if obj or hint:
-                return [Candidate(kind="retraction", key=hint, value=value, lang=lang, obj=obj,
-                                  retraction=True, confidence=0.7)]  # fmt: skip
+                ended = [Candidate(kind="retraction", key=hint, value=value, lang=lang, obj=obj,
+                                   retraction=True, confidence=0.7)]  # fmt: skip
+                if past_times:  # "I got laid off from Meta three days ago": an event as well
+                    ended.append(Candidate(kind="event", key="event", value=value, lang=lang,
+                                           obj=obj, occurred_at=occurred,
+                                           time_precision=precision, confidence=0.7))  # fmt: skip
+                return ended
 
     facts: list[Candidate] = []
     taken: list[tuple[int, int]] = []
@@ -179,6 +195,7 @@ def _facts_in_clause(
         for ref in times:
             raw = raw.replace(ref.text, " ")
         obj = _object(raw, zh) if raw.strip() else ""
+        obj = antecedent if not obj and _PRONOUN_LEAD.match(raw) else obj
         if kind == "event":
             if not past_times and not _strong_event(clause, zh):
                 continue
@@ -186,6 +203,8 @@ def _facts_in_clause(
                                    obj=obj, occurred_at=occurred, time_precision=precision,
                                    confidence=0.7))  # fmt: skip
             break
+        if future_times and (kind in {"place", "job"} or slot == "family:partner"):
+            continue  # "我们下个月结婚": a plan, not yet a fact
         if flag == "future" and not (future_times or _intent(clause, zh)):
             continue
         if not obj and kind != "family":
@@ -203,6 +222,11 @@ def _facts_in_clause(
                 confidence=0.8 if kind in PROFILE_KINDS else 0.7,
             )
         )  # fmt: skip
+    bare = rules_zh.BARE_AT.match(clause) if zh and topic else None
+    if not facts and bare:  # 我换工作了，现在在京东 / 我们搬家了，现在在苏州
+        key = "job:employer" if topic == "job" else "place:home"
+        facts.append(Candidate(kind=key.split(":")[0], key=key, value=value, lang=lang,
+                               obj=_object(bare.group(1), zh)))  # fmt: skip
     if not facts and not implied_me and _SELF.search(clause):
         # A self-statement with a time that no rule named: a dated event or plan all the same.
         if past_times:
@@ -217,6 +241,13 @@ def _facts_in_clause(
 
 
 _SELF = re.compile(r"\b(?:I|we|my)\b|我", re.I)
+# "cilantro is the worst, I really hate it": "it" is what the turn was talking about.
+_PRONOUN_LEAD = re.compile(r"\s*(?:it|that|them|this|those|these|它|这个|那个)(?:\b|$)", re.I)
+_TOPIC_LEAD = re.compile(r"^(?!(?:I|it|this|that|he|she|they|we|you|there|what)\b)([A-Za-z][\w' -]{1,30}?) "
+                         r"(?:is|are|was|were|has been|have been)\b", re.I)  # fmt: skip
+_EN_SUBJECT = re.compile(r"\b(?:I|I'm|I've|we|we're|my)\b")
+_THIRD_ANY = re.compile(rf"{rules_zh.THIRD.pattern}|{rules_en.THIRD.pattern}", re.I)
+_OTHER_SUBJECT = re.compile(rf"[他她它你A-Z]|{rules_zh.THIRD.pattern}")
 # A clause whose 我 is implied by the one before: only what it plainly states about the user.
 _IMPLIED = frozenset({"place", "family", "possession", "preference"})
 _DATED = frozenset({"plan", "event"})  # and a move: "we moved to Shanghai last month"
@@ -268,16 +299,24 @@ def extract(
     if role != "user" or not content.strip():
         return []
     out: list[Candidate] = []
-    me = False  # an earlier clause of the turn had the user as its subject
+    me = True  # a subjectless clause of a user turn speaks of the user unless another says so
+    said = ""  # what the turn last talked about, for a later "it"
+    topic = ("job" if rules_zh.JOB_TOPIC.search(content)
+             else "place" if rules_zh.HOME_TOPIC.search(content) else "")  # fmt: skip
     for clause in clauses(content):
         if _QUESTION.search(clause) or _HYPOTHETICAL.search(clause):
             continue
         lang = "zh" if _is_zh(clause) else "en"
-        for fact in _facts_in_clause(clause, lang, when, implied_me=me):
+        found = _facts_in_clause(clause, lang, when, implied_me=me, topic=topic, antecedent=said)
+        if not found and lang == "zh" and _EN_SUBJECT.search(clause):  # code-switched
+            found = _facts_in_clause(clause, "en", when)
+        for fact in found:
             fact.source_ids = list(source_ids or [])
             fact.tags = [fact.kind] if fact.kind != "retraction" else []
             out.append(fact)
-        me = clause.startswith("我") and not rules_zh.THIRD.match(clause)
+        me = not _THIRD_ANY.match(clause)
+        lead = _TOPIC_LEAD.match(clause)
+        said = next((f.obj for f in reversed(found) if f.obj), lead.group(1) if lead else said)
     return _dedupe(out)
 
 

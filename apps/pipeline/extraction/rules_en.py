@@ -25,6 +25,7 @@ REL = (r"wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|son|daughter|kid
 # a retraction meet a fact stated in the other language ("I don't work at Tencent anymore" after
 # 我在腾讯工作): with no object in common, the user's one fact in that slot is the target.
 Retraction = tuple[re.Pattern[str], int, str]
+PET = r"dog|cat|puppy|kitten|pet|parrot|hamster|rabbit|bunny|fish|turtle|bird"
 RETRACT: list[Retraction] = [
     (re.compile(r"\bforget (?:that |what )?I (?:said|told you|mentioned)(?: about| that)? (.+)", re.I), 1, ""),
     (re.compile(r"\bI (?:don't|do not|dont) (?:have|own|keep) (?:a |an |my |any )?(.+?) any ?more\b", re.I), 1, ""),
@@ -42,10 +43,17 @@ RETRACT: list[Retraction] = [
     (re.compile(r"\bI (?:quit|left) ([A-Z][\w&.' -]+)"), 1, ""),
     (re.compile(r"\bI (?:quit|left) (?:my job as (?:a |an )?|)(.+)", re.I), 1, ""),
     (re.compile(r"\bI (?:stopped|gave up|no longer do) ([\w -]+)", re.I), 1, ""),
+    (re.compile(r"\bI used to (?:live in) ([A-Z][\w .'-]+)"), 1, "place:home"),
+    (re.compile(r"\bI used to (?:work at|work for) ([A-Z][\w&.' -]+)"), 1, "job:employer"),
+    (re.compile(r"\bI used to (?:really )?(?:love|like|enjoy|be into|play|eat|drink|have|own) (?:a |an |my )?([\w -]+)", re.I), 1, ""),
     (re.compile(r"\bI(?:'m| am) not (allergic(?: to [\w -]+)?)", re.I), 1, ""),
     (re.compile(r"\bno more ([\w ]+?) for (?:me|us)\b", re.I), 1, ""),
     (re.compile(r"\b([A-Z][a-z]+) (?:passed away|died|ran away)\b"), 1, ""),
-    (re.compile(r"\bwe (?:broke up|split up|split|separated|got divorced)\b()", re.I), 1, "family:partner"),
+    (re.compile(r"\b(?:we|[A-Z][a-z]+ and I|I and [A-Z][a-z]+) (?:broke up|split up|split|called it quits)\b()", re.I), 1, "family:partner"),
+    (re.compile(r"\bI (?:broke up with|split up with) (?:my (?:boyfriend|girlfriend|husband|wife|partner|fianc[ée]e?) ?)?([A-Z][a-z]+)?", re.I), 1, "family:partner"),
+    (re.compile(r"\bI (?:got |was |have been |'ve been )?(?:laid off|fired|let go|made redundant)(?: (?:from|by|at) ([A-Z][\w&.' -]+))?", re.I), 1, "job:employer"),
+    (re.compile(rf"\bmy ((?:{PET}))s?(?: [A-Z][a-z]+)? (?:passed away|died|ran away|was put down)\b", re.I), 1, ""),
+    (re.compile(r"\bI (?:quit|gave up|stopped|kicked) ([\w -]+?)(?: cold turkey| for good| completely)?(?:[,.!]|$)", re.I), 1, ""),
     (re.compile(r"\bI(?:'m| am) (?:unemployed|between jobs|out of work|jobless)\b()", re.I), 1, "job:employer"),
 ]  # fmt: skip
 RULES: list[Rule] = [
@@ -57,19 +65,22 @@ RULES: list[Rule] = [
     ("identity", "identity:name", re.compile(r"\bI(?:'m| am) ([A-Z][a-z]{2,})(?: btw| by the way| here|[,.!]|$)"), 1, ""),
     ("identity", "identity:language:{obj}", re.compile(r"\bI (?:speak|can speak) (?:fluent )?([A-Z][a-z]+(?: and [A-Z][a-z]+)?)"), 1, ""),
     ("job", "job:employer", re.compile(r"\bI(?: currently| now)? work (?:at|for) ([A-Z][\w&.' -]+)"), 1, ""),
-    ("job", "job:employer", re.compile(r"\bI(?:'ve| have)? (?:joined|started (?:a new job |working )?at|got (?:a job|an offer|hired) (?:at|from|by)|took a job at|signed with|accepted an offer from) ([A-Z][\w&.'-]+(?: [A-Z][\w&.'-]+)*)\b"), 1, ""),
+    ("job", "job:employer", re.compile(r"\bI(?:'ve| have)? (?:joined|started (?:a new job |working )?at|got (?:a (?:new )?job|an offer|hired|a (?:new )?position) (?:at|from|by|with)|took a job at|signed with|accepted an offer from) ([A-Z][\w&.'-]+(?: [A-Z][\w&.'-]+)*)\b"), 1, ""),
     ("job", "job:employer", re.compile(rf"\bI(?:'m| am)(?: currently| now)? (?:working as )?(?:a |an )?(?:[a-z-]+ ){{0,3}}(?:{OCC}) (?:at|for|with) ([A-Z][\w&.' -]+)", re.I), 1, ""),
     ("job", "job:title", re.compile(rf"\bI(?:'m| am)(?: currently| now)? (?:working as )?(?:a |an )?((?:[a-z-]+ ){{0,3}}(?:{OCC}))\b", re.I), 1, ""),
     ("job", "job:title", re.compile(r"\bI work as (?:a |an )?([\w -]+)", re.I), 1, ""),
+    ("job", "job:title", re.compile(r"\bI(?:'ve| have| just| finally| officially)* (retired)\b", re.I), 1, ""),
+    ("job", "job:employer", re.compile(r"^I(?:'m| am) (?:now )?(?:at|with) ([A-Z][\w&.'-]+(?: [A-Z][\w&.'-]+)*)(?: now| these days)?[.!]*$"), 1, ""),
+    ("place", "place:home", re.compile(r"^I(?:'m| am) (?:now )?in ([A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*) (?:now|these days)[.!]*$"), 1, ""),
     ("job", "job:title", re.compile(r"\bmy (?:job|profession|occupation) is (?:a |an )?([\w -]+)", re.I), 1, ""),
     ("job", "job:school", re.compile(r"\bI(?:'m| am)? (?:studying|majoring in|study|major in|doing a (?:phd|master'?s|degree) in) ([\w -]+?)(?: at ([A-Z][\w .'-]+))?(?:[,.!?]|$)", re.I), 1, ""),
-    ("family", "family:partner", re.compile(r"\bI(?:'m| am| just got| got) (married|engaged|divorced|single|separated|widowed)\b", re.I), 1, ""),
+    ("family", "family:partner", re.compile(r"\b(?:I|we|[A-Z][a-z]+ and I)(?:'m| am|'re| are| just got| got|'ve just gotten|'re getting| are getting|'re officially| are officially)(?: finally| officially)? (married|engaged|divorced|single|separated|widowed)\b", re.I), 1, ""),
     ("family", "family:{g1}", re.compile(rf"\bmy ((?:{REL}))\b(?:,? [A-Z][a-z]+,?)?(?:'s| is| are| was| named| called| just| lives| works| has| loves| likes| turned| started| got)(.*)", re.I), 1, ""),
-    ("family", "family:{obj}", re.compile(rf"\bI (?:have|got|adopted) (?:a |an |two |three |four |\d+ )?((?:little |baby |new |older |younger |twin )?(?:{REL})s?)\b", re.I), 1, ""),
+    ("family", "family:{obj}", re.compile(rf"\b(?:I|[Ww]e) (?:have|got|adopted|now have) (?:a |an |two |three |four |\d+ )?((?:little |baby |new |older |younger |twin )?(?:{REL})s?)\b", re.I), 1, ""),
     ("place", "place:home", re.compile(r"\bI(?: currently| now| still)? (?:live|am living|'m living|reside|am based|'m based) in ([A-Z][\w .'-]+)"), 1, ""),
-    ("place", "place:home", re.compile(r"\b(?:I|we)(?:'ve| have)?(?: just| recently| finally| officially| now)? (?:moved|relocated|settled) (?:back |over |down |all the way |out )?(?:to|into|in) ([A-Z][\w .'-]+)"), 1, ""),
-    ("place", "place:home", re.compile(r"\b(?:I|we)(?:'m| am|'re| are) (?:now )?(?:living|based|settled) in ([A-Z][\w .'-]+)"), 1, ""),
-    ("place", "place:home", re.compile(r"\b(?:we|our family|the family) (?:live|lives|reside) in ([A-Z][\w .'-]+)"), 1, ""),
+    ("place", "place:home", re.compile(r"\b(?:I|[Ww]e)(?:'ve| have)?(?: just| recently| finally| officially| now)? (?:moved|relocated|settled) (?:back |over |down |all the way |out )?(?:from [A-Z][\w.'-]*(?: [A-Z][\w.'-]*)* )?(?:to|into|in) ([A-Z][\w .'-]+)"), 1, ""),
+    ("place", "place:home", re.compile(r"\b(?:I|[Ww]e)(?:'m| am|'re| are) (?:now )?(?:living|based|settled) in ([A-Z][\w .'-]+)"), 1, ""),
+    ("place", "place:home", re.compile(r"\b(?:[Ww]e|[Oo]ur family|[Tt]he family) (?:live|lives|reside) in ([A-Z][\w .'-]+)"), 1, ""),
     ("place", "place:origin", re.compile(r"\bI(?:'m| am| come| originally come) (?:originally )?from ([A-Z][\w .'-]+)"), 1, ""),
     ("place", "place:origin", re.compile(r"\b(?:I grew up in|I was born in|my hometown is) ([A-Z][\w .'-]+)"), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI(?:'m| am) (?:severely |very |mildly )?allergic to ([\w -]+)", re.I), 1, ""),
@@ -80,28 +91,31 @@ RULES: list[Rule] = [
     ("dislike", "taste:{obj}", re.compile(rf"\bI {ADV}(?:don't|do not|dont|never) (?:really )?(?:like|enjoy|love|eat|drink)\s+(.+)", re.I), 1, "neg"),
     ("dislike", "taste:{obj}", re.compile(r"\bI (?:no longer|don't really|do not really) (?:like|love|enjoy|care for)\s+(.+)", re.I), 1, "neg"),
     ("dislike", "taste:{obj}", re.compile(rf"\bI {ADV}(?:hate|despise|dislike|detest|loathe|can't do|cannot do|can't stand|cannot stand|can't bear|avoid)\s+(.+)", re.I), 1, "neg"),
-    ("dislike", "taste:{obj}", re.compile(r"\bI(?:'m| am) (?:not a (?:big |huge )?fan of|not into|sick of|tired of)\s+(.+)", re.I), 1, "neg"),
+    ("dislike", "taste:{obj}", re.compile(r"\bI(?:'m| am) (?:so |totally |kinda |completely )?(?:not a (?:big |huge )?fan of|not into|sick of|tired of|over|done with)\s+(.+)", re.I), 1, "neg"),
     ("preference", "taste:{obj}", re.compile(r"\bI(?:'m| am) (?:so |totally |really |kind of |kinda )?(?:obsessed with|into|addicted to|hooked on|passionate about|a (?:huge |big )?fan of)\s+(.+)", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"\bI(?:'m| am) an? (?:huge |big |massive |die-hard )?([\w ]+?) fan\b", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"\bI (?:loved|liked|enjoyed|adored)\s+(.+)", re.I), 1, ""),
-    ("preference", "taste:{obj}", re.compile(r"\bmy (?:favou?rite|fave) [\w ]+? (?:is|are) (.+)", re.I), 1, ""),
+    ("preference", "favorite:{cat}", re.compile(r"\bmy (?:favou?rite|fave) (?P<cat>[\w ]+?)(?: these days| now| at the moment| lately| right now| nowadays)? (?:is|are|has to be|would be)(?: now| still| probably| definitely)? (.+)", re.I), 2, ""),
     ("preference", "taste:{obj}", re.compile(r"^([\w' -]{3,40}?) (?:is|are) (?:my|probably my) (?:favou?rite|fave) (?:thing|hobby|activity|sport|food|drink|pastime|way)\b", re.I), 1, ""),
-    ("preference", "taste:{obj}", re.compile(r"\bI(?:'ve| have)? (?:started|taken up|took up|picked up|gotten into|got into) (?!(?:a |my )?(?:new )?(?:job|work|working|position|role)\b)([\w -]+)", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI(?:'ve| have)? (?:started|taken up|took up|picked up|gotten into|got into|getting into|been getting into|am learning|'m learning|am getting into|'m getting into) (?!(?:a |my )?(?:new )?(?:job|work|working|position|role)\b)([\w -]+)", re.I), 1, ""),
     ("family", "family:partner", re.compile(r"\bI(?:'m| am) (?:seeing|dating) (?:someone|somebody|(?:a )?(?:guy|girl|man|woman)\b|([A-Z][a-z]+))", re.I), 1, ""),
     ("family", "family:{obj}", re.compile(rf"\bwe (?:got|adopted) (?:a |an |another |a second |a new |new )+(?:pet,? )?(?:a |an )?((?:{REL}))", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(rf"\bI {ADV}(?:like|love|enjoy|adore|prefer|am into|'m into|am obsessed with|'m obsessed with|am a (?:big |huge )?fan of|'m a (?:big |huge )?fan of|am passionate about|'m passionate about)\s+(.+)", re.I), 1, ""),
-    ("preference", "taste:{obj}", re.compile(r"\b(?:I(?:'ve| have) been (?:learning|practicing|playing)|my hobby is|my hobbies are|I play|I collect|in my free time I)\s+(.+)", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\b(?:I(?:'ve| have) been (?:learning|practicing|playing)|my (?:new |latest |current )?(?:hobby|obsession) is|my hobbies are|I play|I collect|in my free time I)\s+(.+)", re.I), 1, ""),
     ("plan", "plan:{obj}", re.compile(r"\bI(?:'m| am) (?:going|planning|hoping|about|getting ready|preparing) to (.+)", re.I), 1, ""),
     ("plan", "plan:{obj}", re.compile(r"\bI (?:plan|intend|hope|want|need|decided|have decided|'ve decided) to (.+)", re.I), 1, "future"),
     ("plan", "plan:{obj}", re.compile(r"\bI(?:'ll| will|'m gonna| am gonna|'m going) (.+)", re.I), 1, "future"),
     ("plan", "plan:{obj}", re.compile(r"\bI have (?:a |an |my )?([\w -]*(?:appointment|interview|exam|meeting|flight|trip|wedding|surgery|date|test)\b.*)", re.I), 1, "future"),
-    ("possession", "possession:{obj}", re.compile(r"\bI (?:just |recently |finally )?(?:bought|got|purchased|own|have|picked up) (?:a |an |my |myself a |myself an |two |new |a new |an old |a used )+([\w -]+)", re.I), 1, ""),
+    ("possession", "possession:{obj}", re.compile(r"\bI (?:drive|ride) (?:a |an |my )([\w -]+)", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI (?:usually |always |often |regularly )?(?:drink|eat|practice|do) (?!(?:my|the|a|an|some|it|that|this|what|all)\b)([\w -]+?) (?:every|each|daily|most|on|at|before|after|in the)\b", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI (?:usually |always |often |regularly )?(run|jog|swim|cycle|bike|hike|meditate|surf|ski|climb|dance|knit|bake|paint|draw)\b(?! (?:a|an|the|my|our|into|out|to)\b)", re.I), 1, ""),
+    ("possession", "possession:{obj}", re.compile(r"\bI (?:just |recently |finally )?(?:bought|got|purchased|own|have|picked up) (?:a |an |my |myself a |myself an |two |new |a new |an old |a used )+(?!(?:new )?(?:job|position|role|offer|promotion|raise)\b)([\w -]+)", re.I), 1, ""),
     ("event", "event", re.compile(r"\b(?:I|we|my \w+ and I)(?: finally| just| also)? (?:went|visited|attended|ran|finished|completed|started|won|met|saw|watched|took|had|made|celebrated|graduated|got|flew|drove|traveled|travelled|hiked|climbed|cooked|baked|painted|read|wrote|joined|passed|failed|lost|bought|adopted|spent|tried|learned|learnt|moved|came back|returned|gave|volunteered|performed|played|signed up|[a-z]+ed)\b(.*)", re.I), 1, "past"),
 ]  # fmt: skip
 
 LEAD = re.compile(r"^(?:(?:yeah|yes|yep|yup|well|so|oh|ok|okay|honestly|btw|by the way|lol|"
                       r"haha|anyway|actually|fyi|also|and|but)\b[,!.]?\s*)+", re.I)  # fmt: skip
-FILLER = re.compile(r"\b(I(?:'m| am|'ve| have)?) (?:(?:also|really|still|just|actually|honestly|"
+FILLER = re.compile(r"\b(I(?:'m| am|'ve| have)?|[Ww]e(?:'re| are|'ve| have)?) (?:(?:also|really|still|just|actually|honestly|"
                         r"totally|definitely|now|recently|lately|finally|even|kinda|literally|"
                         r"seriously|absolutely|truly|basically|currently|officially) )+", re.I)  # fmt: skip
 NO_SUBJECT = re.compile(r"^(?:(?:just|finally|recently|also|now|officially) )*(?=(?:turned|moved|sold|quit|"
@@ -131,5 +145,5 @@ THIRD = re.compile(
 PRONOUNS = frozenset({"it", "that", "this", "them", "those", "these", "one", "him", "her",
                       "there", "here", "so", "too", "mine", "stuff", "things"})  # fmt: skip
 # After a clause that says something, "and"/"but"/"so" before a new subject starts another.
-CONJ = re.compile(r"(?<=\w)\s+(?:and|but|so|plus|and also|and now)\s+(?=(?:I|I'm|I've|we|we're|my|our|"
+CONJ = re.compile(r"(?<=\w)\s+(?:and|but|so|plus|and also|and now|but now|but these days|yet)\s+(?=(?:I|I'm|I've|we|we're|my|our|"
                   r"joined|started|got|moved|bought|sold|quit|left|adopted|switched)\b)")  # fmt: skip

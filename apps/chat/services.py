@@ -23,6 +23,7 @@ from apps.core.degraded import postgres_failed
 from apps.core.errors import ExternalServiceError
 from apps.core.tenancy import tenant_scope
 from apps.memories import selectors
+from apps.memories.query import text_of
 from apps.memories.services import MessageIn, Scope, memory_add
 from apps.tenants.models import Tenant
 
@@ -53,20 +54,9 @@ class ChatTurn:
     memories: list[str] = field(default_factory=list)  # the memory ids injected
 
 
-def text_of(content: Any) -> str:
-    """A message's text: a string, or the text parts of a content list."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(
-            str(part.get("text", "")) for part in content
-            if isinstance(part, dict) and part.get("type") in {"text", "input_text"}
-        ).strip()  # fmt: skip
-    return ""
-
-
 def _query(messages: list[dict[str, Any]]) -> str:
-    """What to look up: the last user turn, with the one before it when the last is short."""
+    """The user's last turn (with the one before it when it is short): whether there is
+    anything to look up, and which language the memory block is written in."""
     users = [text_of(m.get("content")) for m in messages if m.get("role") == "user"]
     users = [u for u in users if u.strip()]
     if not users:
@@ -77,8 +67,9 @@ def _query(messages: list[dict[str, Any]]) -> str:
     return last[-2000:]
 
 
-def memory_search_for(turn: ChatTurn, query: str) -> list[Any]:
-    """The turn's memories for `query`: from each space it reads, best first."""
+def memory_search_for(turn: ChatTurn) -> list[Any]:
+    """The turn's memories for its dialogue (searched for by its last turns: see
+    apps.memories.query): from each space it reads, best first."""
     spaces = turn.read_from if turn.read_from is not None else [turn.user_id or ""]
     limit = turn.memory_limit or settings.CHAT_MEMORY_LIMIT
     hits = []
@@ -86,7 +77,8 @@ def memory_search_for(turn: ChatTurn, query: str) -> list[Any]:
         hits += selectors.memory_search(
             tenant=turn.tenant,
             q=selectors.SearchQuery(
-                query=query, user_id=space, agent_id=turn.agent_id or None, limit=limit,
+                query="", messages=turn.messages, user_id=space,
+                agent_id=turn.agent_id or None, limit=limit,
                 threshold=turn.threshold,
             ),
         )  # fmt: skip
@@ -100,7 +92,7 @@ def memory_context(turn: ChatTurn) -> list[dict[str, Any]]:
     if not (turn.user_id or turn.read_from) or not query or settings.CHAT_MEMORY_LIMIT == 0:
         return turn.messages
     try:
-        hits = memory_search_for(turn, query)
+        hits = memory_search_for(turn)
     except (OperationalError, InterfaceError) as exc:  # degraded: answer without memory
         postgres_failed(exc)
         return turn.messages

@@ -187,5 +187,17 @@ def get_embedder(backend: str | None = None) -> Embedder:
     return build_embedder(backend or settings.EMBEDDING_BACKEND)
 
 
+def second_backend() -> str:
+    """The second packaged embedder, whose ranking search fuses with the first's for dialogue
+    queries ("" when off): the other of e5 and USE. They rank differently enough that the
+    fusion beats either alone (bench/dialogue.py); a remote embedder gets no second by default."""
+    return settings.SECOND_EMBEDDING_BACKEND
+
+
+def get_second_embedder() -> Embedder | None:
+    backend = second_backend()
+    return get_embedder(backend) if backend else None
+
+
 def vector_dim_for(backend: str) -> int:
     return {"use": UseEmbedder.dim, "e5": E5Embedder.dim}.get(backend, settings.EMBEDDING_DIM)

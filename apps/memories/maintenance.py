@@ -6,13 +6,15 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Q, QuerySet
 
 from apps.core.tenancy import tenant_scope
 from apps.jobs.models import Job
 from apps.jobs.services import job_finish, job_progress, job_start
-from apps.memories.embeddings import get_embedder, use_binary_vectors
+from apps.memories.embeddings import get_embedder, get_second_embedder, use_binary_vectors
 from apps.memories.models import Memory, TermStat
 from apps.memories.services import (
+    embed_second,
     embedding_text,
     index_text,
     search_vectors_write,
@@ -30,41 +32,66 @@ USER_VECTORS_INDEX = "memories_user_vectors"
 USER_VECTORS_MAX_DIM = 1024
 
 
-def vector_indexes_drop(cursor: CursorWrapper) -> None:
-    cursor.execute(f"DROP INDEX IF EXISTS {HNSW_INDEX}")
-    cursor.execute(f"DROP INDEX IF EXISTS {USER_VECTORS_INDEX}")
+# The vector columns: (HNSW index, covering index of a user's vectors, model-name column).
+# `embedding_second` is the second embedder's (migration 0012).
+VECTOR_COLUMNS = {
+    "embedding": (HNSW_INDEX, USER_VECTORS_INDEX, "embedding_model"),
+    "embedding_second": (
+        "memories_second_hnsw",
+        "memories_user_second_vectors",
+        "embedding_second_model",
+    ),
+}
 
 
-def vector_indexes_create(cursor: CursorWrapper, *, dim: int) -> None:
+def vector_indexes_drop(cursor: CursorWrapper, column: str = "embedding") -> None:
+    hnsw, user_vectors, _ = VECTOR_COLUMNS[column]
+    cursor.execute(f"DROP INDEX IF EXISTS {hnsw}")
+    cursor.execute(f"DROP INDEX IF EXISTS {user_vectors}")
+
+
+def vector_indexes_create(cursor: CursorWrapper, *, dim: int, column: str = "embedding") -> None:
+    hnsw, user_vectors, _ = VECTOR_COLUMNS[column]
     cursor.execute(
-        f"CREATE INDEX IF NOT EXISTS {HNSW_INDEX} ON {TABLE} "
-        "USING hnsw (embedding halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)"
+        f"CREATE INDEX IF NOT EXISTS {hnsw} ON {TABLE} "
+        f"USING hnsw ({column} halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)"
     )
     if dim <= USER_VECTORS_MAX_DIM:
         cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {USER_VECTORS_INDEX} ON {TABLE} (tenant_id, user_id) "
-            "INCLUDE (id, embedding) WHERE status = 'activated' AND embedding IS NOT NULL"
+            f"CREATE INDEX IF NOT EXISTS {user_vectors} ON {TABLE} (tenant_id, user_id) "
+            f"INCLUDE (id, {column}) WHERE status = 'activated' AND {column} IS NOT NULL"
         )
 
 
-def vector_column_resize(*, dim: int) -> None:
-    """Change the column to `dim` dimensions. Every stored vector is dropped (it cannot be
+def vector_column_resize(*, dim: int, column: str = "embedding") -> None:
+    """Change a vector column to `dim` dimensions. Every stored vector is dropped (it cannot be
     converted); `memories_reembed` fills them again. The vector indexes are rebuilt."""
+    model_column = VECTOR_COLUMNS[column][2]
     with transaction.atomic(), connection.cursor() as cursor:
-        vector_indexes_drop(cursor)
+        vector_indexes_drop(cursor, column)
         cursor.execute(
-            f"ALTER TABLE {TABLE} ALTER COLUMN embedding TYPE halfvec({int(dim)}) USING NULL"
+            f"ALTER TABLE {TABLE} ALTER COLUMN {column} TYPE halfvec({int(dim)}) USING NULL"
         )
         # The ALTER drops every tenant's vectors, so every row is marked for re-embedding: this
         # statement is deliberately whole-table, even when `reembed --tenant` then re-embeds one
         # tenant (the others are re-embedded by their own run, or by a run without --tenant).
-        cursor.execute(f"UPDATE {TABLE} SET embedding_model = ''")
-        vector_indexes_create(cursor, dim=dim)
+        cursor.execute(f"UPDATE {TABLE} SET {model_column} = ''")
+        vector_indexes_create(cursor, dim=dim, column=column)
 
 
-def stale_count(*, tenant: Tenant, model_name: str) -> int:
+def _stale(model_name: str, second_name: str) -> QuerySet[Memory]:
+    """Memories whose vector, or second vector, is not from the configured model."""
+    return Memory.objects.filter(
+        ~Q(embedding_model=model_name) | ~Q(embedding_second_model=second_name)
+    )
+
+
+def stale_count(*, tenant: Tenant, model_name: str, second_name: str | None = None) -> int:
+    if second_name is None:
+        second = get_second_embedder()
+        second_name = second.name if second else ""
     with tenant_scope(tenant.pk):
-        return Memory.objects.exclude(embedding_model=model_name).count()
+        return _stale(model_name, second_name).count()
 
 
 def memories_reembed(
@@ -77,30 +104,33 @@ def memories_reembed(
     Resumable: an interrupted run leaves finished rows marked with the new model's name, and the
     next run picks up only the rest."""
     embedder = get_embedder()
-    total = stale_count(tenant=tenant, model_name=embedder.name)
+    second = get_second_embedder()
+    second_name = second.name if second else ""
+    total = stale_count(tenant=tenant, model_name=embedder.name, second_name=second_name)
     job = job_start(tenant=tenant, kind="reembed", total=total, params={"model": embedder.name})
     done = 0
     try:
         with tenant_scope(tenant.pk):
             while True:
                 batch = list(
-                    Memory.objects.exclude(embedding_model=embedder.name)
+                    _stale(embedder.name, second_name)
                     .order_by("pk")
                     .only("pk", "value", "embed_context")[:batch_size]
                 )
                 if not batch:
                     break
-                vectors = embedder.embed_documents(
-                    [embedding_text(m.value, m.embed_context) for m in batch]
-                )
+                texts = [embedding_text(m.value, m.embed_context) for m in batch]
+                vectors = embedder.embed_documents(texts)
+                seconds, _ = embed_second([m.value for m in batch])
                 use_binary_vectors()
                 with connection.cursor() as cursor:  # the tenant condition too: defence in depth
                     cursor.executemany(
-                        f"UPDATE {TABLE} SET embedding = %s, embedding_model = %s "
+                        f"UPDATE {TABLE} SET embedding = %s, embedding_model = %s, "
+                        "embedding_second = %s, embedding_second_model = %s "
                         "WHERE tenant_id = %s AND id = %s",
                         [
-                            (v, embedder.name, tenant.pk, m.pk)
-                            for m, v in zip(batch, vectors, strict=True)
+                            (v, embedder.name, s, second_name, tenant.pk, m.pk)
+                            for m, v, s in zip(batch, vectors, seconds, strict=True)
                         ],
                     )
                 done += len(batch)

@@ -119,6 +119,11 @@ class Memory(TenantOwnedModel):
     # reply ("Yes, last May") is found by the question it answers. Kept to re-embed the same.
     embed_context = models.TextField(blank=True, default="")
     embedding_model = models.CharField(max_length=100, blank=True, default="")
+    # The same text by the second packaged embedder (settings.SECOND_EMBEDDING_BACKEND), whose
+    # ranking search fuses with the first's for dialogue queries. Its dimension follows that
+    # setting (migration 0012, `reembed --resize`); null when it is off.
+    embedding_second = HalfVectorField(null=True)
+    embedding_second_model = models.CharField(max_length=100, blank=True, default="")
     search_vector = SearchVectorField(null=True)
     search_length = models.PositiveIntegerField(default=0)
     occurred_at = models.DateTimeField(null=True, blank=True)

@@ -230,8 +230,33 @@ class VectorField(serializers.ListField):
         )  # fmt: skip
 
 
+def parsed_messages(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each message of a `MessageField` validated ({"role", "content"}), or a ValidationError
+    that names the message."""
+    parsed, errors = [], {}
+    for index, item in enumerate(raw):
+        message = MessageInSerializer(data=item)
+        if message.is_valid():
+            parsed.append(message.validated_data)
+        else:
+            errors[str(index)] = message.errors
+    if errors:
+        raise serializers.ValidationError({"messages": errors})
+    return parsed
+
+
 class SearchSerializer(f.InputSerializer):
-    query = f.CharField(max_length=4000)
+    schema_extra: ClassVar[dict[str, Any]] = {
+        **f.one_of_required("query", "messages"),
+        "description": "What to look for: a question (`query`), or the dialogue so far "
+        "(`messages`, or a transcript as `query`), which is searched for by its last turns.",
+    }
+
+    query = f.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    messages = MessageField(
+        required=False,
+        help_text="The conversation so far, as chat sends it: memories for its last turns.",
+    )
     user_id = f.CharField(**ID_FIELD)
     agent_id = f.CharField(**ID_FIELD)
     conversation_id = f.CharField(**ID_FIELD)
@@ -266,6 +291,16 @@ class SearchSerializer(f.InputSerializer):
             )
         return value
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("messages") is not None:
+            attrs["messages"] = [
+                {"role": m["role"], "content": m["content"]}
+                for m in parsed_messages(attrs["messages"])
+            ]
+        elif not attrs["query"].strip() and attrs.get("vector") is None:
+            raise serializers.ValidationError({"query": "give a query, messages or a vector"})
+        return attrs
+
 
 class SourceSerializer(serializers.Serializer):
     message_id = serializers.IntegerField(allow_null=True)
@@ -290,9 +325,21 @@ class MemoryOutSerializer(serializers.Serializer):
     confidence = serializers.FloatField()
     status = serializers.CharField()
     version = serializers.IntegerField()
+    mentions = serializers.IntegerField(
+        help_text="how often this was said: a statement or fact made again counts a mention, "
+        "and its turn joins `sources`"
+    )
     sources = SourceSerializer(many=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+
+class AddedMemoryOutSerializer(MemoryOutSerializer):
+    event = serializers.ChoiceField(
+        choices=["ADD", "NOOP"],
+        help_text="ADD: stored by this add; NOOP: a statement made before, counted as one more "
+        "mention of the memory that holds it (this add's message is among its sources)",
+    )
 
 
 class HitOutSerializer(MemoryOutSerializer):
@@ -320,6 +367,7 @@ def memory_data(memory: Memory) -> dict[str, Any]:
         "confidence": memory.confidence,
         "status": memory.status,
         "version": memory.version,
+        "mentions": memory.mentions,
         "sources": [_source_data(src) for src in memory.sources],
         "created_at": _DATETIME.to_representation(memory.created_at),
         "updated_at": _DATETIME.to_representation(memory.updated_at),
@@ -350,7 +398,7 @@ class AddOutSerializer(serializers.Serializer):
     )
     event_id = serializers.CharField(allow_null=True)
     message_ids = serializers.ListField(child=serializers.IntegerField())
-    results = MemoryOutSerializer(many=True)
+    results = AddedMemoryOutSerializer(many=True)
 
 
 class MemoryUpdateSerializer(f.InputSerializer):

@@ -284,6 +284,19 @@ EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="")
 EMBEDDING_DIM = env_int(
     "EMBEDDING_DIM", {"use": 512, "e5": 384}.get(EMBEDDING_BACKEND, 1024), minimum=8, maximum=16000
 )
+# A second packaged embedder for dialogue queries (apps.memories.embeddings.second_backend):
+# use | e5 | none. Default: the other of e5 and USE; none with a remote embedder.
+SECOND_EMBEDDING_BACKEND = env.str(
+    "SECOND_EMBEDDING_BACKEND",
+    default={"e5": "use", "use": "e5"}.get(EMBEDDING_BACKEND, "none"),
+)
+if SECOND_EMBEDDING_BACKEND not in {"use", "e5", "none"} or (
+    SECOND_EMBEDDING_BACKEND == EMBEDDING_BACKEND
+):
+    raise ImproperlyConfigured(
+        "SECOND_EMBEDDING_BACKEND must be use, e5 or none, and not EMBEDDING_BACKEND itself"
+    )
+SECOND_EMBEDDING_BACKEND = "" if SECOND_EMBEDDING_BACKEND == "none" else SECOND_EMBEDDING_BACKEND
 MEMORY_CONTENT_MAX_CHARS = env_int("MEMORY_CONTENT_MAX_CHARS", 20000, minimum=100)
 SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 100, minimum=10, maximum=1000)
 # Reciprocal rank fusion constant: smaller trusts the top of each ranking more (bench/locomo.py).

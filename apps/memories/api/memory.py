@@ -12,6 +12,8 @@ from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest
 from apps.memories import selectors, services
 from apps.memories import serializers as s
+from apps.memories.filters import view_field
+from apps.memories.services.turns import add_event
 
 TAGS = ["memory"]
 
@@ -45,7 +47,10 @@ class AddView(MemoryView):
             "status": result.batch.status,
             "event_id": result.batch.event_id,
             "message_ids": result.message_ids,
-            "results": [s.memory_data(m) for m in result.memories],
+            "results": [
+                {**s.memory_data(m), "event": add_event(m, result.message_ids)}
+                for m in result.memories
+            ],
         }
         # As Stripe marks a replayed idempotent request: the body is the batch as it is now.
         headers = {"Idempotent-Replayed": "true"} if result.replayed else None
@@ -65,6 +70,7 @@ class SearchView(MemoryView):
             tenant=request.tenant,
             q=selectors.SearchQuery(
                 query=v["query"],
+                messages=v.get("messages"),
                 user_id=v.get("user_id"),
                 agent_id=v.get("agent_id"),
                 conversation_id=v.get("conversation_id") or v.get("run_id"),
@@ -91,6 +97,7 @@ class PageSerializer(serializers.Serializer):
     page = serializers.IntegerField(min_value=1, max_value=10**6, default=1)
     page_size = serializers.IntegerField(min_value=1, max_value=500, default=50)
     filters = s.FilterParam(required=False, help_text="A filter as in search, as JSON")
+    view = view_field("all")
 
 
 class CollectionView(MemoryView):
@@ -107,6 +114,7 @@ class CollectionView(MemoryView):
             conversation_id=p.get("conversation_id"),
             memory_type=p.get("memory_type"),
             filters=p.get("filters"),
+            view=p["view"],
         )
         start = (p["page"] - 1) * p["page_size"]
         rows = list(queryset[start : start + p["page_size"]])

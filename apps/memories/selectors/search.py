@@ -1,5 +1,9 @@
-"""Reads: hybrid search (pgvector + BM25 over our own tsvectors, fused by reciprocal rank),
-listing, history and raw messages.
+"""Hybrid search: pgvector and BM25 over our own tsvectors, fused by weighted reciprocal rank.
+
+A question is ranked by the embedder's vectors and BM25. A dialogue (`messages`, or a transcript
+as `query`: apps.memories.query) is ranked by its last turns with both packaged embedders (the
+second's vectors are `embedding_second`) and BM25 at half weight: measured on bench/dialogue.py
+and LoCoMo (docs/benchmarks.md, issue 11).
 
 The raw SQL here is the one place that filters by tenant by hand: every statement starts from
 `_scope_sql`, whose first condition is the tenant."""
@@ -20,9 +24,10 @@ from django.db import connection
 from apps.core.errors import BadRequest
 from apps.memories import text
 from apps.memories.access import access_record
-from apps.memories.embeddings import get_embedder, use_binary_vectors
+from apps.memories.embeddings import get_embedder, get_second_embedder, use_binary_vectors
 from apps.memories.filters import compile_filters
 from apps.memories.models import Memory, TermStat
+from apps.memories.query import LookupText, lookup_text
 from apps.tenants.models import Tenant
 
 TABLE = Memory._meta.db_table
@@ -33,6 +38,9 @@ BM25_K1, BM25_B = 1.2, 0.75
 @dataclass
 class SearchQuery:
     query: str
+    # The dialogue so far ([{"role", "content"}], as chat has it): searched for by its last turns
+    # (apps.memories.query), like a `query` that is a transcript.
+    messages: list[dict[str, Any]] | None = None
     user_id: str | None = None
     agent_id: str | None = None
     conversation_id: str | None = None
@@ -100,8 +108,8 @@ def _keyword_weights(
 
 
 VECTOR_SQL = """
-    SELECT m.id, NULL::float8 FROM {table} m WHERE {scope} AND m.embedding IS NOT NULL
-    ORDER BY (m.embedding <=> %s) {exact} LIMIT %s
+    SELECT m.id, NULL::float8 FROM {table} m WHERE {scope} AND m.{column} IS NOT NULL
+    ORDER BY (m.{column} <=> %s) {exact} LIMIT %s
 """
 # `+ 0` makes the ordering an expression the HNSW index cannot serve, so PostgreSQL computes every
 # distance in the (btree-filtered) scope: exact, and steadier than a filtered HNSW walk when the
@@ -203,15 +211,52 @@ def _scope_stats(tenant: Tenant, q: SearchQuery, terms: list[str]) -> dict[str, 
         return {"": (int(docs), int(total))} | {t: (n, 0) for t, n in cursor.fetchall()}
 
 
+# The weight of each ranking in the fusion, for a question and for a dialogue (bench/dialogue.py
+# and bench/locomo.py chose them; docs/benchmarks.md lists every variant tried).
+WEIGHTS = {
+    False: {"vector": 1.0, "keyword": 1.0, "second": 0.0},
+    True: {"vector": 1.0, "keyword": 0.5, "second": 1.0},
+}
+
+
 @dataclass
 class Rankings:
-    rankings: list[list[str]]  # vector and/or keyword, each best first
+    rankings: list[tuple[list[str], float]]  # (memory ids best first, weight in the fusion)
     vector: np.ndarray  # the query embedding
     faqs: list[tuple[str, float]]  # matching promoted FAQs with their similarity
+    terms: list[str]  # the query's lexemes
+
+
+def _second_ranking(
+    tenant: Tenant, q: SearchQuery, lookup: LookupText, n: int, *, exact: bool
+) -> list[str]:
+    """The second embedder's ranking (empty when it has no weight, no text or is off)."""
+    second = get_second_embedder()
+    if (
+        second is None
+        or not WEIGHTS[lookup.dialogue]["second"]
+        or q.mode == "keyword"
+        or not lookup.text.strip()
+    ):
+        return []
+    qvector = second.embed_query(lookup.text)
+    scope, params = _scope_sql(tenant, q)
+    sql = VECTOR_SQL.format(
+        table=TABLE, scope=scope, column="embedding_second", exact=EXACT if exact else ""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, qvector, n])
+        return [str(row[0]) for row in cursor.fetchall()]
 
 
 def _rankings(
-    tenant: Tenant, q: SearchQuery, embed: Callable[[], np.ndarray], n: int, *, overlap: bool
+    tenant: Tenant,
+    q: SearchQuery,
+    lookup: LookupText,
+    embed: Callable[[], np.ndarray],
+    n: int,
+    *,
+    overlap: bool,
 ) -> Rankings:
     """The vector and keyword rankings, and the FAQs that match. With `overlap` (a remote
     embedder, or none) the query is embedded in another thread while the term statistics are
@@ -219,45 +264,114 @@ def _rankings(
     sharing them with the database makes it slower than the SQL it would hide (on 2 cores:
     22.5 ms for the rankings overlapped against ~15 sequential), so it runs first."""
     scope, params = _scope_sql(tenant, q)
-    terms = text.query_terms(q.query) if q.mode in {"hybrid", "keyword"} else []
+    weights = WEIGHTS[lookup.dialogue]
+    terms = text.query_terms(lookup.text) if q.mode in {"hybrid", "keyword"} else []
     if overlap:
         future = _EMBED_POOL.submit(embed)
     else:
         qvector = embed()
     stats = _scope_stats(tenant, q, terms)
-    rankings: list[list[str]] = []
+    rankings: list[tuple[list[str], float]] = []
     if terms:
-        rankings.append(_keyword_ranking(tenant, q, terms, stats, n))
+        rankings.append((_keyword_ranking(tenant, q, terms, stats, n), weights["keyword"]))
     if overlap:
         qvector = future.result()
     faqs: list[tuple[str, float]] = []
+    docs = stats.get("", (None, 0))[0]
+    exact = bool(q.user_id) and docs is not None and docs <= settings.SEARCH_EXACT_MAX
     if q.mode in {"hybrid", "vector"}:
         use_binary_vectors()
-        docs = stats.get("", (None, 0))[0]
-        exact = bool(q.user_id) and docs is not None and docs <= settings.SEARCH_EXACT_MAX
-        sql = VECTOR_SQL.format(table=TABLE, scope=scope, exact=EXACT if exact else "")
+        sql = VECTOR_SQL.format(
+            table=TABLE, scope=scope, column="embedding", exact=EXACT if exact else ""
+        )
         args: list[Any] = [*params, qvector, n]
-        if q.query:
+        if lookup.text:
             sql = f"({sql}) UNION ALL ({FAQ_SQL.format(table=TABLE)})"
             distance = 1 - settings.FAQ_MATCH_SIMILARITY
             args += [qvector, tenant.pk, qvector, distance, qvector, FAQ_LIMIT]
         with connection.cursor() as cursor:
             cursor.execute(sql, args)
             rows = cursor.fetchall()
-        rankings.insert(0, [str(mid) for mid, faq in rows if faq is None])
+        rankings.insert(0, ([str(mid) for mid, faq in rows if faq is None], weights["vector"]))
         faqs = [(str(mid), float(faq)) for mid, faq in rows if faq is not None]
-    return Rankings([r for r in rankings if r], qvector, faqs)
+        second = _second_ranking(tenant, q, lookup, n, exact=exact)
+        rankings.append((second, weights["second"]))
+    return Rankings([(r, w) for r, w in rankings if r and w], qvector, faqs, terms)
 
 
-def _fuse(rankings: list[list[str]]) -> list[tuple[str, float]]:
-    """Reciprocal rank fusion, normalised so that first in every ranking scores 1."""
+def _fuse(rankings: list[tuple[list[str], float]]) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion, normalised so that first in every ranking scores 1."""
     k = settings.SEARCH_RRF_K
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in rankings:
         for rank, memory_id in enumerate(ranking, start=1):
-            scores[memory_id] = scores.get(memory_id, 0.0) + 1.0 / (k + rank)
-    best = len(rankings) / (k + 1)
+            scores[memory_id] = scores.get(memory_id, 0.0) + weight / (k + rank)
+    best = sum(weight for _, weight in rankings) / (k + 1)
     return sorted(((mid, s / best) for mid, s in scores.items()), key=lambda x: -x[1])
+
+
+def _own_words(memory: Memory, terms: set[str]) -> int:
+    return len(terms.intersection(text.lexemes(memory.value)))
+
+
+def _second_similarity(tenant: Tenant, ids: list[str], lookup: LookupText) -> dict[str, float]:
+    """Cosine of the query with each memory's own text by the second embedder (whose vectors
+    are of the value alone, without borrowed context); {} when it is off."""
+    second = get_second_embedder()
+    if second is None or not lookup.text.strip():
+        return {}
+    qvector = second.embed_query(lookup.text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.id, 1 - (m.embedding_second <=> %s) FROM {TABLE} m "
+            "WHERE m.tenant_id = %s AND m.id = ANY(%s::uuid[]) AND m.embedding_second IS NOT NULL",
+            [qvector, tenant.pk, ids],
+        )
+        return {str(mid): _finite(sim) for mid, sim in cursor.fetchall()}
+
+
+def _owners_before_borrowers(
+    pool: list[tuple[str, float]],
+    rows: dict[str, Memory],
+    terms: list[str],
+    own_similarity: Callable[[list[str]], dict[str, float]],
+) -> list[tuple[str, float]]:
+    """A turn embedded and indexed with its neighbour as context (`embed_context`) can rank on
+    the neighbour's words. Where the neighbour is lower in the pool and holds the query better,
+    by its own words (lexemes) or, when neither holds one, by the second embedder's similarity
+    to its own text (a question in the other language), it moves up to just before the turn
+    that borrowed it: borrowed context never outranks the memory that says it (issue 11). On
+    LoCoMo this moved frac@10 from 75.4 to 76.5 offline (docs/benchmarks.md). Scores stay as
+    fused."""
+    wanted = set(terms)
+    order = list(pool)
+    for _ in range(len(order)):  # bounded: each pass moves one memory up, or stops
+        moved = False
+        for i, (mid, _score) in enumerate(order):
+            borrower = rows.get(mid)
+            if borrower is None or not borrower.embed_context:
+                continue
+            for j in range(i + 1, len(order)):
+                owner = rows.get(order[j][0])
+                if owner is None or not owner.value.strip():
+                    continue
+                if owner.value.strip() not in borrower.embed_context:
+                    continue
+                mine, theirs = _own_words(borrower, wanted), _own_words(owner, wanted)
+                if mine == theirs == 0:
+                    similarity = own_similarity([mid, order[j][0]])
+                    wins = similarity.get(order[j][0], 0.0) > similarity.get(mid, 0.0)
+                else:
+                    wins = theirs > mine
+                if wins:
+                    order.insert(i, order.pop(j))
+                    moved = True
+                break
+            if moved:
+                break
+        if not moved:
+            break
+    return order
 
 
 def _mmr(
@@ -291,11 +405,12 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
                     code="vector_without_direction",
                 )
             return vector / norm
-        return get_embedder().embed_query(q.query)
+        return get_embedder().embed_query(lookup.text)
 
     n = max(candidates or settings.SEARCH_CANDIDATES, q.limit * 3)
     overlap = q.vector is not None or not get_embedder().local
-    found = _rankings(tenant, q, embed, n, overlap=overlap)
+    lookup = lookup_text(q.query, q.messages)
+    found = _rankings(tenant, q, lookup, embed, n, overlap=overlap)
     fused = _fuse(found.rankings)
     wanted = q.limit * 3 if q.mmr else (q.limit * 2 if q.threshold is not None else q.limit)
     # A few more than wanted: a memory that repeats a better one's words from the same source
@@ -303,6 +418,9 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
     pool = fused[: wanted + q.limit // 2 + 2]
     ids = [mid for mid, _ in pool] + [mid for mid, _ in found.faqs]
     rows = _fetch_hits(tenant, ids, found.vector, with_vectors=q.mmr)
+    pool = _owners_before_borrowers(
+        pool, rows, found.terms, lambda ids: _second_similarity(tenant, ids, lookup)
+    )
     hits: list[Hit] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for memory_id, score in pool:

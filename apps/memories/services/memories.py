@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from apps.core.errors import NotFound
 from apps.memories import text
-from apps.memories.embeddings import get_embedder, use_binary_vectors
+from apps.memories.embeddings import get_embedder, get_second_embedder, use_binary_vectors
 from apps.memories.models import Memory, MemoryVersion, Message, TermStat
 from apps.tenants.models import Tenant
 
@@ -131,6 +131,15 @@ def _embed(values: list[str]) -> tuple[list[Any], str]:
     return list(embedder.embed_documents(values)), embedder.name
 
 
+def embed_second(values: list[str]) -> tuple[list[Any], str]:
+    """The second embedder's vectors of `values` (Nones and "" when it is off)."""
+    second = get_second_embedder()
+    if second is None or not values:
+        return [None] * len(values), ""
+    use_binary_vectors()
+    return list(second.embed_documents(values)), second.name
+
+
 EMBED_CHUNK = 64
 
 
@@ -159,6 +168,9 @@ def memories_create(
                 on_progress(len(vectors))
     else:
         use_binary_vectors()
+    # The second vector is of the value alone: a signal free of borrowed context (search's
+    # owners-before-borrowers rule), and LoCoMo ranked better with it (docs/benchmarks.md).
+    seconds, second_name = embed_second([item.value for item in items])
     with transaction.atomic():
         memories = Memory.objects.bulk_create(
             [
@@ -176,12 +188,14 @@ def memories_create(
                     sources=item.sources,
                     embedding=vector,
                     embedding_model=model_name,
+                    embedding_second=second,
+                    embedding_second_model=second_name,
                     embed_context=item.context[-CONTEXT_MAX_CHARS:],
                     occurred_at=item.occurred_at,
                     kind=item.kind,
                     slot=item.slot[:120],
                 )
-                for item, vector in zip(items, vectors, strict=True)
+                for item, vector, second in zip(items, vectors, seconds, strict=True)
             ]
         )
         search_vectors_write(memories)
@@ -273,6 +287,7 @@ def memory_update(
             memory.value = value
             [vector], memory.embedding_model = _embed([embedding_text(value, memory.embed_context)])
             memory.embedding = vector
+            [memory.embedding_second], memory.embedding_second_model = embed_second([value])
         memory.version += 1
         memory.save()
         if changed_text:

@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from apps.memories import maintenance
 from apps.memories.checks import column_dimension
-from apps.memories.embeddings import get_embedder
+from apps.memories.embeddings import get_embedder, get_second_embedder
 from apps.tenants.models import Tenant
 from apps.tenants.services import tenant_get_by_ref
 
@@ -27,23 +27,33 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         embedder = get_embedder()
-        current = column_dimension()
-        if current != embedder.dim:
+        second = get_second_embedder()
+        columns = [("embedding", settings.EMBEDDING_BACKEND, embedder)]
+        if second is not None:
+            columns.append(("embedding_second", settings.SECOND_EMBEDDING_BACKEND, second))
+        for column, backend, model in columns:
+            current = column_dimension(column)
+            if current == model.dim:
+                continue
             if not options["resize"]:
                 self.stderr.write(
-                    f"The column holds {current}-d vectors, {settings.EMBEDDING_BACKEND} makes "
-                    f"{embedder.dim}-d: run again with --resize."
+                    f"The {column} column holds {current}-d vectors, {backend} makes "
+                    f"{model.dim}-d: run again with --resize."
                 )
                 raise SystemExit(2)
-            maintenance.vector_column_resize(dim=embedder.dim)
-            self.stdout.write(f"Vector column resized to {embedder.dim} dimensions.")
+            maintenance.vector_column_resize(dim=model.dim, column=column)
+            self.stdout.write(f"Vector column {column} resized to {model.dim} dimensions.")
         tenants = (
             [tenant_get_by_ref(ref=options["tenant"])]
             if options["tenant"]
             else list(Tenant.objects.order_by("pk"))
         )
         for tenant in tenants:
-            total = maintenance.stale_count(tenant=tenant, model_name=embedder.name)
+            total = maintenance.stale_count(
+                tenant=tenant,
+                model_name=embedder.name,
+                second_name=second.name if second else "",
+            )
             if not total:
                 continue
             with tqdm(total=total, desc=f"{tenant.slug}", unit="mem") as bar:

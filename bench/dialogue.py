@@ -9,10 +9,11 @@ it should recall.
     python bench/dialogue.py --tiny               # seconds: proves it runs (the suite's smoke run)
 
 Data: bench/data/dialogue_{en,zh}.jsonl and *_holdout.jsonl, written by a separate agent from the
-issue's description alone, before any tuning. Query forms (`--query`): `transcript` (every turn,
-"role: content" lines, as one query), `user-turns` (the user's turns only), `last-user` (the last
-user turn). Scores: R@k = the share of a case's gold events found in the top k, averaged over
-cases; MRR of the first gold event.
+issue's description alone, before any tuning. Query forms (`--query`): `messages` (the dialogue
+as the search's `messages`, as chat sends it; the default), `transcript` (every turn, "role:
+content" lines, as one query), `user-turns` (the user's turns only), `last-user` (the last user
+turn). Scores: R@k = the share of a case's gold events found in the top k, averaged over cases;
+MRR of the first gold event.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from bench.common import client, spawned_server
 
 DATA = Path(__file__).resolve().parent / "data"
 KS = (1, 3, 5, 10)
-QUERY_FORMS = ("transcript", "user-turns", "last-user")
+QUERY_FORMS = ("messages", "transcript", "user-turns", "last-user")
 
 
 def load(lang: str, holdout: bool) -> list[dict]:
@@ -38,7 +39,14 @@ def load(lang: str, holdout: bool) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text().splitlines() if line.strip()]
 
 
-def query_of(dialogue: list[dict], form: str) -> str:
+def query_of(dialogue: list[dict], form: str) -> dict:
+    """The search body's query part: the dialogue as `messages`, or a `query` string."""
+    if form == "messages":
+        return {"messages": [{"role": t["role"], "content": t["content"]} for t in dialogue]}
+    return {"query": query_text(dialogue, form)}
+
+
+def query_text(dialogue: list[dict], form: str) -> str:
     if form == "transcript":
         return "\n".join(f"{t['role']}: {t['content']}" for t in dialogue)
     user_turns = [t["content"] for t in dialogue if t["role"] == "user"]
@@ -69,8 +77,8 @@ def score(http, run: str, users: list[dict], form: str, memory_event: dict[str, 
     started = time.perf_counter()
     for user in users:
         for case in tqdm(user["cases"], desc=f"search {user['user_id']}", unit="case", leave=False):
-            body = {"user_id": f"{run}-{user['user_id']}",
-                    "query": query_of(case["dialogue"], form), "limit": max(KS)}  # fmt: skip
+            body = {"user_id": f"{run}-{user['user_id']}", **query_of(case["dialogue"], form),
+                    "limit": max(KS)}  # fmt: skip
             response = http.post("/v1/memory/search", json=body)
             response.raise_for_status()
             ranked = [memory_event.get(h["id"]) for h in response.json()["results"]]
@@ -96,7 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--holdout", action="store_true", help="score the held-out sets")
     parser.add_argument("--langs", default="en,zh")
-    parser.add_argument("--query", default="transcript", choices=QUERY_FORMS,
+    parser.add_argument("--query", default="messages", choices=QUERY_FORMS,
                         help="how a dialogue becomes the search query")  # fmt: skip
     parser.add_argument("--all-queries", action="store_true", help="score every query form")
     parser.add_argument("--tiny", action="store_true", help="one user, 3 cases: a smoke run")

@@ -161,7 +161,7 @@ class SearchView(ProductView):
                    request=cs.ProductSearchIn, responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
         body = body_of(request, cs.ProductSearchIn)
-        query = _text(body, "query", limit=4000)
+        query = _text(body, "query", limit=s.QUERY_MAX_CHARS)
         user_id = _text(body, "user_id")
         top_k = int(_number(body, "top_k", 10, 1, 100))
         relativity = _number(body, "relativity", None, 0, 1)

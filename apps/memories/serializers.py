@@ -230,6 +230,11 @@ class VectorField(serializers.ListField):
         )  # fmt: skip
 
 
+# A search query may be a transcript of several turns (apps.memories.query): longer than a
+# question, still bounded.
+QUERY_MAX_CHARS = 20000
+
+
 def parsed_messages(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each message of a `MessageField` validated ({"role", "content"}), or a ValidationError
     that names the message."""
@@ -252,7 +257,7 @@ class SearchSerializer(f.InputSerializer):
         "(`messages`, or a transcript as `query`), which is searched for by its last turns.",
     }
 
-    query = f.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    query = f.CharField(max_length=QUERY_MAX_CHARS, required=False, allow_blank=True, default="")
     messages = MessageField(
         required=False,
         help_text="The conversation so far, as chat sends it: memories for its last turns.",

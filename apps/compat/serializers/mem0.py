@@ -11,7 +11,7 @@ from apps.core import fields as f
 from apps.core.fields import SchemaRefs
 from apps.memories import filters as grammar
 from apps.memories.filters import view_field
-from apps.memories.serializers import MessageField
+from apps.memories.serializers import QUERY_MAX_CHARS, MessageField
 
 ID = {"max_length": 200}
 OPTIONAL_ID = {"max_length": 200, "required": False, "allow_blank": True}
@@ -115,7 +115,7 @@ class Mem0AddIn(Mem0ScopeIn):
 
 
 class Mem0SearchIn(Mem0QueryIn):
-    query = f.CharField(max_length=4000)
+    query = f.CharField(max_length=QUERY_MAX_CHARS)
     top_k = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=100)
     threshold = f.FloatField(required=False, allow_null=True)
 

@@ -13,7 +13,7 @@ from apps.core.fields import SchemaRefs
 from apps.memories import filters as grammar
 from apps.memories.filters import view_field
 from apps.memories.models import Role
-from apps.memories.serializers import ContentField, MessageField
+from apps.memories.serializers import QUERY_MAX_CHARS, ContentField, MessageField
 
 ID = {"max_length": 200}
 OPTIONAL_ID = {"max_length": 200, "required": False, "allow_blank": True}
@@ -121,7 +121,7 @@ class MemosFeedbackIn(MemosSubjectIn):
 
 
 class MemosSearchIn(MemosSubjectIn):
-    query = f.CharField(max_length=4000)
+    query = f.CharField(max_length=QUERY_MAX_CHARS)
     relativity = f.FloatField(required=False, allow_null=True)
     memory_limit_number = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=50)
     filter = MemosFilterField(required=False, allow_null=True)
@@ -200,7 +200,7 @@ class ProductAddIn(ProductIn):
 
 
 class ProductSearchIn(ProductIn):
-    query = f.CharField(max_length=4000)
+    query = f.CharField(max_length=QUERY_MAX_CHARS)
     top_k = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=100)
     relativity = f.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
     threshold = f.FloatField(required=False, allow_null=True, min_value=0, max_value=1)

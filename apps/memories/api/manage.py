@@ -15,7 +15,12 @@ from apps.core.errors import NotFound
 from apps.jobs.api import JobOutSerializer
 from apps.memories import context, selectors, services, transfer
 from apps.memories.api.memory import MemoryView
-from apps.memories.serializers import MemoryOutSerializer, VersionOutSerializer, memory_data
+from apps.memories.serializers import (
+    QUERY_MAX_CHARS,
+    MemoryOutSerializer,
+    VersionOutSerializer,
+    memory_data,
+)
 
 TAGS = ["memory manage"]
 USER = {"max_length": 200}
@@ -23,7 +28,7 @@ USER = {"max_length": 200}
 
 class RetrieveIn(f.InputSerializer):
     user_id = f.CharField(**USER)
-    query = f.CharField(max_length=4000)
+    query = f.CharField(max_length=QUERY_MAX_CHARS)
     conversation_id = f.CharField(required=False, **USER)
     short_term_limit = f.IntegerField(
         required=False, min_value=0, max_value=100, help_text="default STM_WINDOW (10)"

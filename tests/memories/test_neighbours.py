@@ -70,7 +70,7 @@ def test_within_one_conversation_the_memory_with_the_query_words_comes_first(ali
 def test_the_turn_a_neighbour_borrowed_moves_up_before_it():
     from types import SimpleNamespace
 
-    from apps.memories.selectors.search import _owners_before_borrowers
+    from apps.memories.selectors.rerank import owners_before_borrowers
 
     owner = SimpleNamespace(value="我喜欢草莓，但是不吃辣的东西。", embed_context="")
     borrower = SimpleNamespace(value="I am allergic to peanuts.", embed_context=owner.value)
@@ -78,14 +78,14 @@ def test_the_turn_a_neighbour_borrowed_moves_up_before_it():
     rows = {"b": borrower, "o": owner, "x": other}
     pool = [("b", 1.0), ("x", 0.9), ("o", 0.8)]
     never = lambda ids: pytest.fail("no tie to break")  # noqa: E731
-    assert [m for m, _ in _owners_before_borrowers(pool, rows, ["草莓"], never)] == ["o", "b", "x"]
+    assert [m for m, _ in owners_before_borrowers(pool, rows, ["草莓"], never)] == ["o", "b", "x"]
     # the borrower holds the query's words itself: it stays where it is
-    assert _owners_before_borrowers(pool, rows, ["peanut"], never) == pool
+    assert owners_before_borrowers(pool, rows, ["peanut"], never) == pool
     # neither holds a query word (another language): the own-text similarity decides
     assert (
-        _owners_before_borrowers(pool, rows, ["strawberri"], lambda ids: {"o": 0.6, "b": 0.2})[0][0]
+        owners_before_borrowers(pool, rows, ["strawberri"], lambda ids: {"o": 0.6, "b": 0.2})[0][0]
         == "o"
     )
     assert (
-        _owners_before_borrowers(pool, rows, ["allergi"], lambda ids: {"o": 0.1, "b": 0.5}) == pool
+        owners_before_borrowers(pool, rows, ["allergi"], lambda ids: {"o": 0.1, "b": 0.5}) == pool
     )

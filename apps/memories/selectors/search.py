@@ -28,6 +28,14 @@ from apps.memories.embeddings import get_embedder, get_second_embedder, use_bina
 from apps.memories.filters import compile_filters
 from apps.memories.models import Memory, TermStat
 from apps.memories.query import LookupText, lookup_text
+from apps.memories.selectors.rerank import (
+    Hit,
+    OneAnswer,
+    finite,
+    mmr,
+    owners_before_borrowers,
+    same_words_key,
+)
 from apps.tenants.models import Tenant
 
 TABLE = Memory._meta.db_table
@@ -54,13 +62,6 @@ class SearchQuery:
     mode: str = "hybrid"  # hybrid | vector | keyword
     mmr: bool = False
     vector: list[float] | None = None  # a client-supplied query embedding
-
-
-@dataclass
-class Hit:
-    memory: Memory
-    score: float
-    similarity: float
 
 
 def _scope_sql(tenant: Tenant, q: SearchQuery) -> tuple[str, list[Any]]:
@@ -310,10 +311,6 @@ def _fuse(rankings: list[tuple[list[str], float]]) -> list[tuple[str, float]]:
     return sorted(((mid, s / best) for mid, s in scores.items()), key=lambda x: -x[1])
 
 
-def _own_words(memory: Memory, terms: set[str]) -> int:
-    return len(terms.intersection(text.lexemes(memory.value)))
-
-
 def _second_similarity(tenant: Tenant, ids: list[str], lookup: LookupText) -> dict[str, float]:
     """Cosine of the query with each memory's own text by the second embedder (whose vectors
     are of the value alone, without borrowed context); {} when it is off."""
@@ -327,71 +324,7 @@ def _second_similarity(tenant: Tenant, ids: list[str], lookup: LookupText) -> di
             "WHERE m.tenant_id = %s AND m.id = ANY(%s::uuid[]) AND m.embedding_second IS NOT NULL",
             [qvector, tenant.pk, ids],
         )
-        return {str(mid): _finite(sim) for mid, sim in cursor.fetchall()}
-
-
-def _owners_before_borrowers(
-    pool: list[tuple[str, float]],
-    rows: dict[str, Memory],
-    terms: list[str],
-    own_similarity: Callable[[list[str]], dict[str, float]],
-) -> list[tuple[str, float]]:
-    """A turn embedded and indexed with its neighbour as context (`embed_context`) can rank on
-    the neighbour's words. Where the neighbour is lower in the pool and holds the query better,
-    by its own words (lexemes) or, when neither holds one, by the second embedder's similarity
-    to its own text (a question in the other language), it moves up to just before the turn
-    that borrowed it: borrowed context never outranks the memory that says it (issue 11). On
-    LoCoMo this moved frac@10 from 75.4 to 76.5 offline (docs/benchmarks.md). Scores stay as
-    fused."""
-    wanted = set(terms)
-    order = list(pool)
-    for _ in range(len(order)):  # bounded: each pass moves one memory up, or stops
-        moved = False
-        for i, (mid, _score) in enumerate(order):
-            borrower = rows.get(mid)
-            if borrower is None or not borrower.embed_context:
-                continue
-            for j in range(i + 1, len(order)):
-                owner = rows.get(order[j][0])
-                if owner is None or not owner.value.strip():
-                    continue
-                if owner.value.strip() not in borrower.embed_context:
-                    continue
-                mine, theirs = _own_words(borrower, wanted), _own_words(owner, wanted)
-                if mine == theirs == 0:
-                    similarity = own_similarity([mid, order[j][0]])
-                    wins = similarity.get(order[j][0], 0.0) > similarity.get(mid, 0.0)
-                else:
-                    wins = theirs > mine
-                if wins:
-                    order.insert(i, order.pop(j))
-                    moved = True
-                break
-            if moved:
-                break
-        if not moved:
-            break
-    return order
-
-
-def _mmr(
-    hits: list[Hit], vectors: dict[str, np.ndarray], limit: int, lam: float = 0.7
-) -> list[Hit]:
-    chosen: list[Hit] = []
-    pool = list(hits)
-    while pool and len(chosen) < limit:
-
-        def value(hit: Hit) -> float:
-            redundancy = max(
-                (float(vectors[str(hit.memory.pk)] @ vectors[str(c.memory.pk)]) for c in chosen),
-                default=0.0,
-            )
-            return lam * hit.score - (1 - lam) * redundancy
-
-        best = max(pool, key=value)
-        chosen.append(best)
-        pool.remove(best)
-    return chosen
+        return {str(mid): finite(sim) for mid, sim in cursor.fetchall()}
 
 
 def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = None) -> list[Hit]:
@@ -413,31 +346,32 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
     found = _rankings(tenant, q, lookup, embed, n, overlap=overlap)
     fused = _fuse(found.rankings)
     wanted = q.limit * 3 if q.mmr else (q.limit * 2 if q.threshold is not None else q.limit)
-    # A few more than wanted: a memory that repeats a better one's words from the same source
-    # turns (a turn, and the fact the pipeline found in it in the same words) gives its place.
-    pool = fused[: wanted + q.limit // 2 + 2]
+    # More than wanted: a memory that repeats a better one gives its place (a turn and a fact
+    # drawn from it; the same words from the same turns).
+    pool = fused[: wanted * 2 + 2]
     ids = [mid for mid, _ in pool] + [mid for mid, _ in found.faqs]
     rows = _fetch_hits(tenant, ids, found.vector, with_vectors=q.mmr)
-    pool = _owners_before_borrowers(
+    pool = owners_before_borrowers(
         pool, rows, found.terms, lambda ids: _second_similarity(tenant, ids, lookup)
     )
     hits: list[Hit] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
+    said = OneAnswer()
     for memory_id, score in pool:
         memory = rows.get(memory_id)
         if memory is None or len(hits) == wanted:
             continue
-        similarity = _finite(memory.similarity)
+        similarity = finite(memory.similarity)
         if q.threshold is not None and similarity < q.threshold:
             continue
-        same = _same_words_key(memory)
-        if same in seen:
+        same = same_words_key(memory)
+        if same in seen or not said.take(memory):
             continue
         seen.add(same)
         hits.append(Hit(memory=memory, score=round(score, 6), similarity=round(similarity, 6)))
     if q.mmr:
         vectors = {str(h.memory.pk): np.asarray(h.memory.embedding) for h in hits}
-        hits = _mmr(hits, vectors, q.limit)
+        hits = mmr(hits, vectors, q.limit)
     faqs = [Hit(memory=rows[mid], score=1.0, similarity=round(sim, 6))
             for mid, sim in found.faqs if mid in rows]  # fmt: skip
     if faqs:
@@ -448,20 +382,8 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
     return hits
 
 
-def _finite(similarity: float | None) -> float:
-    """A stored vector without direction (all zeros) has a NaN cosine with any query; it counts
-    as unrelated (0) rather than reaching a JSON answer, which cannot carry NaN."""
-    value = float(similarity) if similarity is not None else 0.0
-    return value if math.isfinite(value) else 0.0
-
-
-def _same_words_key(memory: Memory) -> tuple[str, tuple[str, ...]]:
-    sources = tuple(sorted(str(s.get("message_id")) for s in memory.sources if isinstance(s, dict)))
-    return memory.value.strip(), sources or (str(memory.pk),)
-
-
 _HIT_COLUMNS = [f.column for f in Memory._meta.concrete_fields
-                if f.column not in {"search_vector", "embedding"}]  # fmt: skip
+                if f.column not in {"search_vector", "embedding", "embedding_second"}]  # fmt: skip
 HITS_SQL = """
     SELECT {columns}, 1 - (m.embedding <=> %s) AS similarity FROM {table} m
     WHERE m.tenant_id = %s AND m.id = ANY(%s::uuid[])

@@ -46,7 +46,7 @@ def bench_env(database: str, backend: str) -> dict[str, str]:
 def prepare_database(env: dict[str, str], tenant: str | None = None) -> str | None:
     """Migrate (a new database is created on first use) and fit the vector column; with
     `tenant`, make it if new and return a new key of it (for `spawned_server(key=...)`)."""
-    out = _setup(env, "--migrate", *(["--tenant", tenant] if tenant else []))
+    out = _setup(env, "--fresh", "--migrate", *(["--tenant", tenant] if tenant else []))
     return out.strip().splitlines()[-1] if tenant else None
 
 
@@ -66,7 +66,7 @@ def spawned_server(
     env = bench_env(database, backend)
     if key is None:
         slug = tenant or f"bench-{int(time.time())}"
-        key = _setup(env, *(["--migrate"] if prepare else []), "--tenant", slug)
+        key = _setup(env, *(["--fresh", "--migrate"] if prepare else []), "--tenant", slug)
         key = key.strip().splitlines()[-1]
     port = _free_port()
     proc = subprocess.Popen(
@@ -104,13 +104,26 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index]
 
 
+def _recreate_database() -> None:
+    import psycopg
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
 def _setup_main() -> None:
-    """`python bench/common.py [--migrate] [--tenant SLUG]`: migrate and fit the vector column to
-    the embedding backend; make the tenant if new and print a new `memory` key of it. One Django
+    """`python bench/common.py [--fresh] [--migrate] [--tenant SLUG]`: start from an empty
+    database, migrate and fit the vector column to the embedding backend; make the tenant if new and print a new `memory` key of it. One Django
     start for what took four `manage.py` runs."""
     import argparse
 
     parser = argparse.ArgumentParser()
+    parser.add_argument("--fresh", action="store_true", help="drop and create the database")
     parser.add_argument("--migrate", action="store_true")
     parser.add_argument("--tenant")
     args = parser.parse_args()
@@ -123,6 +136,8 @@ def _setup_main() -> None:
     django.setup()
     from django.core.management import call_command
 
+    if args.fresh:  # a figure from a database left over from an earlier run is not a figure
+        _recreate_database()
     if args.migrate:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("reembed", resize=True, stdout=io.StringIO())

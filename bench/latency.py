@@ -59,20 +59,6 @@ def load(args: argparse.Namespace) -> None:
     from apps.memories.models import Memory, TermStat
     from apps.tenants.models import Tenant
 
-    existing = Tenant.objects.filter(slug=TARGET).first()
-    with connection.cursor() as cursor:
-        if existing and not args.reload:
-            cursor.execute(
-                "SELECT count(*) FROM memories_memory WHERE tenant_id = %s", [existing.pk]
-            )
-            if cursor.fetchone()[0] >= args.memories:
-                print(f"reusing the loaded data of {TARGET}")
-                return
-        cursor.execute("DELETE FROM memories_termstat WHERE tenant_id IN "
-                       "(SELECT id FROM tenants_tenant WHERE slug LIKE 'bench-lat-%%')")  # fmt: skip
-        cursor.execute("DELETE FROM memories_memory WHERE tenant_id IN "
-                       "(SELECT id FROM tenants_tenant WHERE slug LIKE 'bench-lat-%%')")  # fmt: skip
-    Tenant.objects.filter(slug__startswith="bench-lat-").exclude(slug=TARGET).delete()
     tenants = [Tenant.objects.get_or_create(slug=TARGET, defaults={"name": TARGET})[0]]
     tenants += Tenant.objects.bulk_create(
         [Tenant(slug=f"bench-lat-{i:04d}", name=f"t{i}") for i in range(1, args.tenants)]
@@ -285,7 +271,6 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--database", help="default bench_latency (bench_latency_tiny with --tiny)")
     parser.add_argument("--backend", default="e5")
-    parser.add_argument("--reload", action="store_true")
     parser.add_argument("--ingest-single", type=int, default=200)
     parser.add_argument("--ingest-batches", type=int, default=20)
     parser.add_argument("--ingest-batch-size", type=int, default=50)

@@ -158,6 +158,7 @@ def reconciliation_quality(path: Path, limit: int | None = None, show_wrong: boo
     tenant, _ = Tenant.objects.get_or_create(slug="bench-extraction", defaults={"name": "bench"})
     confusion: dict[str, Counter] = defaultdict(Counter)
     by_lang: dict[str, Counter] = defaultdict(Counter)
+    by_category: dict[str, Counter] = defaultdict(Counter)
     wrong = []
     turn_right = outcome_n = outcome_right = 0
     with tenant_scope(tenant.pk):
@@ -179,6 +180,10 @@ def reconciliation_quality(path: Path, limit: int | None = None, show_wrong: boo
             by_lang[lang]["right"] += got == case["expected"]
             turn_right += turn == case["expected"]
             by_lang[lang]["turn right"] += turn == case["expected"]
+            if "category" in case:
+                by_category[case["category"]]["cases"] += 1
+                by_category[case["category"]]["right"] += got == case["expected"]
+                by_category[case["category"]]["no fact"] += got == "(no fact)"
             if case.get("target") is not None or case.get("expected_value_contains"):
                 after = {str(m.pk): (m.status, m.value) for m in Memory.objects.filter(
                     tenant=tenant, user_id=scope.user_id).exclude(kind__in=["turn", "qa"])}  # fmt: skip
@@ -200,6 +205,7 @@ def reconciliation_quality(path: Path, limit: int | None = None, show_wrong: boo
             "outcome": f"{outcome_right}/{outcome_n}",
             "confusion": {k: dict(v) for k, v in sorted(confusion.items())},
             "by_language": {k: dict(v) for k, v in sorted(by_lang.items())},
+            "by_category": {k: dict(v) for k, v in sorted(by_category.items())},
             "wrong": wrong}  # fmt: skip
 
 
@@ -310,6 +316,9 @@ def main() -> None:
             print(f"  {lang:<6} first fact {counts.get('right', 0)}/{counts['cases']}, turn "
                   f"{counts.get('turn right', 0)}/{counts['cases']}, facts as labelled "
                   f"{counts.get('outcome right', 0)}/{counts.get('outcome cases', 0)}")  # fmt: skip
+        for category, counts in rec["by_category"].items():
+            print(f"  {category:<14} first fact {counts.get('right', 0)}/{counts['cases']}, "
+                  f"no fact {counts.get('no fact', 0)}")  # fmt: skip
     if "throughput" in results:
         print(f"\nthroughput through the worker: {results['throughput']}")
     args.out.mkdir(exist_ok=True)

@@ -37,7 +37,13 @@ _SLOT_WORDS = {
         r"\b(?:relationship|together|dating|boyfriend|girlfriend)\b|在一起|恋爱|男朋友|女朋友", re.I
     ),
 }
-_LATIN_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_PROPER = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{2,})\b")
+# A named relative or pet that grew: the fact about them is replaced by the turn.
+_GREW = re.compile(
+    r"\b(?:turned|turns|is now|'s now) \d+|\b\d+ now\b|\bstarted (?:school|kindergarten|college|"
+    r"university)|\bgraduated\b|\d+岁了|[一二三四五六七八九十]+岁了|上(?:小学|初中|高中|大学|幼儿园)了|毕业了",
+    re.I,
+)
 
 
 _NAME = re.compile(
@@ -59,6 +65,7 @@ def _names_of(memory: Memory) -> list[str]:
     names += [w for w in obj.split() if w[:1].isupper() and len(w) >= 3 and w != obj]
     for match in _NAME.finditer(memory.value):
         names.append(match.group(1) or match.group(2))
+    names += _PROPER.findall(memory.value)  # "My daughter Emma is 6": Emma
     return names
 
 
@@ -86,6 +93,8 @@ def decide_unstated(text: str, facts: list[Memory]) -> Decision | None:
     change = _changes(text)
     if named:
         _, name, memory = max(named, key=lambda hit: hit[0])
+        if memory.kind == "family" and _GREW.search(text):
+            return Decision("UPDATE", memory, reason=f"turn says how '{name}' has changed")
         if change:
             return Decision("DELETE", memory, reason=f"turn names '{name}' as over")
         return Decision("NOOP", memory, reason=f"turn names '{name}' again")

@@ -43,12 +43,25 @@ def _slot_object(slot: str) -> str:
 _PARTNER_STAGES = [
     ("single", "单身"),
     ("dating", "seeing", "boyfriend", "girlfriend", "partner", "男朋友", "女朋友", "男友", "女友",
-     "对象", "恋爱"),
-    ("engaged", "fianc", "未婚", "订婚"),
+     "对象", "恋爱", "在一起", "gf", "bf"),
+    ("engaged", "fianc", "未婚", "订婚", "求婚成功", "proposed", "said yes"),
     ("married", "wife", "husband", "老婆", "妻子", "太太", "爱人", "老公", "丈夫", "结婚", "领证"),
     ("divorced", "separated", "离婚", "分手"),
     ("widowed", "丧偶"),
 ]  # fmt: skip
+
+
+CHANGE_TO = re.compile(
+    r"\b(?:moved|moving|relocated|new|now|switched|joined|started|changed|became|accepted|"
+    r"anymore|no longer|finally)\b|搬|换|跳槽|现在|新|入职|改|变成|成了|不再|已经",
+    re.I,
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _cross_script(obj: str, key: str) -> bool:
+    theirs = key.partition(": ")[2]
+    return bool(obj and theirs) and bool(_CJK.search(obj)) != bool(_CJK.search(theirs))
 
 
 _ANNOTATION = re.compile(r"[（(][^）)]*[）)]")
@@ -65,6 +78,10 @@ def _same_object(candidate: Candidate, memory: Memory) -> bool:
         mine = _partner_stage(f"{candidate.obj} {candidate.value}")
         theirs = _partner_stage(f"{memory.key} {memory.value}")
         return mine is None or theirs is None or mine == theirs
+    if _cross_script(candidate.obj, memory.key):
+        # 北京 and Beijing cannot be compared without a dictionary: a turn that says the value
+        # changed ("moved", "now", 搬, 现在) is an update, one that just says it is a restatement.
+        return not CHANGE_TO.search(candidate.value)
     mine, theirs = norm(candidate.obj), _slot_object(memory.slot)
     if candidate.key.startswith(("taste:", "health:", "possession:", "plan:", "family:")):
         return True  # the slot is keyed by the object already

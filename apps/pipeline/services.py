@@ -153,6 +153,9 @@ def _unstated_apply(
         target = decision.target
         if decision.event == "DELETE":
             memories_delete(tenant=tenant, memories=[target], actor=actor)
+        elif decision.event == "UPDATE":
+            memory_update(tenant=tenant, memory_id=str(target.pk), actor=actor,
+                          value=message.content)  # fmt: skip
         else:
             memories_mention(tenant=tenant, memory_ids=[target.pk], touch=True)
         decisions.append(

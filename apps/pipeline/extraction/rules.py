@@ -78,7 +78,7 @@ def _object(raw: str, zh: bool, max_words: int = 5) -> str:
         if len(obj) == 2 and obj[0] == obj[1]:
             obj = obj[0]  # 狗狗 is 狗
         return "" if obj in rules_zh.PRONOUNS else obj
-    obj = re.sub(r"[\U0001F000-\U0001FFFF\u2600-\u27BF]", " ", raw)
+    obj = _EMOJI.sub(" ", raw)
     obj = _STOP_OBJ.sub("", obj)
     for _ in range(2):
         obj = _LEADING.sub("", obj)
@@ -129,7 +129,9 @@ def _slot(slot: str, obj: str, match: re.Match[str]) -> str:
 # 30 today". The patterns match a normalised copy of the clause (the stored value is the clause
 # as said): leading interjections out, adverbs after the subject out, an implied "I" put back.
 def _for_matching(clause: str, zh: bool) -> str:
-    if zh:
+    clause = _EMOJI.sub("", clause).strip()
+    if zh:  # 啦 咯 喽 end a clause as 了 does
+        clause = re.sub(r"(?<=[\u4e00-\u9fff])(?:啦|咯|喽|嘞)", "了", clause)
         return rules_zh.FILLER.sub("我", rules_zh.LEAD.sub("", clause))
     for pattern, replacement in rules_en.CHAT:
         clause = pattern.sub(replacement, clause)
@@ -138,8 +140,9 @@ def _for_matching(clause: str, zh: bool) -> str:
     text = rules_en.LEAD.sub("", clause)
     text = re.sub(r"^(?:not|no longer) (?=(?:a|an|into|at|with|vegan|vegetarian|single)\b)",
                   lambda m: "I'm " + m.group(0), text)  # fmt: skip
-    if rules_en.NO_SUBJECT.match(text):
-        text = "I " + rules_en.NO_SUBJECT.sub("", text, count=1)
+    if rules_en.NO_SUBJECT.match(text):  # "living in Shenzhen now": I'm living
+        rest = rules_en.NO_SUBJECT.sub("", text, count=1)
+        text = ("I'm " if re.match(r"\w+ing\b|still\b", rest) else "I ") + rest
     return rules_en.FILLER.sub(lambda m: m.group(1) + " ", text)
 
 
@@ -197,7 +200,7 @@ def _facts_in_clause(
         obj = _object(raw, zh) if raw.strip() else ""
         obj = antecedent if not obj and _PRONOUN_LEAD.match(raw) else obj
         if kind == "event":
-            if not past_times and not _strong_event(clause, zh):
+            if not past_times and (future_times or not _strong_event(clause, zh)):
                 continue
             facts.append(Candidate(kind="event", key="event", value=value, lang=lang,
                                    obj=obj, occurred_at=occurred, time_precision=precision,
@@ -241,6 +244,7 @@ def _facts_in_clause(
 
 
 _SELF = re.compile(r"\b(?:I|we|my)\b|我", re.I)
+_EMOJI = re.compile(r"[\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F\u200D]+")
 # "cilantro is the worst, I really hate it": "it" is what the turn was talking about.
 _PRONOUN_LEAD = re.compile(r"\s*(?:it|that|them|this|those|these|它|这个|那个)(?:\b|$)", re.I)
 _TOPIC_LEAD = re.compile(r"^(?!(?:I|it|this|that|he|she|they|we|you|there|what)\b)([A-Za-z][\w' -]{1,30}?) "

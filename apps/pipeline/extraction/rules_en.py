@@ -20,12 +20,16 @@ OCC = (r"engineer|developer|programmer|teacher|nurse|doctor|lawyer|designer|mana
 REL = (r"wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|son|daughter|kids?|children|"
         r"child|baby|mom|mum|mother|dad|father|parents|brother|sister|siblings?|grandma|"
         r"grandmother|grandpa|grandfather|grandparents|aunt|uncle|cousin|nephew|niece|"
-        r"dog|cat|puppy|kitten|pet|parrot|hamster|rabbit|bunny|fish|twins")  # fmt: skip
+        r"gf|bf|hubby|wifey|spouse|fiance|"
+        r"dog|cat|puppy|kitten|pet|parrot|hamster|rabbit|bunny|fish|twins|"
+        # breeds name the pet as often as "dog" does
+        r"golden retriever|retriever|labrador|corgi|husky|poodle|beagle|pug|shiba|"
+        r"dachshund|bulldog|terrier|shepherd|tabby|ragdoll|maine coon|siamese")  # fmt: skip
 # Retractions: (pattern, object group, the slot it retracts when the verb says so). The slot lets
 # a retraction meet a fact stated in the other language ("I don't work at Tencent anymore" after
 # 我在腾讯工作): with no object in common, the user's one fact in that slot is the target.
 Retraction = tuple[re.Pattern[str], int, str]
-PET = r"dog|cat|puppy|kitten|pet|parrot|hamster|rabbit|bunny|fish|turtle|bird"
+PET = r"dog|cat|puppy|kitten|pet|parrot|hamster|rabbit|bunny|fish|turtle|bird|corgi|husky"
 RETRACT: list[Retraction] = [
     (re.compile(r"\bforget (?:that |what )?I (?:said|told you|mentioned)(?: about| that)? (.+)", re.I), 1, ""),
     (re.compile(r"\bI (?:don't|do not|dont) (?:have|own|keep) (?:a |an |my |any )?(.+?) any ?more\b", re.I), 1, ""),
@@ -49,7 +53,11 @@ RETRACT: list[Retraction] = [
     (re.compile(r"\bI(?:'m| am) not (allergic(?: to [\w -]+)?)", re.I), 1, ""),
     (re.compile(r"\bno more ([\w ]+?) for (?:me|us)\b", re.I), 1, ""),
     (re.compile(r"\b([A-Z][a-z]+) (?:passed away|died|ran away)\b"), 1, ""),
-    (re.compile(r"\b(?:we|[A-Z][a-z]+ and I|I and [A-Z][a-z]+) (?:broke up|split up|split|called it quits)\b()", re.I), 1, "family:partner"),
+    (re.compile(r"\b(?:we|[A-Z][a-z]+ and I|I and [A-Z][a-z]+|my \w+ and I) (?:broke up|split up|split|called it quits|are done|are over)\b()", re.I), 1, "family:partner"),
+    (re.compile(r"\b(?:I|we) (?:moved|moved out|moved away) (?:out of|away from|from) ([A-Z][\w .'-]+)"), 1, "place:home"),
+    (re.compile(r"\bI (?:don't|do not|never) (?:actually |really )?(?:have|had|own|owned) (?:a |an |any )?(.+)", re.I), 1, ""),
+    (re.compile(r"\b(?:ignore|disregard|scratch) (?:that|what) I (?:said|told you|mentioned)(?: about| that)? ?(.*)", re.I), 1, ""),
+    (re.compile(r"\b([A-Z][a-z]+) (?:passed|crossed the rainbow bridge)\b"), 1, ""),
     (re.compile(r"\bI (?:broke up with|split up with) (?:my (?:boyfriend|girlfriend|husband|wife|partner|fianc[ée]e?) ?)?([A-Z][a-z]+)?", re.I), 1, "family:partner"),
     (re.compile(r"\bI (?:got |was |have been |'ve been )?(?:laid off|fired|let go|made redundant)(?: (?:from|by|at) ([A-Z][\w&.' -]+))?", re.I), 1, "job:employer"),
     (re.compile(rf"\bmy ((?:{PET}))s?(?: [A-Z][a-z]+)? (?:passed away|died|ran away|was put down)\b", re.I), 1, ""),
@@ -65,10 +73,13 @@ RULES: list[Rule] = [
     ("identity", "identity:name", re.compile(r"\bI(?:'m| am) ([A-Z][a-z]{2,})(?: btw| by the way| here|[,.!]|$)"), 1, ""),
     ("identity", "identity:language:{obj}", re.compile(r"\bI (?:speak|can speak) (?:fluent )?([A-Z][a-z]+(?: and [A-Z][a-z]+)?)"), 1, ""),
     ("job", "job:employer", re.compile(r"\bI(?: currently| now)? work (?:at|for) ([A-Z][\w&.' -]+)"), 1, ""),
-    ("job", "job:employer", re.compile(r"\bI(?:'ve| have)? (?:joined|started (?:a new job |working )?at|got (?:a (?:new )?job|an offer|hired|a (?:new )?position) (?:at|from|by|with)|took a job at|signed with|accepted an offer from) ([A-Z][\w&.'-]+(?: [A-Z][\w&.'-]+)*)\b"), 1, ""),
+    ("job", "job:employer", re.compile(r"\bI(?:'ve| have)? (?:joined|started (?:a new job |working )?at|accepted (?:an|a job) offer (?:from|at)|landed (?:a job|an offer|a role) (?:at|with)|got (?:a (?:new )?job|an offer|hired|a (?:new )?position) (?:at|from|by|with)|took a job at|signed with|accepted an offer from) ([A-Z][\w&.'-]+(?: [A-Z][\w&.'-]+)*)\b"), 1, ""),
     ("job", "job:employer", re.compile(rf"\bI(?:'m| am)(?: currently| now)? (?:working as )?(?:a |an )?(?:[a-z-]+ ){{0,3}}(?:{OCC}) (?:at|for|with) ([A-Z][\w&.' -]+)", re.I), 1, ""),
     ("job", "job:title", re.compile(rf"\bI(?:'m| am)(?: currently| now)? (?:working as )?(?:a |an )?((?:[a-z-]+ ){{0,3}}(?:{OCC}))\b", re.I), 1, ""),
+    ("job", "job:employer", re.compile(r"\bI work as (?:a |an )?[\w -]+? (?:at|for) ([A-Z][\w&.'-]+(?: [A-Z][\w&.'-]+)*)"), 1, ""),
     ("job", "job:title", re.compile(r"\bI work as (?:a |an )?([\w -]+)", re.I), 1, ""),
+    ("job", "job:title", re.compile(r"\bI(?:'ve| have)? (?:just )?(?:got |been |was )?promoted to (?:a |an )?([\w -]+)", re.I), 1, ""),
+    ("job", "job:employer", re.compile(r"\bI(?:'m| am) (?:currently |now )?(?:working|employed|interning) (?:at|for) ([A-Z][\w&.'-]+(?: [A-Z][\w&.'-]+)*)"), 1, ""),
     ("job", "job:title", re.compile(r"\bI(?:'ve| have| just| finally| officially)* (retired)\b", re.I), 1, ""),
     ("job", "job:employer", re.compile(r"^I(?:'m| am) (?:now )?(?:at|with) ([A-Z][\w&.'-]+(?: [A-Z][\w&.'-]+)*)(?: now| these days)?[.!]*$"), 1, ""),
     ("place", "place:home", re.compile(r"^I(?:'m| am) (?:now )?in ([A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*) (?:now|these days)[.!]*$"), 1, ""),
@@ -76,7 +87,7 @@ RULES: list[Rule] = [
     ("job", "job:school", re.compile(r"\bI(?:'m| am)? (?:studying|majoring in|study|major in|doing a (?:phd|master'?s|degree) in) ([\w -]+?)(?: at ([A-Z][\w .'-]+))?(?:[,.!?]|$)", re.I), 1, ""),
     ("family", "family:partner", re.compile(r"\b(?:I|we|[A-Z][a-z]+ and I)(?:'m| am|'re| are| just got| got|'ve just gotten|'re getting| are getting|'re officially| are officially)(?: finally| officially)? (married|engaged|divorced|single|separated|widowed)\b", re.I), 1, ""),
     ("family", "family:{g1}", re.compile(rf"\bmy ((?:{REL}))\b(?:,? [A-Z][a-z]+,?)?(?:'s| is| are| was| named| called| just| lives| works| has| loves| likes| turned| started| got)(.*)", re.I), 1, ""),
-    ("family", "family:{obj}", re.compile(rf"\b(?:I|[Ww]e) (?:have|got|adopted|now have) (?:a |an |two |three |four |\d+ )?((?:little |baby |new |older |younger |twin )?(?:{REL})s?)\b", re.I), 1, ""),
+    ("family", "family:{obj}", re.compile(rf"\b(?:I|[Ww]e) (?:have|got|adopted|now have|own|rescued|brought home) (?:a |an |two |three |four |\d+ )?((?:little |baby |new |older |younger |twin )?(?:{REL})s?)\b", re.I), 1, ""),
     ("place", "place:home", re.compile(r"\bI(?: currently| now| still)? (?:live|am living|'m living|reside|am based|'m based) in ([A-Z][\w .'-]+)"), 1, ""),
     ("place", "place:home", re.compile(r"\b(?:I|[Ww]e)(?:'ve| have)?(?: just| recently| finally| officially| now)? (?:moved|relocated|settled) (?:back |over |down |all the way |out )?(?:from [A-Z][\w.'-]*(?: [A-Z][\w.'-]*)* )?(?:to|into|in) ([A-Z][\w .'-]+)"), 1, ""),
     ("place", "place:home", re.compile(r"\b(?:I|[Ww]e)(?:'m| am|'re| are) (?:now )?(?:living|based|settled) in ([A-Z][\w .'-]+)"), 1, ""),
@@ -84,7 +95,8 @@ RULES: list[Rule] = [
     ("place", "place:origin", re.compile(r"\bI(?:'m| am| come| originally come) (?:originally )?from ([A-Z][\w .'-]+)"), 1, ""),
     ("place", "place:origin", re.compile(r"\b(?:I grew up in|I was born in|my hometown is) ([A-Z][\w .'-]+)"), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI(?:'m| am) (?:severely |very |mildly )?allergic to ([\w -]+)", re.I), 1, ""),
-    ("health", "health:{obj}", re.compile(r"\bI(?:'m| am| have been| went) (vegetarian|vegan|pescatarian|lactose intolerant|gluten[- ]free|diabetic|pregnant|sober)\b", re.I), 1, ""),
+    ("health", "health:{obj}", re.compile(r"\bI was diagnosed with ([\w -]+)", re.I), 1, ""),
+    ("health", "health:{obj}", re.compile(r"\bI(?:'m| am| have been|'ve been| went| still am|'m still| am still|'ve gone| have gone| became|'ve become| turned) (?:fully |completely |officially )?(vegetarian|vegan|pescatarian|lactose intolerant|gluten[- ]free|diabetic|pregnant|sober)\b", re.I), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI (?:have|was diagnosed with|suffer from) (asthma|diabetes|migraines?|high blood pressure|a bad back|celiac(?: disease)?|adhd|anxiety|insomnia|arthritis|a peanut allergy|[\w ]+ allergy)\b", re.I), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI (?:broke|sprained|injured|hurt|twisted) my ([\w ]+)", re.I), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI can(?:'t|not) (?:eat|drink|have) ([\w -]+)", re.I), 1, ""),
@@ -118,14 +130,14 @@ LEAD = re.compile(r"^(?:(?:yeah|yes|yep|yup|well|so|oh|ok|okay|honestly|btw|by t
 FILLER = re.compile(r"\b(I(?:'m| am|'ve| have)?|[Ww]e(?:'re| are|'ve| have)?) (?:(?:also|really|still|just|actually|honestly|"
                         r"totally|definitely|now|recently|lately|finally|even|kinda|literally|"
                         r"seriously|absolutely|truly|basically|currently|officially) )+", re.I)  # fmt: skip
-NO_SUBJECT = re.compile(r"^(?:(?:just|finally|recently|also|now|officially) )*(?=(?:turned|moved|sold|quit|"
+NO_SUBJECT = re.compile(r"^(?:(?:just|finally|recently|also|now|officially) )*(?=(?:[a-z]+ed(?! (?:of|with|about|to|that|by)\b)|turned|moved|sold|quit|"
                             r"left|started|bought|got|joined|adopted|picked up|took up|switched|"
                             r"relocated|live|living|work|working|love|hate|like|can't stand|"
-                            r"no longer|don't|not)\b)",
+                            r"no longer|don't|not|still|retired|got promoted)\b)",
                             re.I)  # fmt: skip
 INTENT = re.compile(r"\b(plan|intend|decided|going to|gonna|'ll|will|hope to|want to)\b", re.I)
 STRONG_EVENT = re.compile(r"\b(went|visited|attended|ran|finished|completed|graduated|won|"
-                              r"celebrated|adopted|married|traveled|travelled|flew|moved)\b", re.I)  # fmt: skip
+                              r"celebrated|adopted|married|traveled|travelled|flew|moved|signed up|registered)\b", re.I)  # fmt: skip
 # Chat spellings the patterns would miss: "i", "im", "dont", curly apostrophes.
 CHAT = [(re.compile(r"[\u2018\u2019]"), "'"), (re.compile(r"\bi\b"), "I"),
         (re.compile(r"\b(?:im|i'm)\b", re.I), "I'm"), (re.compile(r"\bive\b", re.I), "I've"),

@@ -9,7 +9,8 @@ from apps.pipeline.extraction.rules_en import Retraction, Rule
 
 REL = (r"老妈|老爸|闺女|哥|姐|弟|妹|老婆|妻子|太太|爱人|老公|丈夫|先生|男朋友|女朋友|男友|女友|对象|未婚妻|未婚夫|儿子|"
        r"女儿|孩子|宝宝|爸爸|妈妈|父亲|母亲|爸妈|父母|哥哥|姐姐|弟弟|妹妹|爷爷|奶奶|外公|外婆|"
-       r"姥姥|姥爷|舅舅|阿姨|叔叔|表哥|表姐|表弟|表妹|堂哥|堂姐|狗|猫|狗狗|猫咪|宠物|兔子|鹦鹉")  # fmt: skip
+       r"姥姥|姥爷|舅舅|阿姨|叔叔|表哥|表姐|表弟|表妹|堂哥|堂姐|狗|猫|狗狗|猫咪|宠物|兔子|鹦鹉|"
+       r"柯基|金毛|哈士奇|泰迪|柴犬|边牧|拉布拉多|布偶|英短|橘猫|仓鼠|乌龟")  # fmt: skip
 OCC = (r"老师|教师|医生|护士|工程师|程序员|设计师|学生|大学生|研究生|博士生|律师|会计|销售|经理|"
        r"厨师|司机|记者|作家|研究员|教授|产品经理|公务员|主播|演员|歌手|警察|画家|摄影师|"
        r"自由职业者|创业者|老板|实习生|运营|咨询师|分析师|建筑师|药剂师|牙医|飞行员|快递员|"
@@ -29,7 +30,8 @@ RETRACT: list[Retraction] = [
     (re.compile(r"我(?:已经)?(?:从)(.+?)(?:辞职|离职)了"), 1, "job:employer"),
     (re.compile(r"我(?:已经)?(?:辞职|离职|失业|被裁)了()"), 1, "job:employer"),
     (re.compile(r"我(?:已经)?被(?:公司|老板)?(?:裁员|裁掉|裁|辞退|开除|炒鱿鱼|炒)了?()"), 1, "job:employer"),
-    (re.compile(r"(?:我们|我和[\u4e00-\u9fffA-Za-z]{1,4})(?:已经)?(?:分手|离婚|分开)了()"), 1, "family:partner"),
+    (re.compile(r"(?:我们|我和[\u4e00-\u9fffA-Za-z]{1,4}|我跟[\u4e00-\u9fffA-Za-z]{1,4})(?:已经)?(?:分手|分开)了()"), 1, "family:partner"),
+    (re.compile(r"(?:我们|我们家|我)?(?:已经)?(?:搬离|离开)了?([\u4e00-\u9fff]{2,4})"), 1, "place:home"),
     (re.compile(r"(?:之前|以前)?(?:说|讲)(?:的)?(.+?)(?:是我|我)?(?:记错|搞错|说错|弄错)了"), 1, ""),
     (re.compile(r"我对([\u4e00-\u9fffA-Za-z]{1,6})(?:其实|并|根本)?不过敏"), 1, ""),
     (re.compile(r"我(?:其实|根本|并)没有?(?:养|在|住在|住)(?:过)?([\u4e00-\u9fffA-Za-z]{1,8})"), 1, ""),
@@ -50,22 +52,23 @@ RULES: list[Rule] = [
     ("place", "place:origin", re.compile(r"我(?:来自|出生在|出生于|生在|老家在|老家是)([\u4e00-\u9fff]{1,8})"), 1, ""),
     ("place", "place:origin", re.compile(r"我(?:是)?在([\u4e00-\u9fff]{1,8}?)长大"), 1, ""),
     ("place", "place:home", re.compile(r"我(?:现在|目前|一直)?(?:住在|定居在|生活在|住)([\u4e00-\u9fff]{1,8})"), 1, ""),
-    ("place", "place:home", re.compile(r"(?:我们家|我们|我家|全家|我)[\u4e00-\u9fff]{0,5}?(?:搬到|搬去|搬家到|搬回|搬来|移居到?|定居在?)了?([\u4e00-\u9fff]{1,8}|[A-Z][A-Za-z ]{1,20})"), 1, ""),
+    ("place", "place:home", re.compile(r"(?:我们家|我们|我家|全家|我)[\u4e00-\u9fff]{0,8}?(?:搬到|搬去|搬家到|搬回|搬来|移居到?|定居在?)了?([\u4e00-\u9fff]{1,8}|[A-Z][A-Za-z ]{1,20})"), 1, ""),
     ("place", "place:home", re.compile(r"(?:我们家|我们|我家)(?:现在|目前)?(?:住在|定居在|生活在)([\u4e00-\u9fff]{1,8})"), 1, ""),
     ("job", "job:employer", re.compile(r"我(?:现在|目前)?在([\u4e00-\u9fffA-Za-z]{1,10}?)(?:工作|上班|任职|实习)"), 1, ""),
     ("job", "job:employer", re.compile(r"我(?:跳槽|换工作|转行)(?:去|到)了?([\u4e00-\u9fffA-Za-z]{1,10}?)(?:了|$|，|,)"), 1, ""),
     ("job", "job:employer", re.compile(r"我(?:入职|加入)了?([\u4e00-\u9fffA-Za-z]{1,10}?)(?:了|$|，|,|。|！)"), 1, ""),
     ("job", "job:employer", re.compile(r"我(?:去|到)([\u4e00-\u9fffA-Za-z]{1,10}?)(?:上班|工作)了"), 1, ""),
+    ("job", "job:employer", re.compile(r"我(?:拿到|收到)了?([\u4e00-\u9fffA-Za-z]{2,10}?)的\s?(?:offer|Offer|OFFER|录用)"), 1, ""),
     ("job", "job:school", re.compile(r"我(?:现在|目前)?在([\u4e00-\u9fffA-Za-z]{1,10}?)(?:读书|上学|读研|读博|念书|读大学)"), 1, ""),
     ("job", "job:school", re.compile(r"我(?:的专业是|学的是|主修|在学|正在学)([\u4e00-\u9fffA-Za-z]{1,10})"), 1, ""),
     ("job", "job:title", re.compile(rf"我(?:是|当|做)(?:一名|一个|一位|个|名)?([\u4e00-\u9fffA-Za-z]{{0,4}}?(?:{OCC}))"), 1, ""),
     ("job", "job:title", re.compile(r"我的(?:工作|职业)是([\u4e00-\u9fffA-Za-z]{1,10})"), 1, ""),
     ("family", "family:partner", re.compile(r"(?:我们|我和[\u4e00-\u9fffA-Za-z]{1,4}?|我)[\u4e00-\u9fff]{0,4}?(结婚|订婚|离婚|单身|领证)了?"), 1, ""),
     ("family", "family:{g1}", re.compile(rf"我(?:的|家)?({REL})(.+)"), 1, ""),
-    ("family", "family:pet", re.compile(r"我(?:有|养了|养着|家有)(?:一|两|三|\d)(?:只|条)([\u4e00-\u9fff]{1,4}?)(?:叫|，|,|$)"), 1, ""),
-    ("family", "family:{obj}", re.compile(rf"我(?:有|养了|养着|家有)(?:一|两|三|四|\d)?(?:个|只|条|位)?((?:{REL}))"), 1, ""),
+    ("family", "family:pet", re.compile(r"(?:我|我们|我家)(?:有|养了|养着|家有|领养了|收养了|捡了|添了|新添了|新养了)(?:一|两|三|\d)(?:只|条)([\u4e00-\u9fff]{1,4}?)(?:叫|，|,|$)"), 1, ""),
+    ("family", "family:{obj}", re.compile(rf"(?:我|我们|我家)(?:有|养了|养着|家有|领养了|收养了|捡了|添了|新添了|新养了)(?:一|两|三|四|\d)?(?:个|只|条|位)?((?:{REL}))"), 1, ""),
     ("health", "health:{obj}", re.compile(r"我对([\u4e00-\u9fffA-Za-z]{1,8})过敏"), 1, ""),
-    ("health", "health:{obj}", re.compile(r"我(?:是|吃)(素食者|素|纯素)|我(乳糖不耐受?|怀孕了|戒酒了|戒烟了)"), 1, ""),
+    ("health", "health:{obj}", re.compile(r"我(?:是|吃|开始吃|改吃)(素食者|素食主义者|素|纯素)|我(乳糖不耐受?|怀孕了|戒酒了|戒烟了)"), 1, ""),
     ("health", "health:{obj}", re.compile(r"我有(高血压|糖尿病|哮喘|胃病|失眠|偏头痛|颈椎病|腰椎间盘突出|鼻炎|抑郁症|焦虑症)"), 1, ""),
     ("health", "health:{obj}", re.compile(r"我的?([\u4e00-\u9fff]{1,3}?)(?:受伤|骨折|扭伤|摔伤)"), 1, ""),
     ("health", "health:{obj}", re.compile(r"我不能(?:吃|喝)([\u4e00-\u9fff]{1,6})"), 1, ""),
@@ -75,6 +78,11 @@ RULES: list[Rule] = [
     ("preference", "taste:{obj}", re.compile(r"([\u4e00-\u9fffA-Za-z]{1,8}?)(?:真的|简直|绝对|就)?是我的最爱"), 1, ""),
     ("preference", "taste:{obj}", re.compile(r"^([\u4e00-\u9fffA-Za-z]{1,8}?)(?:真的|简直|绝对|就|应该|一直|还)?是我(?:最喜欢|最爱)的"), 1, ""),
     ("job", "job:title", re.compile(r"我(?:已经|刚)?(退休)了"), 1, ""),
+    ("job", "job:title", re.compile(r"我(?:升职|升)(?:了|成|为|做)*(?:现在是)?([\u4e00-\u9fffA-Za-z]{2,8})"), 1, ""),
+    ("job", "job:employer", re.compile(r"我(?:现在|目前)?在((?!家|这|那|外|网上|路上|公园|附近)[\u4e00-\u9fffA-Za-z]{2,8}?)(?:做|当|负责)(?:[\u4e00-\u9fffA-Za-z]{1,6})"), 1, ""),
+    ("family", "family:partner", re.compile(r"(?:我们|我和[\u4e00-\u9fffA-Za-z]{1,4}?)(在一起)了"), 1, ""),
+    ("family", "family:partner", re.compile(r"我(?:跟|向|和)?[\u4e00-\u9fffA-Za-z]{0,4}?(求婚成功)了?"), 1, ""),
+    ("dislike", "taste:{obj}", re.compile(r"我(?:不怎么|不太|很少|没那么(?:喜欢|爱)?)(?:喝|吃|玩|看|打)?([\u4e00-\u9fffA-Za-z]{1,6}?)了?$"), 1, "neg"),
     ("preference", "taste:{obj}", re.compile(r"([\u4e00-\u9fffA-Za-z]{1,8}?)算是我的(?:爱好|兴趣)"), 1, ""),
     ("dislike", "taste:{obj}", re.compile(r"^([\u4e00-\u9fffA-Za-z]{1,6}?)我(?:是)?(?:真的|实在)?(?:受不了|不喜欢|讨厌)"), 1, "neg"),
     ("preference", "taste:{obj}", re.compile(r"我的爱好是(.+)"), 1, ""),
@@ -89,7 +97,7 @@ RULES: list[Rule] = [
 ]  # fmt: skip
 
 
-FILLER = re.compile(r"我(?:最近|现在|目前|也|还|又|新|刚刚|刚|已经|真的|特别|挺|平时|前阵子|前段时间|居然|竟然|突然|"
+FILLER = re.compile(r"我(?:最近|现在|目前|也|还|又|反而|刚刚|刚|已经|真的|特别|挺|平时|前阵子|前段时间|居然|竟然|突然|"
                         r"其实|一直|都|就|才|终于|好像|早就|这段时间)+(?=[\u4e00-\u9fff])")  # fmt: skip
 
 

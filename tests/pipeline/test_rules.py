@@ -82,3 +82,50 @@ def test_mixed_language_clauses_keep_no_dangling_punctuation():
     found = extract("我喜欢草莓, and I moved to Shanghai last May", when=WED)
     preference = next(f for f in found if f.kind == "preference")
     assert (preference.value, preference.key) == ("我喜欢草莓", "taste:草莓")
+
+
+def test_a_compound_sentence_gives_a_fact_per_clause_with_its_own_text():
+    found = extract("I live in Beijing and I have a dog named Max", when=WED)
+    assert [(f.key, f.value) for f in found] == [
+        ("place:home", "I live in Beijing"),
+        ("family:dog", "I have a dog named Max"),
+    ]
+    found = extract("我住在北京，而且养了一只猫", when=WED)
+    assert [(f.key, f.obj) for f in found] == [("place:home", "北京"), ("family:pet", "猫")]
+    # "Chris and I": too short a left side to be a clause of its own
+    assert len(extract("Chris and I got married last weekend", when=WED)) == 1
+
+
+def test_objects_stop_at_a_prepositional_tail():
+    [fact] = extract("I live in Beijing with my wife and two kids.", when=WED)
+    assert (fact.key, fact.obj) == ("place:home", "Beijing")
+
+
+def test_a_move_is_the_home_dated_as_said():
+    [fact] = extract("we moved to Shanghai last month!", when=WED)
+    assert (fact.key, fact.obj, fact.occurred_at.date()) == (
+        "place:home",
+        "Shanghai",
+        date(2024, 2, 1),
+    )
+    [fact] = extract("我们上个月搬到了上海", when=WED)
+    assert (fact.key, fact.obj, fact.time_precision) == ("place:home", "上海", "month")
+
+
+def test_a_third_person_subject_is_never_the_users_identity():
+    assert extract("她今年五岁", when=WED) == []
+    assert [f.key for f in extract("我女儿今年五岁", when=WED)] == ["family:女儿"]
+
+
+def test_a_retraction_names_the_slot_its_verb_retracts():
+    [fact] = extract("我已经不在腾讯工作了", when=WED)
+    assert (fact.retraction, fact.key) == (True, "job:employer")
+    [fact] = extract("I don't live in Boston anymore", when=WED)
+    assert (fact.retraction, fact.key, fact.obj) == (True, "place:home", "Boston")
+
+
+def test_chat_spelling_and_favourites():
+    [fact] = extract("i moved to shanghai last month lol", when=WED)
+    assert (fact.key, fact.obj) == ("place:home", "Shanghai")
+    [fact] = extract("my favorite band these days is Arctic Monkeys", when=WED)
+    assert (fact.key, fact.obj) == ("favorite:band", "Arctic Monkeys")

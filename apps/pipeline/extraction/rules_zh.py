@@ -108,7 +108,7 @@ THIRD = re.compile(rf"^(?:他|她|它|他们|她们|(?:我|我的|我家)?(?:{RE
 PRONOUNS = frozenset({"它", "这个", "那个", "这", "那", "这些", "那些", "他", "她"})
 CONJ = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z0-9])(?=而且|但是|并且|不过(?!敏)|可是)")
 # Chat openers before the statement: 哈哈, 嗯, 对了, 好消息！
-LEAD = re.compile(r"^(?:(?:哈哈+|嘿嘿|嗯+|对+|对了|好消息|告诉你|跟你说|话说|其实|然后|不过|所以|诶|哎|啊|哇|最近|前几天|"
+LEAD = re.compile(r"^(?:(?:哈哈+|嘿嘿|嗯+|对+|对了|好消息|告诉你|跟你说|话说|其实|然后|不过|所以|而且|并且|但是|可是|诶|哎|啊|哇|最近|前几天|"
                   r"居然|竟然|终于)[，,！!。~～]*\s*)+")  # fmt: skip
 # "我现在在京东": where the user now is, a workplace or a city as the turn's topic says.
 BARE_AT = re.compile(r"^我(?:人)?在(?!.*(?:工作|上班|读书|上学|实习))((?:(?![找熟考忙准学做看等想住读])[\u4e00-\u9fff]){2,4}|"

@@ -163,8 +163,8 @@ def test_add_latency_runs_from_an_empty_database(runs):
 def test_dialogue_runs_from_an_empty_database(runs):
     stdout, out = runs["dialogue.py"].wait()
     results = written(out, "dialogue")
-    assert set(results) == {"en tuning transcript", "zh tuning transcript"}
+    assert set(results) == {"en tuning messages", "zh tuning messages"}
     for result in results.values():
         assert result["cases"] == 3
         assert all(0 <= result[m] <= 100 for m in ("R@1", "R@3", "R@5", "R@10", "MRR"))
-    assert "en tuning transcript" in stdout and "R@5" in stdout
+    assert "en tuning messages" in stdout and "R@5" in stdout

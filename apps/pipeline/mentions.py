@@ -3,10 +3,11 @@
 "cilantro is the worst lol", "yeah still in boston", "我早就不去那家健身房了": no pattern yields a
 fact, but the turn names the object of a fact the user already has. Named without a change cue,
 it is a restatement (NOOP: the fact is mentioned again); named with one ("not", "anymore",
-"quit", 不再, 不…了, 卖了), the fact no longer holds (DELETE). With a change cue and no object
-named, a word for the slot itself (job, live, 工作, 住) targets the user's one fact in that
-slot, whatever language it was stated in. Objects are matched as they appear in the stored fact,
-never through a lexicon of names.
+"quit", 不再, 不…了, 卖了), the fact no longer holds (DELETE); a named relative or pet that grew
+("Emma just turned 7", 豆豆已经三岁了) has the turn as their fact's new text (UPDATE). With a
+change cue and no object named, a word for the slot itself (job, live, 工作, 住) targets the
+user's one fact in that slot, whatever language it was stated in. Objects are matched as they
+appear in the stored fact, never through a lexicon of names.
 """
 
 from __future__ import annotations

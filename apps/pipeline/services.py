@@ -29,6 +29,7 @@ from apps.memories.services import (
     memory_update,
     message_source,
 )
+from apps.memories.services.turns import memories_source_add
 from apps.pipeline import faq, tiers
 from apps.pipeline.extraction import Extraction, choose_extractor
 from apps.pipeline.extraction.rules import PROFILE_KINDS, Candidate
@@ -108,6 +109,9 @@ def batch_infer(stage: StageInput) -> StageResult:
             memories_delete(tenant=tenant, memories=[target], actor=actor)
         elif decision.event == "NOOP" and target is not None:
             memories_mention(tenant=tenant, memory_ids=[target.pk], touch=True)
+            # the fact keeps every turn that stated it, as its repeated turn does
+            memories_source_add(tenant=tenant, memory_ids=[target.pk],
+                                source=message_source(message))  # fmt: skip
         decisions.append(
             {"event": decision.event, "memory_id": str(target.pk) if target else None,
              "kind": candidate.kind, "slot": candidate.key, "value": candidate.value,

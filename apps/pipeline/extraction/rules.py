@@ -47,7 +47,10 @@ class Candidate:
 
 # --- clause splitting, objects, values ------------------------------------------------------
 
-_CLAUSES = re.compile(r"(?<=[.!?;。！？；\n，,])\s*|\s+(?=but I\b)")
+# "我们养了一只金毛，叫豆豆": a name after the comma belongs to the clause before it.
+_CLAUSES = re.compile(
+    r"(?<=[.!?;。！？；\n，,])\s*(?!叫|名叫|名字叫|named\b|called\b)|\s+(?=but I\b)"
+)
 _SPEAKER = re.compile(r"^\s*[A-Za-z][\w .'-]{0,30}:\s+")
 _STOP_OBJ = re.compile(
     r"\s+(?:and|but|because|since|so|though|although|when|while|which|who|that|if|as well|too|"
@@ -60,7 +63,7 @@ _STOP_OBJ = re.compile(
 )
 _ZH_STOP_OBJ = re.compile(
     r"(了|啦|呢|吧|啊|哦|，|。|！|？|、|[,.;:!?]|因为|所以|但是|但|而且|不过|还|也|和我|跟我|"
-    r"(?:去|来)(?=了|$)).*$"
+    r"(?:去|来)(?=了|$)|已经|快|都|一个月|几个月|半年|一年|好久).*$"
 )
 _LEADING = re.compile(r"^(?:the|a|an|my|some|to|to the|of|of the|playing|eating|drinking)\s+", re.I)
 
@@ -75,6 +78,7 @@ def _object(raw: str, zh: bool, max_words: int = 5) -> str:
         obj = _ZH_STOP_OBJ.sub("", raw.strip())
         obj = re.sub(r"^(?:吃|喝|玩|看|听|去|做|养|学|弹|打|踢)(?=.)", "", obj)
         obj = re.sub(r"^我(?:的|家)?(?=.)", "", obj[:12].strip())
+        obj = re.sub(r"(?<=.)的$", "", obj)
         if len(obj) == 2 and obj[0] == obj[1]:
             obj = obj[0]  # 狗狗 is 狗
         return "" if obj in rules_zh.PRONOUNS else obj
@@ -142,7 +146,14 @@ def _for_matching(clause: str, zh: bool) -> str:
                   lambda m: "I'm " + m.group(0), text)  # fmt: skip
     if rules_en.NO_SUBJECT.match(text):  # "living in Shenzhen now": I'm living
         rest = rules_en.NO_SUBJECT.sub("", text, count=1)
-        text = ("I'm " if re.match(r"\w+ing\b|still\b", rest) else "I ") + rest
+        lead = (
+            "I'm "
+            if re.match(r"\w+ing\b|still\b", rest)
+            else "I've "
+            if rest.startswith("been")
+            else "I "
+        )
+        text = lead + rest
     return rules_en.FILLER.sub(lambda m: m.group(1) + " ", text)
 
 
@@ -210,6 +221,8 @@ def _facts_in_clause(
             continue  # "我们下个月结婚": a plan, not yet a fact
         if flag == "future" and not (future_times or _intent(clause, zh)):
             continue
+        if not obj and antecedent and kind in {"preference", "dislike"} and raw.strip() == "":
+            obj = antecedent  # 以前爱吃甜的，现在不怎么吃了
         if not obj and kind != "family":
             continue
         if third and kind not in {"family", "event", "plan"} and not _SELF.search(match.group(0)):
@@ -266,7 +279,8 @@ def _strong_event(clause: str, zh: bool) -> bool:
 
 
 _QUESTION = re.compile(r"[?？]\s*$|^(?:can|could|would|will|do|does|did|is|are|what|how|why|when|"
-                       r"where|who|which|should)\b|(?:吗|呢|么)[?？]?$|^请|^帮我|^能不能|^可以", re.I)  # fmt: skip
+                       r"where|who|which|should)\b|(?:吗|么)[?？]?$|(?:什么|怎么|哪|谁|几|多少).*呢$|"
+                       r"^请|^帮我|^能不能|^可以", re.I)  # fmt: skip
 _HYPOTHETICAL = re.compile(r"^\s*(?:if|when|whether|maybe|perhaps|I wish|I'd|I would)\b|如果|要是|假如|"
                            r"假设|也许|可能|要不是|希望", re.I)  # fmt: skip
 

@@ -44,7 +44,8 @@ RETRACT: list[Retraction] = [
     (re.compile(r"\bI (?:don't|do not|dont) (?:play|eat|drink|go to|do) (.+?) any ?more\b", re.I), 1, ""),
     (re.compile(r"\bI (?:sold|gave away|got rid of) (?:my |the |our )(.+)", re.I), 1, ""),
     (re.compile(r"\bI (?:quit|left|lost) my job(?: at| with)? ?([A-Z][\w&.' -]*)?", re.I), 1, "job:employer"),
-    (re.compile(r"\bI (?:quit|left) ([A-Z][\w&.' -]+)"), 1, ""),
+    (re.compile(r"\b(?:I|[Ww]e) (?:quit|left) ([A-Z][\w&.' -]+)"), 1, ""),
+    (re.compile(r"\b(?:RIP|R\.I\.P\.?|rest in peace),? ([A-Z][a-z]+)"), 1, ""),
     (re.compile(r"\bI (?:quit|left) (?:my job as (?:a |an )?|)(.+)", re.I), 1, ""),
     (re.compile(r"\bI (?:stopped|gave up|no longer do) ([\w -]+)", re.I), 1, ""),
     (re.compile(r"\bI used to (?:live in) ([A-Z][\w .'-]+)"), 1, "place:home"),
@@ -87,16 +88,20 @@ RULES: list[Rule] = [
     ("job", "job:school", re.compile(r"\bI(?:'m| am)? (?:studying|majoring in|study|major in|doing a (?:phd|master'?s|degree) in) ([\w -]+?)(?: at ([A-Z][\w .'-]+))?(?:[,.!?]|$)", re.I), 1, ""),
     ("family", "family:partner", re.compile(r"\b(?:I|we|[A-Z][a-z]+ and I)(?:'m| am|'re| are| just got| got|'ve just gotten|'re getting| are getting|'re officially| are officially)(?: finally| officially)? (married|engaged|divorced|single|separated|widowed)\b", re.I), 1, ""),
     ("family", "family:{g1}", re.compile(rf"\bmy ((?:{REL}))\b(?:,? [A-Z][a-z]+,?)?(?:'s| is| are| was| named| called| just| lives| works| has| loves| likes| turned| started| got)(.*)", re.I), 1, ""),
-    ("family", "family:{obj}", re.compile(rf"\b(?:I|[Ww]e) (?:have|got|adopted|now have|own|rescued|brought home) (?:a |an |two |three |four |\d+ )?((?:little |baby |new |older |younger |twin )?(?:{REL})s?)\b", re.I), 1, ""),
+    ("family", "family:{obj}", re.compile(rf"\b(?:I|[Ww]e)(?:'ve| have)? (?:have|got|adopted|now have|own|rescued|brought home) (?:a |an |two |three |four |\d+ )?((?:little |baby |new |older |younger |twin )?(?:{REL})s?)\b", re.I), 1, ""),
     ("place", "place:home", re.compile(r"\bI(?: currently| now| still)? (?:live|am living|'m living|reside|am based|'m based) in ([A-Z][\w .'-]+)"), 1, ""),
     ("place", "place:home", re.compile(r"\b(?:I|[Ww]e)(?:'ve| have)?(?: just| recently| finally| officially| now)? (?:moved|relocated|settled) (?:back |over |down |all the way |out )?(?:from [A-Z][\w.'-]*(?: [A-Z][\w.'-]*)* )?(?:to|into|in) ([A-Z][\w .'-]+)"), 1, ""),
+    ("place", "place:home", re.compile(r"\b(?:I|[Ww]e)(?:'ve| have) been (?:living|based) in ([A-Z][\w .'-]+)"), 1, ""),
     ("place", "place:home", re.compile(r"\b(?:I|[Ww]e)(?:'m| am|'re| are) (?:now )?(?:living|based|settled) in ([A-Z][\w .'-]+)"), 1, ""),
     ("place", "place:home", re.compile(r"\b(?:[Ww]e|[Oo]ur family|[Tt]he family) (?:live|lives|reside) in ([A-Z][\w .'-]+)"), 1, ""),
+    ("place", "place:home", re.compile(r"\b(?:I|[Ww]e) (?:rent|own|have|share) (?:a |an |our |my )?(?:small |tiny |new |little )?(?:apartment|flat|house|place|condo|studio|home) in ([A-Z][\w .'-]+)"), 1, ""),
+    ("family", "family:partner", re.compile(r"\bI(?:'m| am) (?:in a (?:serious |long[- ]distance |new )?relationship|seeing someone|taken)\b()", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI (?:usually |often |always )?go ([a-z]+ing)\b", re.I), 1, ""),
     ("place", "place:origin", re.compile(r"\bI(?:'m| am| come| originally come) (?:originally )?from ([A-Z][\w .'-]+)"), 1, ""),
     ("place", "place:origin", re.compile(r"\b(?:I grew up in|I was born in|my hometown is) ([A-Z][\w .'-]+)"), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI(?:'m| am) (?:severely |very |mildly )?allergic to ([\w -]+)", re.I), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI was diagnosed with ([\w -]+)", re.I), 1, ""),
-    ("health", "health:{obj}", re.compile(r"\bI(?:'m| am| have been|'ve been| went| still am|'m still| am still|'ve gone| have gone| became|'ve become| turned) (?:fully |completely |officially )?(vegetarian|vegan|pescatarian|lactose intolerant|gluten[- ]free|diabetic|pregnant|sober)\b", re.I), 1, ""),
+    ("health", "health:{obj}", re.compile(r"\bI(?:'m| am| have been|'ve been| went| still am|'m still| am still|'ve gone| have gone| became|'ve become| turned) (?:fully |completely |officially )?(?:a |an )?(vegetarian|vegan|pescatarian|lactose intolerant|gluten[- ]free|diabetic|pregnant|sober)\b", re.I), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI (?:have|was diagnosed with|suffer from) (asthma|diabetes|migraines?|high blood pressure|a bad back|celiac(?: disease)?|adhd|anxiety|insomnia|arthritis|a peanut allergy|[\w ]+ allergy)\b", re.I), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI (?:broke|sprained|injured|hurt|twisted) my ([\w ]+)", re.I), 1, ""),
     ("health", "health:{obj}", re.compile(r"\bI can(?:'t|not) (?:eat|drink|have) ([\w -]+)", re.I), 1, ""),
@@ -109,7 +114,7 @@ RULES: list[Rule] = [
     ("preference", "taste:{obj}", re.compile(r"\bI (?:loved|liked|enjoyed|adored)\s+(.+)", re.I), 1, ""),
     ("preference", "favorite:{cat}", re.compile(r"\bmy (?:favou?rite|fave) (?P<cat>[\w ]+?)(?: these days| now| at the moment| lately| right now| nowadays)? (?:is|are|has to be|would be)(?: now| still| probably| definitely)? (.+)", re.I), 2, ""),
     ("preference", "taste:{obj}", re.compile(r"^([\w' -]{3,40}?) (?:is|are) (?:my|probably my) (?:favou?rite|fave) (?:thing|hobby|activity|sport|food|drink|pastime|way)\b", re.I), 1, ""),
-    ("preference", "taste:{obj}", re.compile(r"\bI(?:'ve| have)? (?:started|taken up|took up|picked up|gotten into|got into|getting into|been getting into|am learning|'m learning|am getting into|'m getting into) (?!(?:a |my )?(?:new )?(?:job|work|working|position|role)\b)([\w -]+)", re.I), 1, ""),
+    ("preference", "taste:{obj}", re.compile(r"\bI(?:'ve| have)? (?:started|taken up|took up|picked up|gotten into|got into|getting into|been getting into|am learning|'m learning|am getting into|'m getting into|switched to|switched over to) (?:to (?:like|love|enjoy) |liking |loving |enjoying )?(?!(?:a |my )?(?:new )?(?:job|work|working|position|role)\b)([\w -]+)", re.I), 1, ""),
     ("family", "family:partner", re.compile(r"\bI(?:'m| am) (?:seeing|dating) (?:someone|somebody|(?:a )?(?:guy|girl|man|woman)\b|([A-Z][a-z]+))", re.I), 1, ""),
     ("family", "family:{obj}", re.compile(rf"\bwe (?:got|adopted) (?:a |an |another |a second |a new |new )+(?:pet,? )?(?:a |an )?((?:{REL}))", re.I), 1, ""),
     ("preference", "taste:{obj}", re.compile(rf"\bI {ADV}(?:like|love|enjoy|adore|prefer|am into|'m into|am obsessed with|'m obsessed with|am a (?:big |huge )?fan of|'m a (?:big |huge )?fan of|am passionate about|'m passionate about)\s+(.+)", re.I), 1, ""),
@@ -133,7 +138,7 @@ FILLER = re.compile(r"\b(I(?:'m| am|'ve| have)?|[Ww]e(?:'re| are|'ve| have)?) (?
 NO_SUBJECT = re.compile(r"^(?:(?:just|finally|recently|also|now|officially) )*(?=(?:[a-z]+ed(?! (?:of|with|about|to|that|by)\b)|turned|moved|sold|quit|"
                             r"left|started|bought|got|joined|adopted|picked up|took up|switched|"
                             r"relocated|live|living|work|working|love|hate|like|can't stand|"
-                            r"no longer|don't|not|still|retired|got promoted)\b)",
+                            r"no longer|don't|not|still|retired|got promoted|been)\b)",
                             re.I)  # fmt: skip
 INTENT = re.compile(r"\b(plan|intend|decided|going to|gonna|'ll|will|hope to|want to)\b", re.I)
 STRONG_EVENT = re.compile(r"\b(went|visited|attended|ran|finished|completed|graduated|won|"

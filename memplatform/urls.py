@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("apps.pipeline.urls")),
     path("", include("apps.chat.urls")),
     path("", include("apps.compat.urls")),
+    path("", include("apps.privacy.urls")),
 ]
 
 

@@ -13,13 +13,17 @@ floor must call back into those apps is registered here instead, from their
   of each hit's topic segment (mid-term) and the user's profile and knowledge (long-term). One
   provider, the pipeline; without one, heat is 0.0 and long_term is None.
 - *stages*: what runs after an add's turns are stored (below).
+- *per-user data*: an exporter, a counter and an eraser for every collection that holds an end
+  user's data (the privacy app's GDPR export and erasure walk it).
+- *processing gates*: checks (consent, suppression) asked before anything is stored or
+  processed for an end user.
 
 Registering is idempotent: `ready()` may run more than once (tests, management commands).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
@@ -132,3 +136,77 @@ def stages_list(*, ordered: bool | None = None) -> list[Stage]:
 
 def stage_get(name: str) -> Stage | None:
     return _STAGES.get(name)
+
+
+# --- per-user data (privacy: GDPR export and erasure) ------------------------------------------
+# Every app that stores anything about an end user registers, from its AppConfig.ready(), one
+# `UserData` per collection: how to export it, how to count it and how to erase it. The privacy
+# app walks this registry and knows nothing else about where a user's data lives; a table that
+# holds user data and is not covered by some entry's `models` fails tests/privacy (the model walk).
+# An entry of Redis keys lists no models. The floor registers its own collections (messages,
+# memories, versions, batches, term stats, import stages, access counters).
+
+
+class UserExport(Protocol):
+    def __call__(self, *, tenant: Tenant, user_id: str) -> Iterable[dict[str, Any]]: ...
+
+
+class UserCount(Protocol):
+    def __call__(self, *, tenant: Tenant, user_id: str) -> int: ...
+
+
+class UserErase(Protocol):
+    def __call__(self, *, tenant: Tenant, user_id: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class UserData:
+    name: str  # the collection: the export's file name (<name>.jsonl) and the receipt's key
+    export: UserExport  # JSON-ready rows, streamed (a user may have millions)
+    count: UserCount  # rows or keys `erase` would remove (dry_run, progress)
+    erase: UserErase  # removes them, returns how many; idempotent (a retry after `partial`)
+    models: tuple[str, ...] = ()  # "app_label.ModelName" of the tables this entry covers
+    order: int = 100  # erasure order, low first: what references a table goes before it
+
+
+_USER_DATA: dict[str, UserData] = {}
+
+
+def user_data_register(entry: UserData) -> None:
+    """Registering the same name again replaces it (ready() may run more than once)."""
+    _USER_DATA[entry.name] = entry
+
+
+def user_data_list() -> list[UserData]:
+    return sorted(_USER_DATA.values(), key=lambda e: (e.order, e.name))
+
+
+# --- processing gates (consent, suppression) -----------------------------------------------------
+# Before the floor stores or processes anything for an end user it asks every registered gate.
+# A gate refuses by raising an ApiError (a 403 with its own code: `consent_required`,
+# `user_suppressed`); nothing has been written at that point. Activities:
+#   "store"   an add's turns or a memory written through the API (chat write-back included)
+#   "extract" the ordered stages of a batch with infer on, checked again when the worker takes it,
+#             so a withdrawal stops processing that is queued
+#   "chat"    chat's memory lookup and write-back for the user
+
+
+class ProcessingGate(Protocol):
+    def __call__(self, *, tenant: Tenant, user_id: str, activity: str) -> None: ...
+
+
+ACTIVITIES = ("store", "extract", "chat")
+_gates: list[ProcessingGate] = []
+
+
+def processing_gate_register(gate: ProcessingGate) -> None:
+    if gate not in _gates:
+        _gates.append(gate)
+
+
+def processing_check(*, tenant: Tenant, user_id: str, activity: str) -> None:
+    """Raise the first gate's refusal, if any."""
+    if activity not in ACTIVITIES:
+        raise ValueError(f"unknown activity {activity!r}")
+    for gate in _gates:
+        gate(tenant=tenant, user_id=user_id, activity=activity)

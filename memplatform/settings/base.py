@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "apps.pipeline",
     "apps.chat",
     "apps.compat",
+    "apps.privacy",
 ]
 
 MIDDLEWARE = [

@@ -51,6 +51,9 @@ SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 # Pepper for API key hashes. Rotating it invalidates every key; keep it apart from SECRET_KEY
 # in production so that sessions can be rotated without re-issuing keys.
 API_KEY_PEPPER = env.str("API_KEY_PEPPER", default="") or SECRET_KEY
+# Key of the audit trail's keyed hashes of end users and targets (apps.audit.chain). Rotating it
+# leaves the hash chain verifiable but stops older events from being found by user id.
+AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="") or SECRET_KEY
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("apps.tenants.urls")),
     path("", include("apps.memories.urls")),
     path("", include("apps.jobs.urls")),
+    path("", include("apps.audit.urls")),
     path("", include("apps.pipeline.urls")),
     path("", include("apps.chat.urls")),
     path("", include("apps.compat.urls")),

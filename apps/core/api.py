@@ -26,6 +26,9 @@ def client_ip(request: HttpRequest) -> str | None:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[0].strip() or None
+    # False where the end user's id must not be kept with the event (a GDPR erasure: its audit
+    # row is written after the user's events were redacted).
+    audit_end_user: bool = True
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -82,7 +85,7 @@ class TenantAPIView(APIView):
         details = {
             "target_type": target_type,
             "target_id": target_id,
-            "end_user_id": _end_user_id(request),
+            "end_user_id": _end_user_id(request) if self.audit_end_user else "",
             "client_ip": client_ip(request),
         }
         # The change this request made is already done (and, outside a transaction, committed):

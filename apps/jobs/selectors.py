@@ -29,3 +29,12 @@ def job_get(*, tenant: Tenant, key: ApiKey, job_id: str) -> Job:
     if job is None:
         raise NotFound("Job not found.", code="job_not_found")
     return job
+
+
+# A string equal to the user id anywhere in the params (an import's user_id, a mem0 export's
+# filters): the GDPR export and erasure (apps.privacy) find the jobs that name an end user.
+_NAMES_USER = "jsonb_path_exists(params, '$.** ? (@ == $u)', jsonb_build_object('u', %s::text))"
+
+
+def jobs_naming_user(*, tenant: Tenant, user_id: str) -> QuerySet[Job]:
+    return Job.objects.filter(tenant=tenant).extra(where=[_NAMES_USER], params=[user_id])  # noqa: S610  (constant SQL, parameterised)

@@ -29,3 +29,13 @@ def job_finish(*, job: Job, ok: bool = True, message: str = "") -> None:
     job.message = message
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "message", "finished_at", "updated_at"])
+
+
+def jobs_user_erase(*, tenant: Tenant, user_id: str) -> int:
+    """Delete the jobs whose params name an end user (GDPR erasure; their staged import rows go
+    with them). Idempotent."""
+    from apps.jobs.selectors import jobs_naming_user
+
+    ids = list(jobs_naming_user(tenant=tenant, user_id=user_id).values_list("pk", flat=True))
+    Job.objects.filter(pk__in=ids).delete()
+    return len(ids)

@@ -13,3 +13,9 @@ class MemoriesConfig(AppConfig):
 
         for kind in ("import", "reembed", "reindex_keywords"):  # they show the user's memories
             job_kind_register(kind=kind, scope="memory")
+
+        from apps.memories.registry import user_data_register
+        from apps.memories.services.userdata import floor_user_data
+
+        for entry in floor_user_data():  # GDPR export and erasure (apps.privacy)
+            user_data_register(entry)

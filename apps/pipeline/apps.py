@@ -20,3 +20,7 @@ class PipelineConfig(AppConfig):
         registry.retrieve_tiers_register(
             registry.RetrieveTiers(segment_heat=tiers.segments_heat, long_term=tiers.long_term_tier)
         )
+        from apps.pipeline.userdata import pipeline_user_data
+
+        for entry in pipeline_user_data():  # GDPR export and erasure (apps.privacy)
+            registry.user_data_register(entry)

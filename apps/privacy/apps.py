@@ -9,4 +9,12 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy"
 
     def ready(self) -> None:
-        pass  # registrations (user data, processing gates, job kinds) land with the services
+        from apps.jobs.kinds import job_kind_register
+        from apps.memories.registry import processing_gate_register
+        from apps.privacy.export import JOB_KIND
+        from apps.privacy.services import suppression_gate
+        from apps.privacy.userdata import privacy_user_data_register
+
+        job_kind_register(kind=JOB_KIND, scope="security")
+        privacy_user_data_register()  # consents, export requests, audit events
+        processing_gate_register(suppression_gate)  # 403 user_suppressed after an erasure

@@ -1,5 +1,16 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from apps.privacy import api
+
+urlpatterns = [
+    path("v1/security/gdpr/export", api.GdprExportView.as_view(), name="gdpr-export"),
+    path("v1/security/gdpr/delete", api.GdprDeleteView.as_view(), name="gdpr-delete"),
+    path("v1/security/gdpr/requests/<uuid:request_id>", api.PrivacyRequestView.as_view(),
+         name="privacy-request"),
+    path("v1/security/gdpr/requests/<uuid:request_id>/download",
+         api.PrivacyDownloadView.as_view(), name="privacy-download"),
+    path("v1/security/gdpr/suppressions/<str:user_id>", api.SuppressionView.as_view(),
+         name="gdpr-suppression"),
+]  # fmt: skip

@@ -308,3 +308,13 @@ SEARCH_RRF_K = env_int("SEARCH_RRF_K", 10, minimum=1, maximum=1000)
 # A user with at most this many memories is searched exactly (all distances, via the btree);
 # above it the HNSW index answers (approximate, faster on big scopes). bench/latency.py measures.
 SEARCH_EXACT_MAX = env_int("SEARCH_EXACT_MAX", 20000, minimum=0)
+
+# GDPR export and erasure (apps.privacy). An export of at most this many records in all is
+# answered inline; a larger one needs {"async": true} (a job that writes a zip).
+GDPR_INLINE_EXPORT_MAX_ROWS = env_int(
+    "GDPR_INLINE_EXPORT_MAX_ROWS", 1000, minimum=0, maximum=100_000
+)
+# How long an export's zip can be downloaded (hours); then 410 and the file is removed.
+GDPR_EXPORT_TTL_HOURS = env_int("GDPR_EXPORT_TTL_HOURS", 24, minimum=1, maximum=24 * 90)
+# Where export zips are written: never under STATIC_ROOT or any served directory.
+GDPR_EXPORT_DIR = env.str("GDPR_EXPORT_DIR", default="") or str(embedded.var_dir() / "exports")

@@ -111,12 +111,20 @@ class ChatCompletionsView(TenantAPIView):
             actor=self.actor, agent_id=v.get("agent_id") or "",
             conversation_id=v.get("conversation_id") or "",
         )  # fmt: skip
-        headers = {"X-Memory-Count": str(0)}
         if not v["stream"]:
             completion = chat_complete(turn)
-            headers["X-Memory-Count"] = str(len(turn.memories))
-            return Response(completion, headers=headers)
+            return Response(completion, headers=memory_headers(turn))
         stream = chat_stream_open(turn)
         response = sse_response(stream.lines(), request, abort=stream.abort)
-        response["X-Memory-Count"] = str(len(turn.memories))
+        for name, value in memory_headers(turn).items():
+            response[name] = value
         return response
+
+
+def memory_headers(turn: ChatTurn) -> dict[str, str]:
+    """How many memories went into the context, and, when a processing gate refused the user's
+    memory (consent_required), its code: the answer was made without memory and is not kept."""
+    headers = {"X-Memory-Count": str(len(turn.memories))}
+    if turn.refused:
+        headers["X-Memory-Refused"] = ",".join(sorted(set(turn.refused.values())))
+    return headers

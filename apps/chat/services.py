@@ -20,10 +20,11 @@ from django.db import InterfaceError, OperationalError, connection
 
 from apps.chat.routing import ChatModel
 from apps.core.degraded import postgres_failed
-from apps.core.errors import ExternalServiceError
+from apps.core.errors import AppError, ExternalServiceError
 from apps.core.tenancy import tenant_scope
 from apps.memories import selectors
 from apps.memories.query import text_of
+from apps.memories.registry import processing_check
 from apps.memories.services import MessageIn, Scope, memory_add
 from apps.tenants.models import Tenant
 
@@ -52,6 +53,9 @@ class ChatTurn:
     infer: bool | None = None  # None: the tenant's `chat_infer` setting (default on)
     hits: list[Any] = field(default_factory=list)  # what was injected (selectors.Hit)
     memories: list[str] = field(default_factory=list)  # the memory ids injected
+    # Memory spaces a processing gate refused ({space: code}, e.g. consent_required): the chat
+    # still answers, without reading or writing their memory (see memory_gates).
+    refused: dict[str, str] = field(default_factory=dict)
 
 
 def _query(messages: list[dict[str, Any]]) -> str:
@@ -67,13 +71,28 @@ def _query(messages: list[dict[str, Any]]) -> str:
     return last[-2000:]
 
 
+def memory_gates(turn: ChatTurn) -> None:
+    """Asks the processing gates ("chat") for every memory space the turn reads or writes, once
+    per request. A refused space (its user has not given the consent the tenant requires) is
+    neither searched nor written back; the chat itself still answers, as it would for a user
+    without memories, and the API names the refusal (X-Memory-Refused). Refusing the whole
+    request instead would make one missing consent break an application's chat."""
+    reads = turn.read_from if turn.read_from is not None else [turn.user_id or ""]
+    writes = turn.write_to if turn.write_to is not None else [turn.user_id or ""]
+    for space in dict.fromkeys(s for s in [*reads, *writes] if s):
+        try:
+            processing_check(tenant=turn.tenant, user_id=space, activity="chat")
+        except AppError as exc:
+            turn.refused[space] = exc.code
+
+
 def memory_search_for(turn: ChatTurn) -> list[Any]:
     """The turn's memories for its dialogue (searched for by its last turns: see
     apps.memories.query): from each space it reads, best first."""
     spaces = turn.read_from if turn.read_from is not None else [turn.user_id or ""]
     limit = turn.memory_limit or settings.CHAT_MEMORY_LIMIT
     hits = []
-    for space in [s for s in spaces if s]:
+    for space in [s for s in spaces if s and s not in turn.refused]:
         hits += selectors.memory_search(
             tenant=turn.tenant,
             q=selectors.SearchQuery(
@@ -88,6 +107,7 @@ def memory_search_for(turn: ChatTurn) -> list[Any]:
 def memory_context(turn: ChatTurn) -> list[dict[str, Any]]:
     """The messages to send upstream: the client's, with a system block of memories in front
     of the first non-system message. Records which memories went in."""
+    memory_gates(turn)
     query = _query(turn.messages)
     if not (turn.user_id or turn.read_from) or not query or settings.CHAT_MEMORY_LIMIT == 0:
         return turn.messages
@@ -253,7 +273,7 @@ def remember(turn: ChatTurn, answer: str) -> None:
     """Hand the exchange (the last user turn and the answer) to the memory pipeline, queued,
     in every space the turn writes to. A failure here is logged: the user has the answer."""
     spaces = turn.write_to if turn.write_to is not None else [turn.user_id or ""]
-    spaces = [s for s in spaces if s]
+    spaces = [s for s in spaces if s and s not in turn.refused]
     if not spaces:
         return
     last_user = next(
@@ -279,5 +299,7 @@ def remember(turn: ChatTurn, answer: str) -> None:
                 )  # fmt: skip
         except (OperationalError, InterfaceError) as exc:
             postgres_failed(exc)  # degraded: the answer went out; the turn cannot be kept
+        except AppError as exc:  # a gate refused the store (suppressed, consent withdrawn)
+            logger.info("chat write-back refused for a user: %s", exc.code)
         except Exception:
             logger.exception("chat write-back to memory failed for %s", space)

@@ -14,10 +14,11 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from apps.core import fields as f
-from apps.core.errors import BadRequest
+from apps.core.errors import AppError, BadRequest
 from apps.jobs.models import Job
 from apps.jobs.services import job_finish, job_progress, job_start
 from apps.memories.models import ImportStage, Memory
+from apps.memories.registry import processing_check
 from apps.memories.services import MemoryIn, Scope, memories_create
 from apps.tenants.models import Tenant
 
@@ -136,7 +137,9 @@ def memories_import(
     *, tenant: Tenant, scope: Scope, rows: Any, async_mode: str, actor: str
 ) -> ImportResult:
     """Validate every row (nothing lands unless all are valid), then write them now, or with
-    `async_mode="async"` stage them for a job: the task gets the job's id, not the rows."""
+    `async_mode="async"` stage them for a job: the task gets the job's id, not the rows. The
+    processing gates (consent, suppression) are asked first, and again when the job runs."""
+    processing_check(tenant=tenant, user_id=scope.user_id, activity="store")
     is_async = async_mode == "async"
     items = import_validate(rows, limit=ASYNC_IMPORT_LIMIT if is_async else SYNC_IMPORT_LIMIT)
     if not is_async:
@@ -162,6 +165,12 @@ def import_run(*, job_id: str) -> None:
     if job is None or job.status != Job.Status.RUNNING or job.done:
         return
     stage = ImportStage.objects.filter(job=job).first()
+    try:
+        processing_check(tenant=job.tenant, user_id=job.params["user_id"], activity="store")
+    except AppError as exc:  # consent withdrawn (or suppressed) while queued: for good
+        ImportStage.objects.filter(job=job).delete()
+        job_finish(job=job, ok=False, message=f"nothing imported: {exc.code}: {exc.message}"[:500])
+        return
     try:
         if stage is None:
             raise RuntimeError("its staged rows are gone")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from kombu.exceptions import KombuError
 
 from apps.core.degraded import redis_failed, redis_known_down
-from apps.core.errors import Conflict
+from apps.core.errors import AppError, Conflict
 from apps.core.tenancy import tenant_scope
 from apps.memories import registry as stages
 from apps.memories.models import AddBatch, Memory, Message
@@ -106,6 +106,12 @@ def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
             .order_by("created_at", "id")
         )  # fmt: skip
         for item in pending:
+            refusal = _gate_refusal(batch=item)
+            if refusal is not None:  # consent withdrawn (or suppressed) while it was queued
+                AddBatch.objects.filter(pk=item.pk).update(
+                    status=AddBatch.Status.FAILED, error=refusal, updated_at=timezone.now()
+                )
+                continue
             try:
                 with transaction.atomic():
                     made = _batch_run(batch=item, actor=actor)
@@ -124,6 +130,19 @@ def batch_process(*, batch: AddBatch, actor: str) -> list[Memory]:
     if failure is not None:
         raise failure
     return memories
+
+
+def _gate_refusal(*, batch: AddBatch) -> str | None:
+    """Asks the processing gates again when the worker takes a batch: a withdrawal (or an
+    erasure's suppression) made while the batch was queued stops it before any stage runs. The
+    batch ends `failed` with the gate's code and message as its error (a failed batch is not
+    requeued). Its raw turns stay, stored while processing was allowed; an erasure removes them."""
+    activity = "extract" if batch.infer else "store"  # "store": turns the add left to the worker
+    try:
+        stages.processing_check(tenant=batch.tenant, user_id=batch.user_id, activity=activity)
+    except AppError as exc:
+        return f"{exc.code}: {exc.message}"[:1000]
+    return None
 
 
 def _batch_run(*, batch: AddBatch, actor: str) -> list[Memory]:
@@ -228,7 +247,14 @@ def memory_add(
     that must not wait for it, like chat's write-back after the answer.
 
     `event_id` makes retries safe: the same request again answers the batch as it is now and
-    stores nothing; a different request under the same event_id is a 409."""
+    stores nothing; a different request under the same event_id is a 409.
+
+    The processing gates (consent, suppression: apps.memories.registry) are asked first, for
+    "store" and, with `infer`, "extract": a refused add writes nothing (not even its raw turns),
+    and a replay of an earlier add is refused as well."""
+    stages.processing_check(tenant=tenant, user_id=scope.user_id, activity="store")
+    if infer:
+        stages.processing_check(tenant=tenant, user_id=scope.user_id, activity="extract")
     fingerprint = add_fingerprint(scope=scope, messages=messages, infer=infer)
     existing = batch_find(tenant=tenant, event_id=event_id)
     if existing is not None:

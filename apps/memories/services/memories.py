@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.core.errors import NotFound
-from apps.memories import text
+from apps.memories import registry, text
 from apps.memories.embeddings import get_embedder, get_second_embedder, use_binary_vectors
 from apps.memories.models import Memory, MemoryVersion, Message, TermStat
 from apps.tenants.models import Tenant
@@ -268,9 +268,13 @@ def memory_update(
     user_id: str | None = None,
 ) -> Memory:
     """Change a memory; every call records a version. `tag_mode` add/remove/set applies `tags`
-    to the row as locked, so concurrent tag changes do not overwrite each other."""
+    to the row as locked, so concurrent tag changes do not overwrite each other. A change of a
+    user's memory is a "store" for the processing gates (consent, suppression): refused, it
+    changes nothing."""
     with transaction.atomic():
         memory = memory_get(tenant=tenant, memory_id=memory_id, user_id=user_id)
+        if memory.user_id:  # not tenant knowledge (FAQ), which belongs to no end user
+            registry.processing_check(tenant=tenant, user_id=memory.user_id, activity="store")
         memory = Memory.objects.select_for_update().get(pk=memory.pk)
         old_value = memory.value
         old_index = index_text(memory)

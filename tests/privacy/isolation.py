@@ -70,3 +70,49 @@ def gdpr(alice) -> Setup:
         ],
         check=check,
     )  # fmt: skip
+
+
+@case("v1/security/gdpr/consent", "v1/security/gdpr/consent/check")
+def consent(alice) -> Setup:
+    """Tenant B's key neither reads A's consents nor changes them: B's grants and withdrawals
+    for "u1" are B's user's, and A's "u1" keeps its grant (and A's enforcement sees only it)."""
+    from apps.privacy.consent import consent_latest, consent_record
+    from apps.privacy.models import Consent
+
+    with tenant_scope(alice.tenant.pk):
+        consent_record(tenant=alice.tenant, user_id="u1", purpose="data_processing",
+                       granted=True, policy_version="alice-marker-v1")  # fmt: skip
+
+    def rows() -> int:
+        return Consent.unscoped.filter(tenant=alice.tenant, user_id="u1").count()
+
+    def check() -> None:
+        assert rows() == 1
+        with tenant_scope(alice.tenant.pk):
+            latest = consent_latest(tenant=alice.tenant, user_id="u1")
+        assert latest["data_processing"].granted is True
+
+    def withdrawn_by_alice(response) -> None:
+        assert rows() == 2
+        with tenant_scope(alice.tenant.pk):
+            assert (
+                consent_latest(tenant=alice.tenant, user_id="u1")["data_processing"].granted
+                is False
+            )
+
+    def not_granted(response) -> None:
+        assert response.json()["has_consent"] is False
+
+    withdraw = {"user_id": "u1", "purpose": "data_processing", "granted": False}
+    ask = {"user_id": "u1", "purpose": "data_processing"}
+    return Setup(
+        probes=[
+            Probe("GET", "/v1/security/gdpr/consent?user_id=u1", expect_404=False,
+                  marker="alice-marker"),
+            Probe("POST", "/v1/security/gdpr/consent/check", ask, expect_404=False,
+                  marker="alice-marker", verify=not_granted),
+            Probe("POST", "/v1/security/gdpr/consent", withdraw, expect_404=False,
+                  control=withdrawn_by_alice),
+        ],
+        check=check,
+    )  # fmt: skip

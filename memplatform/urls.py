@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("apps.chat.urls")),
     path("", include("apps.compat.urls")),
     path("", include("apps.privacy.urls")),
+    path("", include("apps.defense.urls")),
 ]
 
 

@@ -20,6 +20,7 @@ LAYERS = {
     "tenants": 1,
     "audit": 1,
     "jobs": 1,
+    "defense": 1,
     "memories": 2,
     "pipeline": 3,
     "chat": 3,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest
 from rest_framework.permissions import SAFE_METHODS
@@ -15,21 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.audit.services import audit_record
+from apps.core.netaddr import client_ip
 from apps.core.tenancy import enter_tenant_scope, exit_tenant_scope
 from apps.tenants.models import ApiKey
 
 logger = logging.getLogger(__name__)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    # False where the end user's id must not be kept with the event (a GDPR erasure: its audit
-    # row is written after the user's events were redacted).
-    audit_end_user: bool = True
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class TenantAPIView(APIView):
@@ -37,6 +26,9 @@ class TenantAPIView(APIView):
     audit_target_type: str = ""
     # POST endpoints that only read (search, retrieve, export) are not audited as changes.
     read_only: bool = False
+    # False where the end user's id must not be kept with the event (a GDPR erasure: its audit
+    # row is written after the user's events were redacted).
+    audit_end_user: bool = True
     # Who acts, as versions, FAQ events and batches record it: "key:<api key id>". Set here once
     # the key is authenticated; views use it and never rebuild it.
     actor: str = ""

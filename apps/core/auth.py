@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.dispatch import Signal
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from apps.core.errors import Forbidden, Unauthorized
+from apps.core.netaddr import address_in, client_address, networks_of
 from apps.tenants.models import ApiKey
 from apps.tenants.services import api_key_authenticate, tenant_resolve_acting
 
 SCHEMES = ("bearer", "token")  # OpenAI's SDK sends Bearer; mem0's and MemOS's clients send Token
+
+# Sent with (request, key) once a key is authenticated and allowed from the client's address.
+# A receiver refuses the request by raising an AppError (apps.defense: the tenant's own bans,
+# which can only apply once the key has told us the tenant).
+key_authenticated = Signal()
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -28,10 +35,20 @@ class ApiKeyAuthentication(BaseAuthentication):
                 code="malformed_header",
             )
         key = api_key_authenticate(raw=token.strip())
+        if key.allowed_ips:
+            _check_allowed_ip(request, key)
+        key_authenticated.send(sender=ApiKey, request=request, key=key)
         return key, key
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
+
+
+def _check_allowed_ip(request: Request, key: ApiKey) -> None:
+    """A key limited to `allowed_ips` is refused anywhere else, and when the client's address
+    cannot be told (fail closed). Only a holder of the whole secret learns of the limit."""
+    if not address_in(client_address(request), networks_of(key.allowed_ips)):
+        raise Forbidden("This API key may not be used from this address.", code="ip_not_allowed")
 
 
 class HasEndpointScope(BasePermission):

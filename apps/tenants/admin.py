@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from apps.core.errors import AppError
 from apps.tenants import services
 from apps.tenants.models import SCOPES, ApiKey, Tenant
 
@@ -53,8 +54,29 @@ class ApiKeyCreateForm(forms.ModelForm):
             "scopes",
             "is_platform_admin",
             "rate_limit_per_minute",
+            "allowed_ips",
             "expires_at",
         ]
+
+    def clean_allowed_ips(self) -> list[str]:
+        return _clean_allowed_ips(self.cleaned_data.get("allowed_ips") or [])
+
+
+class ApiKeyChangeForm(forms.ModelForm):
+    class Meta:
+        model = ApiKey
+        fields = ["name", "scopes", "is_platform_admin", "rate_limit_per_minute", "allowed_ips",
+                  "expires_at"]  # fmt: skip
+
+    def clean_allowed_ips(self) -> list[str]:
+        return _clean_allowed_ips(self.cleaned_data.get("allowed_ips") or [])
+
+
+def _clean_allowed_ips(values: list[str]) -> list[str]:
+    try:
+        return services.validate_allowed_ips(list(values))
+    except AppError as exc:
+        raise forms.ValidationError(exc.message) from None
 
 
 class RevokedFilter(admin.SimpleListFilter):
@@ -82,10 +104,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
     search_fields = ["name", "prefix", "tenant__slug"]
     list_select_related = ["tenant"]
     actions = ["revoke"]
+    form = ApiKeyChangeForm
     readonly_fields = ["prefix", "tenant", "last_used_at", "revoked_at", "created_at"]
     fields = [
         "tenant", "name", "prefix", "scopes", "is_platform_admin", "rate_limit_per_minute",
-        "expires_at", "revoked_at", "last_used_at", "created_at",
+        "allowed_ips", "expires_at", "revoked_at", "last_used_at", "created_at",
     ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ApiKey]:
@@ -117,6 +140,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             expires_at=data["expires_at"],
             is_platform_admin=data["is_platform_admin"],
             rate_limit_per_minute=data["rate_limit_per_minute"],
+            allowed_ips=data.get("allowed_ips") or [],
         )
         obj.pk = issued.key.pk
         obj.prefix = issued.key.prefix

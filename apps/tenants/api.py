@@ -1,4 +1,4 @@
-"""/v1/admin/keys: create, list and revoke API keys (admin scope)."""
+"""/v1/admin/keys: create, list, update (name, allowed_ips) and revoke API keys (admin scope)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class ApiKeyOutSerializer(serializers.Serializer):
     scopes = serializers.ListField(child=serializers.CharField())
     is_platform_admin = serializers.BooleanField()
     rate_limit_per_minute = serializers.IntegerField(allow_null=True)
+    allowed_ips = serializers.ListField(child=serializers.CharField())
     expires_at = serializers.DateTimeField(allow_null=True)
     revoked_at = serializers.DateTimeField(allow_null=True)
     last_used_at = serializers.DateTimeField(allow_null=True)
@@ -53,6 +54,18 @@ class ApiKeyCreateSerializer(f.InputSerializer):
         required=False, help_text="Slug or id; another tenant needs a platform-admin key."
     )
     is_platform_admin = f.BooleanField(required=False, default=False)
+    allowed_ips = serializers.ListField(
+        child=f.CharField(max_length=64), required=False, allow_empty=True, max_length=100,
+        help_text="Addresses or CIDR ranges the key may be used from; empty or absent: anywhere.",
+    )  # fmt: skip
+
+
+class ApiKeyUpdateSerializer(f.InputSerializer):
+    name = f.CharField(max_length=200, required=False, allow_blank=True)
+    allowed_ips = serializers.ListField(
+        child=f.CharField(max_length=64), required=False, allow_empty=True, max_length=100,
+        help_text="Replaces the list; [] lets the key be used from anywhere.",
+    )  # fmt: skip
 
 
 class ApiKeyCollectionView(TenantAPIView):
@@ -86,6 +99,7 @@ class ApiKeyCollectionView(TenantAPIView):
                 expires_at=params["expires_at"],
                 is_platform_admin=params["is_platform_admin"],
                 rate_limit_per_minute=params["rate_limit_per_minute"],
+                allowed_ips=params.get("allowed_ips"),
                 actor=caller,
             )
         self.set_audit_target("api_key", issued.key.pk)
@@ -109,3 +123,25 @@ class ApiKeyDetailView(TenantAPIView):
         revoked = services.api_key_revoke(tenant=request.tenant, ref=key)
         self.set_audit_target("api_key", revoked.pk)
         return Response(ApiKeyOutSerializer(revoked).data)
+
+    @extend_schema(
+        operation_id="admin_keys_update",
+        parameters=[
+            OpenApiParameter("key", str, OpenApiParameter.PATH, description="Key, prefix or id")
+        ],
+        request=ApiKeyUpdateSerializer,
+        responses={200: ApiKeyOutSerializer},
+        tags=["admin"],
+    )
+    def patch(self, request: Request, key: str) -> Response:
+        data = ApiKeyUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        updated = services.api_key_update(
+            tenant=request.tenant,
+            ref=key,
+            name=params.get("name"),
+            allowed_ips=params.get("allowed_ips"),
+        )
+        self.set_audit_target("api_key", updated.pk)
+        return Response(ApiKeyOutSerializer(updated).data)

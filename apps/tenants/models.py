@@ -48,6 +48,10 @@ class ApiKey(TenantOwnedModel):
     rate_limit_per_minute = models.PositiveIntegerField(
         null=True, blank=True, help_text="Overrides the tenant's limit for this key."
     )
+    allowed_ips = ArrayField(
+        models.CharField(max_length=64), default=list, blank=True,
+        help_text="Addresses or CIDR ranges this key may be used from; empty: anywhere.",
+    )  # fmt: skip
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apps.core.degraded import postgres_failed
 from apps.core.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from apps.core.netaddr import network_text, parse_network
 from apps.tenants.models import KEY_PREFIX, SCOPES, ApiKey, Tenant
 from apps.tenants.selectors import tenant_rate_limit
 
@@ -80,6 +81,31 @@ def validate_scopes(scopes: list[str]) -> list[str]:
     return sorted(set(scopes))
 
 
+MAX_ALLOWED_IPS = 100
+
+
+def validate_allowed_ips(values: list[str]) -> list[str]:
+    """Normalised CIDR strings (a bare address becomes /32 or /128), or BadRequest naming the
+    first bad entry. Order kept, duplicates dropped."""
+    if len(values) > MAX_ALLOWED_IPS:
+        raise BadRequest(
+            f"At most {MAX_ALLOWED_IPS} entries in allowed_ips.", code="invalid_allowed_ips"
+        )
+    out: list[str] = []
+    for value in values:
+        try:
+            network = network_text(parse_network(value))
+        except ValueError:
+            raise BadRequest(
+                f"allowed_ips: {str(value)[:80]!r} is not an IP address or CIDR range.",
+                code="invalid_allowed_ips",
+                details={"value": str(value)[:80]},
+            ) from None
+        if network not in out:
+            out.append(network)
+    return out
+
+
 def api_key_create(
     *,
     tenant: Tenant,
@@ -88,6 +114,7 @@ def api_key_create(
     expires_at: datetime | None = None,
     is_platform_admin: bool = False,
     rate_limit_per_minute: int | None = None,
+    allowed_ips: list[str] | None = None,
     actor: ApiKey | None = None,
 ) -> IssuedKey:
     """A new key; `scopes` None means DEFAULT_SCOPES. `actor` is the key asking for it through
@@ -105,6 +132,7 @@ def api_key_create(
         )
     if expires_at is not None and expires_at <= timezone.now():
         raise BadRequest("expires_at must be in the future.", code="invalid_expiry")
+    allowed_ips = validate_allowed_ips(allowed_ips or [])
     prefix = secrets.token_hex(_PREFIX_LEN // 2)
     secret = secrets.token_urlsafe(32)
     key = ApiKey.unscoped.create(
@@ -116,6 +144,7 @@ def api_key_create(
         expires_at=expires_at,
         is_platform_admin=is_platform_admin,
         rate_limit_per_minute=rate_limit_per_minute,
+        allowed_ips=allowed_ips,
     )
     return IssuedKey(key=key, secret=f"{KEY_PREFIX}{prefix}_{secret}")
 
@@ -218,8 +247,8 @@ def tenant_resolve_acting(*, key: ApiKey, requested: str | None) -> Tenant:
     return tenant_get_by_ref(ref=requested)
 
 
-def api_key_revoke(*, tenant: Tenant, ref: str) -> ApiKey:
-    """Revoke a key of `tenant`, named by its full secret, its prefix or its id. Idempotent."""
+def api_key_get_by_ref(*, tenant: Tenant, ref: str) -> ApiKey:
+    """A key of `tenant`, named by its full secret, its prefix or its id; else NotFound."""
     ref = ref.strip()
     if not _REF_RE.match(ref):
         raise NotFound("API key not found.", code="key_not_found")
@@ -235,9 +264,33 @@ def api_key_revoke(*, tenant: Tenant, ref: str) -> ApiKey:
     key = ApiKey.unscoped.filter(tenant=tenant, **lookup).first()
     if key is None:
         raise NotFound("API key not found.", code="key_not_found")
+    return key
+
+
+def api_key_revoke(*, tenant: Tenant, ref: str) -> ApiKey:
+    """Revoke a key of `tenant`, named by its full secret, its prefix or its id. Idempotent."""
+    key = api_key_get_by_ref(tenant=tenant, ref=ref)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+    return key
+
+
+def api_key_update(
+    *, tenant: Tenant, ref: str, name: str | None = None, allowed_ips: list[str] | None = None
+) -> ApiKey:
+    """Rename a key of `tenant` or replace its allowed_ips (None: unchanged; []: anywhere).
+    Validated before anything is written."""
+    key = api_key_get_by_ref(tenant=tenant, ref=ref)
+    fields = []
+    if allowed_ips is not None:
+        key.allowed_ips = validate_allowed_ips(allowed_ips)
+        fields.append("allowed_ips")
+    if name is not None:
+        key.name = name
+        fields.append("name")
+    if fields:
+        key.save(update_fields=fields)
     return key
 
 

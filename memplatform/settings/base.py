@@ -78,12 +78,14 @@ INSTALLED_APPS = [
     "apps.chat",
     "apps.compat",
     "apps.privacy",
+    "apps.defense",
 ]
 
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
     "apps.core.degraded.DegradedStatusMiddleware",
     "apps.health.metrics.MetricsMiddleware",
+    "apps.defense.middleware.IpDefenseMiddleware",
     "apps.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -273,8 +275,42 @@ LOGGING = {
     },
 }
 
-# Behind a reverse proxy that sets X-Forwarded-For, take the client IP from it.
+
+
+def env_networks(name: str, default: str) -> list[str]:
+    """A comma-separated list of addresses or CIDR ranges, each checked at start."""
+    import ipaddress
+
+    values = [v.strip() for v in env.str(name, default=default).split(",") if v.strip()]
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an IP address or CIDR range"
+            ) from None
+    return values
+
+
+# The client address (audit, per-key allowed_ips, IP defence) comes from X-Forwarded-For only
+# when the connecting peer is one of these proxies; the header is read right to left, skipping
+# their hops (apps.core.netaddr). Empty: the header is ignored.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", "")
+# Deprecated: true with no TRUSTED_PROXIES trusts every hop (the leftmost address wins, as before).
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+
+# --- IP defence (apps.defense) --------------------------------------------------------------
+IP_DEFENSE_ENABLED = env_bool("IP_DEFENSE_ENABLED", True)
+# Never banned, never counted: local health checks and the operator's own networks.
+IP_DEFENSE_WHITELIST = env_networks("IP_DEFENSE_WHITELIST", "127.0.0.0/8,::1/128")
+IP_BAN_AUTH_FAILURES = env_int("IP_BAN_AUTH_FAILURES", 20, minimum=0, maximum=1_000_000)  # 0: off
+IP_BAN_AUTH_WINDOW = env_int("IP_BAN_AUTH_WINDOW", 10, minimum=1, maximum=86400)
+IP_BAN_4XX = env_int("IP_BAN_4XX", 200, minimum=0, maximum=1_000_000)  # 0: off
+IP_BAN_4XX_WINDOW = env_int("IP_BAN_4XX_WINDOW", 60, minimum=1, maximum=86400)
+IP_BAN_SECONDS = env_int("IP_BAN_SECONDS", 300, minimum=1, maximum=30 * 86400)  # doubles each time
+IP_BAN_MAX_TEMPORARY = env_int("IP_BAN_MAX_TEMPORARY", 5, minimum=0, maximum=100)
+IP_BAN_STRIKE_MEMORY = env_int("IP_BAN_STRIKE_MEMORY", 7 * 86400, minimum=60, maximum=365 * 86400)
+IP_DEFENSE_CACHE_SECONDS = env_int("IP_DEFENSE_CACHE_SECONDS", 10, minimum=0, maximum=3600)
 
 # --- Memories: embeddings and search --------------------------------------------------------
 # use (USE multilingual v3, 512-d) | e5 (multilingual-e5-small, 384-d) | openai | ollama.

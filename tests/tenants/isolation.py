@@ -10,8 +10,8 @@ def admin_keys(alice) -> Setup:
     """Charlie may neither list nor make keys in tenant A (naming it is refused), nor revoke one
     of A's keys by any of the three references (id, prefix, the full key): one key each, so
     each control revokes its own."""
-    by_id, by_prefix, by_secret = (
-        api_key_create(tenant=alice.tenant, name=f"alice-marker-key-{n}") for n in range(3)
+    by_id, by_prefix, by_secret, patched = (
+        api_key_create(tenant=alice.tenant, name=f"alice-marker-key-{n}") for n in range(4)
     )
 
     def count() -> int:
@@ -21,7 +21,9 @@ def admin_keys(alice) -> Setup:
         for issued in (by_id, by_prefix, by_secret):
             issued.key.refresh_from_db()
             assert issued.key.revoked_at is None
-        assert count() == 4
+        patched.key.refresh_from_db()
+        assert patched.key.allowed_ips == [] and patched.key.name == "alice-marker-key-3"
+        assert count() == 5
 
     def revoked_by_alice(issued):
         def control(response) -> None:
@@ -31,7 +33,11 @@ def admin_keys(alice) -> Setup:
         return control
 
     def made_by_alice(response) -> None:
-        assert count() == 5
+        assert count() == 6
+
+    def patched_by_alice(response) -> None:
+        patched.key.refresh_from_db()
+        assert patched.key.allowed_ips == ["192.0.2.1"]
 
     acme = {"HTTP_X_TENANT_ID": alice.tenant.slug}
     return Setup(
@@ -45,6 +51,8 @@ def admin_keys(alice) -> Setup:
                   control=revoked_by_alice(by_prefix)),
             Probe("DELETE", f"/v1/admin/keys/{by_secret.secret}",
                   control=revoked_by_alice(by_secret)),
+            Probe("PATCH", f"/v1/admin/keys/{patched.key.pk}", {"allowed_ips": ["192.0.2.1"]},
+                  control=patched_by_alice),
         ],
         check=check,
     )  # fmt: skip

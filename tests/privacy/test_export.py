@@ -151,8 +151,6 @@ def test_bad_input_is_a_400_in_the_envelope(alice, body):
 
 
 def test_an_unknown_request_is_404(alice):
-    response = alice.client().get(
-        "/v1/security/gdpr/requests/00000000-0000-0000-0000-000000000000"
-    )
+    response = alice.client().get("/v1/security/gdpr/requests/00000000-0000-0000-0000-000000000000")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "privacy_request_not_found"

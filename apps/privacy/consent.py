@@ -167,8 +167,13 @@ def consent_missing(*, tenant: Tenant, user_id: str) -> list[str]:
     required = consent_required_purposes(tenant=tenant)
     if not required:
         return []
-    latest = consent_latest(tenant=tenant, user_id=user_id, purposes=required)
-    return [p for p in required if not (p in latest and latest[p].granted)]
+    granted = dict(
+        Consent.objects.filter(tenant=tenant, user_id=user_id, purpose__in=required)
+        .order_by("purpose", "-recorded_at", "-id")
+        .distinct("purpose")
+        .values_list("purpose", "granted")
+    )  # the latest row per purpose, as consent_latest, without building the rows
+    return [p for p in required if not granted.get(p)]
 
 
 # --- the processing gate (apps.memories.registry) ---------------------------------------------

@@ -30,16 +30,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     @admin.action(description="Verify the hash chain of the selected events' tenants")
     def verify_chain(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> None:
-        tenant_ids = sorted(set(queryset.values_list("tenant_id", flat=True)))
-        for tenant_id in tenant_ids:
+        tenants = sorted(set(queryset.values_list("tenant_id", "tenant__slug")))
+        for tenant_id, slug in tenants:
             result = chain_verify(tenant_id=tenant_id)
             fault = result.first_break
             if fault is None:
-                message = f"tenant {tenant_id}: chain ok, {result.events_checked} events checked"
+                message = f"Audit chain of {slug}: ok, {result.events_checked} events checked"
                 self.message_user(request, message, messages.SUCCESS)
             else:
                 message = (
-                    f"tenant {tenant_id}: chain BROKEN at event {fault.event_id} "
+                    f"Audit chain of {slug}: BROKEN at event {fault.event_id} "
                     f"({fault.created_at:%Y-%m-%d %H:%M:%S}), {fault.field}: expected "
                     f"{fault.expected[:16]}, found {fault.found[:16]}"
                 )

@@ -21,8 +21,7 @@ EVENT_FIELDS = (
 
 def event_out(row: dict[str, Any]) -> dict[str, Any]:
     """JSON-ready event; `user_id` is the end user (blank once redacted)."""
-    out = {name: row[name] for name in EVENT_FIELDS if name != "end_user_id"}
-    out["user_id"] = row["end_user_id"]
+    out = {("user_id" if name == "end_user_id" else name): row[name] for name in EVENT_FIELDS}
     out["created_at"] = row["created_at"].isoformat()
     out["client_ip"] = str(row["client_ip"]) if row["client_ip"] else None
     return out

@@ -6,9 +6,10 @@ back), then in-process checks against the rules cached from PostgreSQL (whitelis
 and manual bans, CIDR ranges). A banned address is refused here, before any key lookup.
 
 After the view, only for a 4xx: a second pipeline counts authentication failures (401) and
-4xx per address in fixed windows; crossing a threshold bans the address in Redis for
-IP_BAN_SECONDS, doubling with each ban remembered (IP_BAN_STRIKE_MEMORY), and after
-IP_BAN_MAX_TEMPORARY temporary bans the next one is permanent, in PostgreSQL.
+4xx per address, each in a window that opens with its first failure; crossing a threshold
+bans the address in Redis for IP_BAN_SECONDS, doubling with each ban remembered
+(IP_BAN_STRIKE_MEMORY), and after IP_BAN_MAX_TEMPORARY temporary bans the next one is
+permanent, in PostgreSQL.
 
 Without Redis (apps.core.degraded): rules from PostgreSQL still apply (cached for
 IP_DEFENSE_CACHE_SECONDS), counters and temporary bans are skipped, requests are served.
@@ -24,6 +25,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from ipaddress import ip_network
 from typing import Any
 
 import redis
@@ -43,8 +45,8 @@ P = "mp:ipd:"
 BAN = P + "ban:{ip}"  # a temporary automatic ban; value: its strike number; TTL: its length
 STRIKES = P + "strikes:{ip}"  # temporary bans so far (escalation)
 TEMP_INDEX = P + "temp"  # sorted set ip -> expiry (epoch s), for listings and stats
-AUTH_FAILS = P + "af:{ip}:{window}"
-FOURXX = P + "4xx:{ip}:{window}"
+AUTH_FAILS = P + "af:{ip}"  # failures in the window that opened with the first one
+FOURXX = P + "4xx:{ip}"
 VERSION = P + "version"
 TOTAL = P + "total"
 BLOCKED = P + "blocked"
@@ -72,28 +74,40 @@ def _drain() -> list[tuple[str, int]]:
 
 @dataclass
 class Matcher:
-    """Addresses and ranges, each with its expiry (epoch seconds, None: permanent)."""
+    """Addresses and ranges, each with its expiry (epoch seconds, None: permanent). Ranges are
+    grouped by IP version and prefix length, so a lookup costs one dict probe per distinct
+    prefix length (at most 33 or 129), whatever the number of rules."""
 
     exact: dict[Address, float | None] = field(default_factory=dict)
-    ranges: list[tuple[Network, float | None]] = field(default_factory=list)
+    ranges: dict[tuple[int, int], dict[Network, float | None]] = field(default_factory=dict)
 
     def add(self, network: Network, expires: float | None) -> None:
         if network.num_addresses == 1:
-            self.exact[network.network_address] = expires
+            self.exact[network.network_address] = _later(self.exact, network.network_address,
+                                                         expires)  # fmt: skip
         else:
-            self.ranges.append((network, expires))
+            group = self.ranges.setdefault((network.version, network.prefixlen), {})
+            group[network] = _later(group, network, expires)
 
     def match(self, address: Address, now: float) -> tuple[bool, float | None]:
-        """(matched, the latest expiry among matches; None when one is permanent)."""
-        hits = []
-        if address in self.exact:
-            hits.append(self.exact[address])
-        hits += [exp for net, exp in self.ranges if net.version == address.version
-                 and address in net]  # fmt: skip
+        """(matched, the latest expiry among live matches; None when one is permanent)."""
+        hits = [self.exact[address]] if address in self.exact else []
+        for (version, prefixlen), group in self.ranges.items():
+            if version == address.version:
+                network = ip_network((address, prefixlen), strict=False)
+                if network in group:
+                    hits.append(group[network])
         live = [exp for exp in hits if exp is None or exp > now]
         if not live:
             return False, None
         return True, None if None in live else max(live)
+
+
+def _later(existing: dict, key: object, expires: float | None) -> float | None:
+    if key not in existing:
+        return expires
+    other = existing[key]
+    return None if other is None or expires is None else max(other, expires)
 
 
 @dataclass
@@ -257,16 +271,15 @@ def after(request: HttpRequest, address: Address, status: int, verdict: Verdict)
 
 
 def _count_failure(ip: str, status: int) -> None:
-    now = time.time()
     auth_limit, flood_limit = settings.IP_BAN_AUTH_FAILURES, settings.IP_BAN_4XX
     pipe = redis_client().pipeline(transaction=False)
-    flood_key = FOURXX.format(ip=ip, window=int(now // settings.IP_BAN_4XX_WINDOW))
+    flood_key = FOURXX.format(ip=ip)
     pipe.incr(flood_key)
-    pipe.expire(flood_key, settings.IP_BAN_4XX_WINDOW + 5)
+    pipe.expire(flood_key, settings.IP_BAN_4XX_WINDOW, nx=True)  # the window opens once
     if status == 401:
-        auth_key = AUTH_FAILS.format(ip=ip, window=int(now // settings.IP_BAN_AUTH_WINDOW))
+        auth_key = AUTH_FAILS.format(ip=ip)
         pipe.incr(auth_key)
-        pipe.expire(auth_key, settings.IP_BAN_AUTH_WINDOW + 5)
+        pipe.expire(auth_key, settings.IP_BAN_AUTH_WINDOW, nx=True)
     counts = pipe.execute()[::2]
     # ">=": a count still over the limit after a ban ran out bans again at once (and escalates)
     flooded = flood_limit and counts[0] >= flood_limit

@@ -70,7 +70,8 @@ def runs(tmp_path_factory):
     env["REDIS_DB"] = os.environ.get("BENCH_REDIS_DB", str((settings.REDIS_DB + 8) % 16))
     started: dict[str, Run] = {}
     made: list[str] = []
-    for script in ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py"):
+    for script in ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
+                   "privacy.py"):
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
                   tmp_path_factory.mktemp(name))  # fmt: skip
@@ -168,3 +169,13 @@ def test_dialogue_runs_from_an_empty_database(runs):
         assert result["cases"] == 3
         assert all(0 <= result[m] <= 100 for m in ("R@1", "R@3", "R@5", "R@10", "MRR"))
     assert "en tuning messages" in stdout and "R@5" in stdout
+
+
+def test_privacy_runs_from_an_empty_database(runs):
+    stdout, out = runs["privacy.py"].wait()
+    results = written(out, "privacy")
+    assert results["memories"] == 50 and results["records"] > 50
+    for figure in ("dry_run_s", "inline_export_s", "async_export_s", "erasure_s"):
+        assert positive(results[figure]), figure
+    assert results["erased"]["memories"] == 50 and results["erased"]["versions"] == 55
+    assert "erasure: " in stdout and "async export" in stdout

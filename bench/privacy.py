@@ -92,13 +92,15 @@ def run(base: str, key: str, memories: int) -> dict:
     figures: dict = {"memories": memories}
     with client(base, key) as http:
         http.post("/v1/security/gdpr/delete", json={"user_id": "warm", "dry_run": True})
-        counted, seconds = _timed(lambda: http.post("/v1/security/gdpr/delete",
-                                                    json={"user_id": USER, "dry_run": True}))
+        counted, seconds = _timed(
+            lambda: http.post("/v1/security/gdpr/delete", json={"user_id": USER, "dry_run": True})
+        )
         figures["dry_run_s"] = round(seconds, 3)
         figures["records"] = sum(counted.json()["receipt"]["counts"].values())
 
-        inline, seconds = _timed(lambda: http.post("/v1/security/gdpr/export",
-                                                   json={"user_id": USER}))
+        inline, seconds = _timed(
+            lambda: http.post("/v1/security/gdpr/export", json={"user_id": USER})
+        )
         inline.raise_for_status()
         figures["inline_export_s"] = round(seconds, 3)
         figures["inline_export_mb"] = round(len(inline.content) / 1e6, 2)
@@ -119,16 +121,18 @@ def run(base: str, key: str, memories: int) -> dict:
         figures["async_export_s"] = round(time.perf_counter() - start, 3)
         figures["zip_mb"] = round(len(zipped.content) / 1e6, 2)
 
-        erased, seconds = _timed(lambda: http.post("/v1/security/gdpr/delete",
-                                                   json={"user_id": USER}))
+        erased, seconds = _timed(
+            lambda: http.post("/v1/security/gdpr/delete", json={"user_id": USER})
+        )
         body = erased.json()
         assert body["status"] == "ok", body
         figures["erasure_s"] = round(seconds, 3)
         figures["erased"] = {k: v for k, v in body["receipt"]["counts"].items() if v}
         after = http.post("/v1/security/gdpr/delete", json={"user_id": USER, "dry_run": True})
         assert not any(after.json()["receipt"]["counts"].values()), after.json()
-        bystander = http.post("/v1/security/gdpr/delete",
-                              json={"user_id": BYSTANDER, "dry_run": True}).json()
+        bystander = http.post(
+            "/v1/security/gdpr/delete", json={"user_id": BYSTANDER, "dry_run": True}
+        ).json()
         assert bystander["receipt"]["counts"]["memories"] == max(memories // 10, 1)
     return figures
 

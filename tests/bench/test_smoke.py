@@ -70,8 +70,9 @@ def runs(tmp_path_factory):
     env["REDIS_DB"] = os.environ.get("BENCH_REDIS_DB", str((settings.REDIS_DB + 8) % 16))
     started: dict[str, Run] = {}
     made: list[str] = []
-    for script in ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
-                   "privacy.py"):
+    scripts = ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
+               "privacy.py")  # fmt: skip
+    for script in scripts:
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
                   tmp_path_factory.mktemp(name))  # fmt: skip

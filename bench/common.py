@@ -59,11 +59,13 @@ def spawned_server(
     tenant: str | None = None,
     prepare: bool = True,
     key: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """(base_url, api key) of a server on DATABASE_NAME=`database`, for `tenant` (made if new);
     `prepare=False` when the caller has already migrated that database, `key` when it has made
-    the tenant and its key too (`prepare_database(env, tenant)`)."""
-    env = bench_env(database, backend)
+    the tenant and its key too (`prepare_database(env, tenant)`); `extra_env` for the server's
+    own settings."""
+    env = {**bench_env(database, backend), **(extra_env or {})}
     if key is None:
         slug = tenant or f"bench-{int(time.time())}"
         key = _setup(env, *(["--fresh", "--migrate"] if prepare else []), "--tenant", slug)

@@ -71,7 +71,7 @@ def runs(tmp_path_factory):
     started: dict[str, Run] = {}
     made: list[str] = []
     scripts = ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
-               "privacy.py")  # fmt: skip
+               "privacy.py", "ip_defense.py")  # fmt: skip
     for script in scripts:
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
@@ -180,3 +180,15 @@ def test_privacy_runs_from_an_empty_database(runs):
         assert positive(results[figure]), figure
     assert results["erased"]["memories"] == 50 and results["erased"]["versions"] == 55
     assert "erasure: " in stdout and "async export" in stdout
+
+
+def test_ip_defense_runs_from_an_empty_database(runs):
+    stdout, out = runs["ip_defense.py"].wait()
+    results = written(out, "ip_defense")
+    for phase in ("no rules", "20 rules"):
+        for server in ("off", "on"):
+            assert results[phase][server]["n"] == 20 and positive(results[phase][server]["p50"])
+    assert results["rules_stored"] == 20
+    assert results["burst off"]["statuses"] == {"401": 30}
+    assert results["burst on"]["statuses"] == {"401": 20, "403": 10}  # banned at the threshold
+    assert "overhead p50" in stdout and "burst on: 30 wrong secrets" in stdout

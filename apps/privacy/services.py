@@ -160,10 +160,8 @@ def suppression_lift(*, tenant: Tenant, user_id: str) -> Suppression:
 
 
 def suppression_gate(*, tenant: Tenant, user_id: str, activity: str) -> None:
-    """Processing gate (apps.memories.registry): nothing is stored or extracted for a suppressed
-    user. Chat may still answer, it stores nothing for them (its write-back is a "store")."""
-    if activity == "chat":
-        return
+    """Processing gate (apps.memories.registry): nothing is stored, extracted or written back by
+    chat for a suppressed user (chat still answers, without their memory)."""
     if suppression_active(tenant=tenant, subject=subject_of(tenant_id=tenant.pk, user_id=user_id)):
         raise Forbidden(
             "This user's data was erased and further processing is suppressed; lift the "

@@ -146,3 +146,21 @@ def test_bad_input_is_a_400_in_the_envelope(alice, body):
 def test_erasure_needs_the_security_scope(bob):
     response = bob.client().post(DELETE, {"user_id": "u1"}, format="json")
     assert response.status_code == 403
+
+
+def test_a_suppressed_user_cannot_be_added_again_until_lifted(alice):
+    who = person()
+    post(alice, "/v1/memory/add", {"user_id": who.user_id, "messages": f"I like {who.marker}"})
+    post(alice, DELETE, {"user_id": who.user_id, "suppress": True})
+    add = {"user_id": who.user_id, "messages": f"I still like {who.marker}", "infer": True}
+    refused = alice.client().post("/v1/memory/add", add, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "user_suppressed"
+    assert db_hits([who.marker]) == []  # nothing stored; the refused attempt is audited only
+    assert {table for table, _, _ in db_hits([who.user_id])} == {"audit_auditevent"}
+    other = alice.client().post("/v1/memory/add", {"user_id": "someone", "messages": "hi"},
+                                format="json")  # fmt: skip
+    assert other.status_code == 200
+
+    assert alice.client().delete(f"/v1/security/gdpr/suppressions/{who.user_id}").status_code == 200
+    assert post(alice, "/v1/memory/add", add)["results"]

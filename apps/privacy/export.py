@@ -106,7 +106,9 @@ def export_path(request: PrivacyRequest) -> Path:
 
 def _write_collection(zf: zipfile.ZipFile, name: str, rows: Any, tick: Callable[[], None]) -> dict:
     digest, count = hashlib.sha256(), 0
-    with zf.open(f"{name}.jsonl", "w") as handle:
+    info = zipfile.ZipInfo(f"{name}.jsonl", date_time=timezone.now().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with zf.open(info, "w") as handle:
         for row in rows:
             line = (_json(row) + "\n").encode()
             digest.update(line)

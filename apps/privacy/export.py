@@ -161,14 +161,14 @@ def export_build(*, request_id: str) -> None:
         if job is not None:
             job_finish(job=job, ok=False, message=f"export failed: {type(exc).__name__}")
         raise
-    request.status = PrivacyRequest.Status.DONE
-    request.counts = manifest["counts"]
-    request.file_path = str(path)
-    request.file_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    request.finished_at = timezone.now()
-    request.expires_at = request.finished_at + timedelta(hours=settings.GDPR_EXPORT_TTL_HOURS)
-    request.save(update_fields=["status", "counts", "file_path", "file_sha256", "finished_at",
-                                "expires_at"])  # fmt: skip
+    finished = timezone.now()
+    recorded = PrivacyRequest.objects.filter(pk=request.pk).update(
+        status=PrivacyRequest.Status.DONE, counts=manifest["counts"], file_path=str(path),
+        file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(), finished_at=finished,
+        expires_at=finished + timedelta(hours=settings.GDPR_EXPORT_TTL_HOURS),
+    )  # fmt: skip
+    if not recorded:  # the user was erased while the zip was written: it must not stay
+        path.unlink(missing_ok=True)
     if job is not None:
         job_progress(job=job, done=done, total=done)
         job_finish(job=job, message=f"exported {done} records")

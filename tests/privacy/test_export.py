@@ -154,3 +154,24 @@ def test_an_unknown_request_is_404(alice):
     response = alice.client().get("/v1/security/gdpr/requests/00000000-0000-0000-0000-000000000000")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "privacy_request_not_found"
+
+
+def test_an_export_finishing_after_the_users_erasure_leaves_no_file(
+    alice, exports_dir, monkeypatch
+):
+    from apps.core.tenancy import tenant_scope
+    from apps.privacy import export
+
+    who = person()
+    fill(alice, who)
+    with tenant_scope(alice.tenant.pk):
+        request = export.export_start(tenant=alice.tenant, user_id=who.user_id, key=alice.key)
+        collections = export.user_data_list()
+
+        def erased_midway():  # the erasure lands while the worker writes the zip
+            PrivacyRequest.objects.filter(pk=request.pk).delete()
+            return collections
+
+        monkeypatch.setattr(export, "user_data_list", erased_midway)
+        export.export_build(request_id=str(request.pk))
+    assert not list(exports_dir.rglob("*.zip"))

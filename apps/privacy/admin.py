@@ -1,5 +1,5 @@
 """Console: GDPR requests with their receipts (read-only: a receipt is evidence) and
-suppressions (lifted through the API, or here by an operator)."""
+suppressions (lifted through the API, or here by an operator), and consents (read-only)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from apps.privacy.models import PrivacyRequest, Suppression
+from apps.privacy.models import Consent, PrivacyRequest, Suppression
 from apps.privacy.services import receipt_of
 
 
@@ -63,3 +63,28 @@ class SuppressionAdmin(admin.ModelAdmin):
     @admin.display(description="subject")
     def subject_short(self, obj: Suppression) -> str:
         return obj.subject[:12]
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """Read-only: a consent row is evidence of what the user agreed to, and when. A change is a
+    new row, recorded through the API (POST /v1/security/gdpr/consent)."""
+
+    list_display = ["recorded_at", "tenant", "user_id", "purpose", "granted", "policy_version",
+                    "method", "api_key_id"]  # fmt: skip
+    list_filter = ["granted", "purpose", "tenant"]
+    search_fields = ["user_id", "purpose"]
+    readonly_fields = ["tenant", "user_id", "purpose", "granted", "policy_version", "method",
+                       "api_key_id", "recorded_at"]  # fmt: skip
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Consent]:
+        return Consent.unscoped.select_related("tenant")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

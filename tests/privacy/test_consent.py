@@ -291,3 +291,22 @@ def test_a_withdrawal_stops_a_batch_the_real_worker_already_took(celery_worker, 
     with tenant_scope(alice.tenant.pk):
         assert not Memory.objects.exclude(kind="turn").exists()
         assert Message.objects.count() == 1
+
+
+def test_the_console_shows_consents_read_only(alice, charlie):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    operator = Client()
+    operator.force_login(get_user_model().objects.create_superuser("op", "", "pw"))
+    row = record(alice, user_id="console-user", policy_version="v-console")["consent"]
+    record(charlie, user_id="other-tenant-user")
+    page = "/admin/privacy/consent/"
+    listing = operator.get(page).content.decode()
+    assert "console-user" in listing and "other-tenant-user" in listing  # every tenant's
+    assert operator.get(f"{page}{row['id']}/change/").status_code == 200  # viewable
+    assert operator.get(f"{page}add/").status_code == 403
+    assert operator.post(f"{page}{row['id']}/change/", {"granted": "off"}).status_code == 403
+    assert operator.post(f"{page}{row['id']}/delete/", {"post": "yes"}).status_code == 403
+    with tenant_scope(alice.tenant.pk):
+        assert Consent.objects.get(pk=row["id"]).granted is True

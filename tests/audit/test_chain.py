@@ -163,3 +163,28 @@ def test_concurrent_appends_of_one_tenant_form_one_chain(alice, charlie):
         assert result.ok and result.events_checked == expected
         hashes = [e.prev_hash for e in chain(tenant)]
         assert len(set(hashes)) == expected  # no two events claim the same predecessor
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_api_requests_form_one_chain(alice, charlie):
+    statuses: list[int] = []
+
+    def requests(actor, n: int) -> None:
+        try:
+            client = actor.client()
+            statuses.extend(client.get("/v1/admin/keys").status_code for _ in range(n))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=requests, args=(a, 10))
+               for a in (alice,) * 4 + (charlie,) * 2]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 60
+    answer = alice.client().get(VERIFY).json()  # verifying is a read: not audited itself
+    assert answer["status"] == "ok" and answer["events_checked"] == 40
+    assert charlie.client().get(VERIFY).json() == {
+        "status": "ok", "tenant": "globex", "events_checked": 20, "first_break": None,
+    }  # fmt: skip

@@ -60,13 +60,14 @@ def test_a_key_without_a_job_scope_is_refused(tenant_a, jobs, scopes):
         assert response.status_code == 403, (path, response.content)
         error = response.json()["error"]
         assert (error["type"], error["code"]) == ("Forbidden", "missing_scope")
-        assert set(error["details"]["scopes"]) == {"memory", "wiki"}
+        assert set(error["details"]["scopes"]) == {"memory", "security", "wiki"}
         assert "import" not in response.content.decode()
 
 
 def test_the_platforms_kinds_are_declared():
     for kind in ("import", "reembed", "reindex_keywords", "mem0_export"):
         assert kinds.job_kind_scope(kind) == "memory", kind
+    assert kinds.job_kind_scope("gdpr_export") == "security"  # shows the exported user's counts
     assert kinds.job_kind_scope("never_declared") == "admin"
 
 

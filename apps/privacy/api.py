@@ -19,7 +19,7 @@ class UserIdField(f.CharField):
         super().__init__(max_length=200, **kwargs)
 
 
-class ExportInSerializer(f.InputSerializer):
+class GdprExportInSerializer(f.InputSerializer):
     user_id = UserIdField()
     async_ = f.BooleanField(required=False, default=False, help_text="Build a zip as a job.")
 
@@ -29,7 +29,7 @@ class ExportInSerializer(f.InputSerializer):
         return fields
 
 
-class EraseInSerializer(f.InputSerializer):
+class GdprEraseInSerializer(f.InputSerializer):
     user_id = UserIdField()
     dry_run = f.BooleanField(required=False, default=False)
     suppress = f.BooleanField(
@@ -47,10 +47,10 @@ class GdprExportView(TenantAPIView):
     required_scope = "security"
     audit_target_type = "privacy_request"
 
-    @extend_schema(operation_id="gdpr_export", request=ExportInSerializer, responses={200: dict},
-                   tags=["security"])  # fmt: skip
+    @extend_schema(operation_id="gdpr_export", request=GdprExportInSerializer,
+                   responses={200: dict, 202: dict}, tags=["security"])  # fmt: skip
     def post(self, request: Request) -> Response:
-        params = _valid(ExportInSerializer, request)
+        params = _valid(GdprExportInSerializer, request)
         if not params["async"]:
             rows = export.export_inline(tenant=request.tenant, user_id=params["user_id"])
             return Response({"status": "ok", "export": rows})
@@ -68,10 +68,10 @@ class GdprDeleteView(TenantAPIView):
     # The erasure's audit row keeps the fact (the request id), never the erased user's id.
     audit_end_user = False
 
-    @extend_schema(operation_id="gdpr_delete", request=EraseInSerializer, responses={200: dict},
+    @extend_schema(operation_id="gdpr_delete", request=GdprEraseInSerializer, responses={200: dict},
                    tags=["security"])  # fmt: skip
     def post(self, request: Request) -> Response:
-        params = _valid(EraseInSerializer, request)
+        params = _valid(GdprEraseInSerializer, request)
         erasure = services.erasure_run(tenant=request.tenant, user_id=params["user_id"],
                                        key=request.auth, dry_run=params["dry_run"],
                                        suppress=params["suppress"])  # fmt: skip

@@ -11,7 +11,7 @@ urlpatterns = [
          name="privacy-request"),
     path("v1/security/gdpr/requests/<uuid:request_id>/download",
          api.PrivacyDownloadView.as_view(), name="privacy-download"),
-    path("v1/security/gdpr/suppressions/<str:user_id>", api.SuppressionView.as_view(),
+    path("v1/security/gdpr/suppressions/<path:user_id>", api.SuppressionView.as_view(),
          name="gdpr-suppression"),
     path("v1/security/gdpr/consent", api_consent.ConsentView.as_view(), name="gdpr-consent"),
     path("v1/security/gdpr/consent/check", api_consent.ConsentCheckView.as_view(),

@@ -11,7 +11,7 @@ ROUTES = (
     "v1/security/gdpr/export", "v1/security/gdpr/delete",
     "v1/security/gdpr/requests/<uuid:request_id>",
     "v1/security/gdpr/requests/<uuid:request_id>/download",
-    "v1/security/gdpr/suppressions/<str:user_id>",
+    "v1/security/gdpr/suppressions/<path:user_id>",
 )  # fmt: skip
 
 

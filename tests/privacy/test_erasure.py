@@ -3,6 +3,8 @@ retry; suppression; and the scan of every column and Redis key afterwards."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from apps.core.tenancy import tenant_scope
@@ -164,3 +166,12 @@ def test_a_suppressed_user_cannot_be_added_again_until_lifted(alice):
 
     assert alice.client().delete(f"/v1/security/gdpr/suppressions/{who.user_id}").status_code == 200
     assert post(alice, "/v1/memory/add", add)["results"]
+
+
+def test_a_suppression_of_any_user_id_can_be_lifted(alice):
+    user_id = "tenant/42:用户 #1"
+    post(alice, DELETE, {"user_id": user_id, "suppress": True})
+    response = alice.client().delete(f"/v1/security/gdpr/suppressions/{quote(user_id, safe='/')}")
+    assert response.status_code == 200, response.content
+    with tenant_scope(alice.tenant.pk):
+        assert not Suppression.objects.filter(lifted_at=None).exists()

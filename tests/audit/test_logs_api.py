@@ -70,6 +70,7 @@ def test_time_range_is_start_inclusive_end_exclusive(alice, known):
     assert ids(logs(alice, end_time=middle)) == [known[1].pk, known[0].pk]
     later = (known[2].created_at + timedelta(microseconds=1)).isoformat()
     assert ids(logs(alice, start_time=middle, end_time=later)) == [known[2].pk]
+    assert logs(alice, start_time=later, end_time=middle)["events"] == []  # as search does
 
 
 def test_cursor_pages_are_stable_under_inserts(alice, known):
@@ -108,7 +109,6 @@ def test_the_query_itself_is_not_audited(alice, known):
     [
         {"start_time": "yesterday"},
         {"start_time": 1700000000},
-        {"start_time": "2026-01-02T00:00:00Z", "end_time": "2026-01-01T00:00:00Z"},
         {"limit": 0},
         {"limit": 1000},
         {"limit": "10"},
@@ -116,9 +116,12 @@ def test_the_query_itself_is_not_audited(alice, known):
         {"status": "6xx"},
         {"status": "4x"},
         {"status": "4040"},
+        {"status": ""},
+        {"status": " 404"},
         {"status": 404},
         {"cursor": "abc"},
         {"cursor": "0"},
+        {"cursor": "99999999999999999999"},
         {"cursor": "5", "offset": 0},
         {"offset": -1},
         {"user_id": 5},

@@ -27,5 +27,6 @@ app.conf.beat_schedule = {
         "task": "apps.memories.tasks.requeue_stalled_batches",
         "schedule": 60.0,
     },
+    "expire-gdpr-exports": {"task": "apps.privacy.tasks.expire_exports", "schedule": 600.0},
 }
 app.autodiscover_tasks()

@@ -184,9 +184,24 @@ def export_file(*, tenant: Tenant, request_id: str) -> tuple[Path, PrivacyReques
     if request.status != PrivacyRequest.Status.DONE:
         raise AppError("The export is not ready yet; see its status.", status=409,
                        code="export_not_ready", details={"status": request.status})  # fmt: skip
-    path = Path(request.file_path)
-    if request.expires_at is None or request.expires_at <= timezone.now() or not path.exists():
-        path.unlink(missing_ok=True)
+    path = Path(request.file_path) if request.file_path else None
+    expired = request.expires_at is None or request.expires_at <= timezone.now()
+    if path is None or expired or not path.is_file():
+        if path is not None:
+            path.unlink(missing_ok=True)
         raise AppError("This export's download has expired; request a new export.", status=410,
                        code="export_expired")  # fmt: skip
     return path, request
+
+
+def exports_expire() -> int:
+    """Periodic, every tenant (a deliberate `unscoped`): remove the zips whose download has
+    expired, so a user's data does not outlive GDPR_EXPORT_TTL_HOURS on disk. Returns how many."""
+    expired = PrivacyRequest.unscoped.filter(
+        kind=PrivacyRequest.Kind.EXPORT, expires_at__lte=timezone.now()
+    ).exclude(file_path="")
+    removed = 0
+    for request_id, file_path in expired.values_list("pk", "file_path"):
+        Path(file_path).unlink(missing_ok=True)
+        removed += PrivacyRequest.unscoped.filter(pk=request_id).update(file_path="")
+    return removed

@@ -12,3 +12,11 @@ def export_build_task(*, tenant_id: int, request_id: str) -> None:
 
     with tenant_scope(tenant_id):
         export_build(request_id=request_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60, queue="maintenance")
+def expire_exports() -> int:
+    """Periodic: expired GDPR export zips are removed from disk."""
+    from apps.privacy.export import exports_expire
+
+    return exports_expire()

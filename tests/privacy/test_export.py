@@ -175,3 +175,24 @@ def test_an_export_finishing_after_the_users_erasure_leaves_no_file(
         monkeypatch.setattr(export, "user_data_list", erased_midway)
         export.export_build(request_id=str(request.pk))
     assert not list(exports_dir.rglob("*.zip"))
+
+
+def test_expired_zips_are_removed_by_the_periodic_task(
+    alice, built_now, exports_dir, django_capture_on_commit_callbacks
+):
+    who = person()
+    fill(alice, who)
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = post(alice, EXPORT, {"user_id": who.user_id, "async": True}, status=202)
+        old = post(alice, EXPORT, {"user_id": who.user_id, "async": True}, status=202)
+    PrivacyRequest.unscoped.filter(pk=old["request_id"]).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert tasks.expire_exports() == 1
+    assert [p.stem for p in exports_dir.rglob("*.zip")] == [fresh["request_id"]]
+    expired = alice.client().get(f"/v1/security/gdpr/requests/{old['request_id']}/download")
+    assert expired.status_code == 410
+    assert (
+        alice.client().get(f"/v1/security/gdpr/requests/{fresh['request_id']}/download").status_code
+        == 200
+    )

@@ -31,7 +31,7 @@ def level(request: Request) -> Tenant | None:
     return request.tenant
 
 
-class StatsSerializer(serializers.Serializer):
+class DefenseStatsSerializer(serializers.Serializer):
     total_requests = serializers.IntegerField()
     blocked_requests = serializers.IntegerField()
     total_bans = serializers.IntegerField()
@@ -40,7 +40,7 @@ class StatsSerializer(serializers.Serializer):
     whitelist_size = serializers.IntegerField()
 
 
-class RuleOutSerializer(serializers.Serializer):
+class IpRuleOutSerializer(serializers.Serializer):
     ip = serializers.CharField()
     scope = serializers.ChoiceField(choices=["platform", "tenant"])
     source = serializers.CharField()
@@ -50,12 +50,37 @@ class RuleOutSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(allow_null=True)
 
 
-class RuleListSerializer(serializers.Serializer):
+class IpRuleListSerializer(serializers.Serializer):
     total = serializers.IntegerField()
-    results = RuleOutSerializer(many=True)
+    results = IpRuleOutSerializer(many=True)
 
 
-class MessageSerializer(serializers.Serializer):
+class DefensePageSerializer(f.InputSerializer):
+    limit = f.IntegerField(required=False, default=100, min_value=1, max_value=1000)
+    offset = f.IntegerField(required=False, default=0, min_value=0, max_value=10_000_000)
+
+
+def _page(request: Request, rows: list[dict]) -> Response:
+    """Newest first (automatic bans after the stored rules); `total` counts them all."""
+    page = DefensePageSerializer(data={k: _int_or_raw(v) for k, v in request.query_params.items()
+                                if k in {"limit", "offset"}})  # fmt: skip
+    page.is_valid(raise_exception=True)
+    start, limit = page.validated_data["offset"], page.validated_data["limit"]
+    shown = IpRuleOutSerializer(rows[start : start + limit], many=True).data
+    return Response({"total": len(rows), "results": shown})
+
+
+def _int_or_raw(value: str) -> object:
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else value
+
+
+PAGE_PARAMS = [
+    OpenApiParameter("limit", int, description="1-1000, default 100"),
+    OpenApiParameter("offset", int, description="default 0"),
+]
+
+
+class DefenseMessageSerializer(serializers.Serializer):
     message = serializers.CharField()
     ip = serializers.CharField()
 
@@ -78,16 +103,16 @@ class DefenseView(TenantAPIView):
 
 
 class StatsView(DefenseView):
-    @extend_schema(operation_id="defense_stats", responses=StatsSerializer, tags=["defense"])
+    @extend_schema(operation_id="defense_stats", responses=DefenseStatsSerializer, tags=["defense"])
     def get(self, request: Request) -> Response:
         return Response(selectors.defense_stats(tenant=level(request)))
 
 
 class BanListView(DefenseView):
-    @extend_schema(operation_id="defense_bans", responses=RuleListSerializer, tags=["defense"])
+    @extend_schema(operation_id="defense_bans", parameters=PAGE_PARAMS,
+                   responses=IpRuleListSerializer, tags=["defense"])  # fmt: skip
     def get(self, request: Request) -> Response:
-        rows = selectors.ban_list(tenant=level(request))
-        return Response({"total": len(rows), "results": RuleOutSerializer(rows, many=True).data})
+        return _page(request, selectors.ban_list(tenant=level(request)))
 
 
 def _add(request: Request, view: DefenseView, kind: str, data: dict) -> IpRule:
@@ -106,19 +131,19 @@ def _add(request: Request, view: DefenseView, kind: str, data: dict) -> IpRule:
 
 class BanView(DefenseView):
     @extend_schema(operation_id="defense_ban", request=BanInSerializer,
-                   responses={201: RuleOutSerializer}, tags=["defense"])  # fmt: skip
+                   responses={201: IpRuleOutSerializer}, tags=["defense"])  # fmt: skip
     def post(self, request: Request) -> Response:
         data = BanInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rule = _add(request, self, IpRule.Kind.BAN, data.validated_data)
-        body = {**RuleOutSerializer(selectors.rule_row(rule)).data,
+        body = {**IpRuleOutSerializer(selectors.rule_row(rule)).data,
                 "message": f"IP {rule.network} banned"}  # fmt: skip
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class UnbanView(DefenseView):
     @extend_schema(operation_id="defense_unban", parameters=[IP_PATH], request=None,
-                   responses=MessageSerializer, tags=["defense"])  # fmt: skip
+                   responses=DefenseMessageSerializer, tags=["defense"])  # fmt: skip
     def post(self, request: Request, ip: str) -> Response:
         network = services.ip_rule_remove(tenant=level(request), kind=IpRule.Kind.BAN, ip=ip)
         self.set_audit_target("ip_rule", network)
@@ -126,14 +151,13 @@ class UnbanView(DefenseView):
 
 
 class WhitelistView(DefenseView):
-    @extend_schema(operation_id="defense_whitelist_list", responses=RuleListSerializer,
-                   tags=["defense"])  # fmt: skip
+    @extend_schema(operation_id="defense_whitelist_list", parameters=PAGE_PARAMS,
+                   responses=IpRuleListSerializer, tags=["defense"])  # fmt: skip
     def get(self, request: Request) -> Response:
-        rows = selectors.whitelist_list(tenant=level(request))
-        return Response({"total": len(rows), "results": RuleOutSerializer(rows, many=True).data})
+        return _page(request, selectors.whitelist_list(tenant=level(request)))
 
     @extend_schema(operation_id="defense_whitelist_add", request=WhitelistInSerializer,
-                   responses={201: MessageSerializer}, tags=["defense"])  # fmt: skip
+                   responses={201: DefenseMessageSerializer}, tags=["defense"])  # fmt: skip
     def post(self, request: Request) -> Response:
         data = WhitelistInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -144,7 +168,7 @@ class WhitelistView(DefenseView):
 
 class WhitelistEntryView(DefenseView):
     @extend_schema(operation_id="defense_whitelist_remove", parameters=[IP_PATH],
-                   responses=MessageSerializer, tags=["defense"])  # fmt: skip
+                   responses=DefenseMessageSerializer, tags=["defense"])  # fmt: skip
     def delete(self, request: Request, ip: str) -> Response:
         network = services.ip_rule_remove(tenant=level(request), kind=IpRule.Kind.ALLOW, ip=ip)
         self.set_audit_target("ip_rule", network)

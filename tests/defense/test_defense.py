@@ -330,3 +330,13 @@ def test_with_the_defence_off_nothing_is_refused(alice, settings):
     settings.IP_BAN_AUTH_FAILURES = 2
     settings.IP_DEFENSE_ENABLED = False
     assert {wrong_secret().status_code for _ in range(10)} == {401}
+
+
+def test_ban_lists_are_paged(root):
+    for n in range(5):
+        root.client().post("/v1/admin/defense/ban", {"ip": f"198.51.100.{n}"}, format="json")
+    page = root.client().get("/v1/admin/defense/bans?limit=2&offset=1").json()
+    assert page["total"] == 5 and len(page["results"]) == 2
+    for bad in ("limit=0", "limit=5000", "offset=-1", "limit=abc"):
+        response = root.client().get(f"/v1/admin/defense/bans?{bad}")
+        assert response.status_code == 400 and code(response) == "invalid_input", bad

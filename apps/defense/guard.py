@@ -23,7 +23,7 @@ import math
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -169,10 +169,11 @@ def current_rules(version: bytes | None = None, *, known: bool = False) -> Rules
     try:
         _rules = _load(version)
     except DatabaseError as exc:
+        # Keep the last rules (or none) for another period rather than asking a database that
+        # is down on every request.
         logger.warning("IP defence: could not load rules, keeping the last ones: %s", exc)
-        if rules is None:
-            return Rules(time.monotonic(), None, Matcher(), Matcher(), {}, {})
-        return rules
+        kept = rules or Rules(0.0, None, Matcher(), Matcher(), {}, {})
+        _rules = replace(kept, loaded_at=time.monotonic(), version=version)
     return _rules
 
 

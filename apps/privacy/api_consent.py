@@ -39,12 +39,12 @@ class ConsentIn(f.InputSerializer):
     )  # fmt: skip
 
 
-class CheckIn(f.InputSerializer):
+class ConsentCheckIn(f.InputSerializer):
     user_id = f.CharField(**USER)
     purpose = PurposeField()
 
 
-class HistoryQuery(f.InputSerializer):
+class ConsentHistoryQuery(f.InputSerializer):
     user_id = f.CharField(**USER)
     purpose = PurposeField(required=False)
     limit = serializers.IntegerField(required=False, default=200, min_value=1, max_value=1000)
@@ -61,7 +61,7 @@ class ConsentOut(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
 
 
-class RecordOut(serializers.Serializer):
+class ConsentRecordOut(serializers.Serializer):
     status = serializers.CharField()
     user_id = serializers.CharField()
     purpose = serializers.CharField()
@@ -70,7 +70,7 @@ class RecordOut(serializers.Serializer):
     consent = ConsentOut()
 
 
-class CheckOut(serializers.Serializer):
+class ConsentCheckOut(serializers.Serializer):
     status = serializers.CharField()
     user_id = serializers.CharField()
     purpose = serializers.CharField()
@@ -80,19 +80,19 @@ class CheckOut(serializers.Serializer):
     policy_version = serializers.CharField(allow_null=True)
 
 
-class PurposeOut(serializers.Serializer):
+class ConsentPurposeOut(serializers.Serializer):
     purpose = serializers.CharField()
     has_consent = serializers.BooleanField()
     required = serializers.BooleanField()
     history = ConsentOut(many=True)
 
 
-class HistoryOut(serializers.Serializer):
+class ConsentHistoryOut(serializers.Serializer):
     status = serializers.CharField()
     user_id = serializers.CharField()
     required = serializers.ListField(child=serializers.CharField())
     missing = serializers.ListField(child=serializers.CharField())
-    purposes = PurposeOut(many=True)
+    purposes = ConsentPurposeOut(many=True)
 
 
 def consent_data(row: Consent) -> dict[str, Any]:
@@ -112,8 +112,8 @@ class ConsentView(TenantAPIView):
     required_scope = "security"
     audit_target_type = "user"
 
-    @extend_schema(operation_id="gdpr_consent_record", request=ConsentIn, responses=RecordOut,
-                   tags=TAGS)  # fmt: skip
+    @extend_schema(operation_id="gdpr_consent_record", request=ConsentIn,
+                   responses=ConsentRecordOut, tags=TAGS)  # fmt: skip
     def post(self, request: Request) -> Response:
         data = ConsentIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -125,10 +125,10 @@ class ConsentView(TenantAPIView):
              "granted": row.granted, "has_consent": row.granted, "consent": consent_data(row)}
         )  # fmt: skip
 
-    @extend_schema(operation_id="gdpr_consent_history", parameters=[HistoryQuery],
-                   responses=HistoryOut, tags=TAGS)  # fmt: skip
+    @extend_schema(operation_id="gdpr_consent_history", parameters=[ConsentHistoryQuery],
+                   responses=ConsentHistoryOut, tags=TAGS)  # fmt: skip
     def get(self, request: Request) -> Response:
-        query = HistoryQuery(data=request.query_params)
+        query = ConsentHistoryQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         v = query.validated_data
         overview = consent.consent_overview(
@@ -149,10 +149,10 @@ class ConsentCheckView(TenantAPIView):
     audit_target_type = "user"
     read_only = True
 
-    @extend_schema(operation_id="gdpr_consent_check", request=CheckIn, responses=CheckOut,
-                   tags=TAGS)  # fmt: skip
+    @extend_schema(operation_id="gdpr_consent_check", request=ConsentCheckIn,
+                   responses=ConsentCheckOut, tags=TAGS)  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = CheckIn(data=request.data)
+        data = ConsentCheckIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         state = consent.consent_check(tenant=request.tenant, **v)

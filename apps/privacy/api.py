@@ -24,6 +24,7 @@ class GdprExportInSerializer(f.InputSerializer):
     async_ = f.BooleanField(required=False, default=False, help_text="Build a zip as a job.")
 
     def get_fields(self) -> dict:
+        """The field is `async` in JSON (the reference's name), a keyword in Python."""
         fields = super().get_fields()
         fields["async"] = fields.pop("async_")
         return fields
@@ -54,11 +55,11 @@ class GdprExportView(TenantAPIView):
         if not params["async"]:
             rows = export.export_inline(tenant=request.tenant, user_id=params["user_id"])
             return Response({"status": "ok", "export": rows})
-        job = export.export_start(tenant=request.tenant, user_id=params["user_id"],
-                                  key=request.auth)  # fmt: skip
-        self.set_audit_target("privacy_request", job.pk)
-        out = selectors.privacy_request_out(job)
-        body = {"status": "accepted", "request_id": out["id"], "job_id": str(job.job_id),
+        started = export.export_start(tenant=request.tenant, user_id=params["user_id"],
+                                      key=request.auth)  # fmt: skip
+        self.set_audit_target("privacy_request", started.pk)
+        out = selectors.privacy_request_out(started)
+        body = {"status": "accepted", "request_id": out["id"], "job_id": str(started.job_id),
                 "status_url": out["status_url"], "request": out}  # fmt: skip
         return Response(body, status=status.HTTP_202_ACCEPTED)
 

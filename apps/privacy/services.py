@@ -160,8 +160,12 @@ def suppression_lift(*, tenant: Tenant, user_id: str) -> Suppression:
 
 
 def suppression_gate(*, tenant: Tenant, user_id: str, activity: str) -> None:
-    """Processing gate (apps.memories.registry): nothing is stored, extracted or written back by
-    chat for a suppressed user (chat still answers, without their memory)."""
+    """Processing gate (apps.memories.registry): nothing is stored or extracted for a suppressed
+    user. "chat" is let through without a query: chat's write-back is an add, refused here as a
+    "store", and an erased, suppressed user has nothing to read; a query here would also make
+    chat fail when the database is down, where it must answer without memory (degraded mode)."""
+    if activity == "chat":
+        return
     if suppression_active(tenant=tenant, subject=subject_of(tenant_id=tenant.pk, user_id=user_id)):
         raise Forbidden(
             "This user's data was erased and further processing is suppressed; lift the "

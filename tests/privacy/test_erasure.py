@@ -175,3 +175,16 @@ def test_a_suppression_of_any_user_id_can_be_lifted(alice):
     assert response.status_code == 200, response.content
     with tenant_scope(alice.tenant.pk):
         assert not Suppression.objects.filter(lifted_at=None).exists()
+
+
+def test_chat_for_a_suppressed_user_answers_and_writes_nothing_back(alice, llm):
+    from tests.llm_server import Reply
+
+    who = person()
+    post(alice, DELETE, {"user_id": who.user_id, "suppress": True})
+    llm.script(Reply(content=f"Nice to meet you, {who.marker}."))
+    question = {"role": "user", "content": f"My name is {who.marker}"}
+    response = alice.client().post("/v1/chat/completions",
+                                   {"messages": [question], "user": who.user_id}, format="json")  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert db_hits([who.marker]) == []  # the write-back was refused as a "store"

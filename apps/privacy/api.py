@@ -38,6 +38,78 @@ class GdprEraseInSerializer(f.InputSerializer):
     )
 
 
+# --- answers (for the OpenAPI schema; the views build plain dicts) -------------------------------
+
+
+class GdprReceiptOut(serializers.Serializer):
+    version = serializers.IntegerField()
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    tenant = serializers.CharField()
+    subject = serializers.CharField(help_text="HMAC of tenant and user id; never the id itself")
+    dry_run = serializers.BooleanField()
+    status = serializers.CharField()
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="per collection")
+    errors = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    hash = serializers.CharField(help_text="SHA-256 of the receipt's canonical JSON without it")
+
+
+class GdprEraseOut(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "partial"])
+    message = serializers.CharField()
+    errors = serializers.ListField(child=serializers.CharField(), required=False)
+    request_id = serializers.UUIDField()
+    status_url = serializers.CharField()
+    receipt = GdprReceiptOut()
+
+
+class GdprExportOut(serializers.Serializer):
+    status = serializers.CharField()
+    export = serializers.DictField(child=serializers.ListField(child=serializers.DictField()))
+
+
+class GdprJobOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.FloatField()
+
+
+class GdprRequestOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=["export", "erasure"])
+    status = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    errors = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    status_url = serializers.CharField()
+    receipt = GdprReceiptOut(required=False, help_text="erasures")
+    user_id = serializers.CharField(required=False, help_text="exports")
+    job = GdprJobOut(required=False, allow_null=True, help_text="exports")
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    file_sha256 = serializers.CharField(required=False, allow_null=True)
+    download_url = serializers.CharField(required=False, allow_null=True)
+
+
+class GdprExportAcceptedOut(serializers.Serializer):
+    status = serializers.CharField()
+    request_id = serializers.UUIDField()
+    job_id = serializers.UUIDField()
+    status_url = serializers.CharField()
+    request = GdprRequestOut()
+
+
+class GdprLiftOut(serializers.Serializer):
+    status = serializers.CharField()
+    message = serializers.CharField()
+    lifted_at = serializers.DateTimeField()
+
+
 def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict:
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
@@ -49,7 +121,8 @@ class GdprExportView(TenantAPIView):
     audit_target_type = "privacy_request"
 
     @extend_schema(operation_id="gdpr_export", request=GdprExportInSerializer,
-                   responses={200: dict, 202: dict}, tags=["security"])  # fmt: skip
+                   responses={200: GdprExportOut, 202: GdprExportAcceptedOut},
+                   tags=["security"])  # fmt: skip
     def post(self, request: Request) -> Response:
         params = _valid(GdprExportInSerializer, request)
         if not params["async"]:
@@ -69,7 +142,8 @@ class GdprDeleteView(TenantAPIView):
     # The erasure's audit row keeps the fact (the request id), never the erased user's id.
     audit_end_user = False
 
-    @extend_schema(operation_id="gdpr_delete", request=GdprEraseInSerializer, responses={200: dict},
+    @extend_schema(operation_id="gdpr_delete", request=GdprEraseInSerializer,
+                   responses={200: GdprEraseOut},
                    tags=["security"])  # fmt: skip
     def post(self, request: Request) -> Response:
         params = _valid(GdprEraseInSerializer, request)
@@ -93,7 +167,8 @@ class GdprDeleteView(TenantAPIView):
 class PrivacyRequestView(TenantAPIView):
     required_scope = "security"
 
-    @extend_schema(operation_id="gdpr_request_get", responses={200: dict}, tags=["security"])
+    @extend_schema(operation_id="gdpr_request_get", responses={200: GdprRequestOut},
+                   tags=["security"])  # fmt: skip
     def get(self, request: Request, request_id: str) -> Response:
         found = selectors.privacy_request_get(tenant=request.tenant, request_id=request_id)
         return Response(selectors.privacy_request_out(found))
@@ -116,7 +191,8 @@ class PrivacyDownloadView(TenantAPIView):
 class SuppressionView(TenantAPIView):
     required_scope = "security"
 
-    @extend_schema(operation_id="gdpr_suppression_lift", responses={200: dict}, tags=["security"])
+    @extend_schema(operation_id="gdpr_suppression_lift", responses={200: GdprLiftOut},
+                   tags=["security"])  # fmt: skip
     def delete(self, request: Request, user_id: str) -> Response:
         lifted = services.suppression_lift(tenant=request.tenant, user_id=user_id)
         self.set_audit_target("suppression", lifted.pk)

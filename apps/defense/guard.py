@@ -29,7 +29,7 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import Error as DatabaseFailure  # DatabaseError and InterfaceError alike
 from django.http import HttpRequest
 
 from apps.core.degraded import redis_failed, redis_known_down
@@ -168,7 +168,7 @@ def current_rules(version: bytes | None = None, *, known: bool = False) -> Rules
         return rules
     try:
         _rules = _load(version)
-    except DatabaseError as exc:
+    except DatabaseFailure as exc:
         # Keep the last rules (or none) for another period rather than asking a database that
         # is down on every request.
         logger.warning("IP defence: could not load rules, keeping the last ones: %s", exc)
@@ -315,7 +315,7 @@ def auto_ban(*, ip: str, reason: str, counters: list[str] = ()) -> int | None:
             ip_ban_permanent_auto(ip=ip, reason=f"{reason}; after {strikes - 1} temporary bans")
             logger.warning("IP defence: %s banned permanently (%s)", ip, reason)
             return None
-        except DatabaseError as exc:  # no database: the longest temporary ban instead
+        except DatabaseFailure as exc:  # no database: the longest temporary ban instead
             logger.warning("IP defence: could not store a permanent ban of %s: %s", ip, exc)
             strikes = settings.IP_BAN_MAX_TEMPORARY
     seconds = ban_seconds(strikes)

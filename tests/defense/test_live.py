@@ -1,0 +1,50 @@
+"""The defence in a real server whose database goes away: requests that can be served still are
+(chat passes through), and the bans it had loaded still apply."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from django.conf import settings
+
+from apps.defense.models import IpRule
+from tests.live import live_platform
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_with_the_database_gone_bans_still_apply_and_chat_passes(tmp_path, alice):
+    from tests.llm_server import LlmServer
+    from tests.tcp_proxy import TcpProxy
+
+    IpRule.objects.create(kind="ban", network="203.0.113.0/24", reason="live")
+    db = settings.DATABASES["default"]
+    proxy = TcpProxy(f"{db['HOST']}/.s.PGSQL.{db['PORT']}").start()
+    upstream = LlmServer().start()
+    database = f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}"
+    env = {"DATABASE_URL": database, "LLM_API_BASE": upstream.url, "LLM_MODEL": "test-model",
+           "TRUSTED_PROXIES": "127.0.0.1/32", "IP_DEFENSE_WHITELIST": "",
+           "IP_DEFENSE_CACHE_SECONDS": "0"}  # fmt: skip
+    question = [{"role": "user", "content": "hello"}]
+    try:
+        with live_platform(tmp_path / "web.log", **env) as url:
+            api = httpx.Client(base_url=url, timeout=30,
+                               headers={"Authorization": f"Bearer {alice.secret}"})  # fmt: skip
+            banned = {"X-Forwarded-For": "203.0.113.5"}
+            assert api.get("/v1/memory", params={"user_id": "u1"}).status_code == 200
+            chat = api.post("/v1/chat/completions", json={"messages": question, "user": "u1"})
+            assert chat.status_code == 200, chat.text
+            proxy.cut()
+            # the rules are reloaded on every request (cache 0): each load fails, the last
+            # rules are kept
+            for _ in range(3):
+                chat = api.post("/v1/chat/completions", json={"messages": question, "user": "u1"})
+                assert chat.status_code == 200, chat.text
+                assert chat.headers["X-MemoryOS-Status"] == "degraded"
+                search = api.post("/v1/memory/search", json={"user_id": "u1", "query": "x"})
+                assert search.status_code in {200, 503}  # never a 500 from the defence
+            refused = api.get("/v1/memory", params={"user_id": "u1"}, headers=banned)
+            assert refused.status_code == 403 and refused.json()["error"]["code"] == "ip_banned"
+    finally:
+        proxy.cut()
+        upstream.stop()

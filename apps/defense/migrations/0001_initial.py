@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('created_by', models.CharField(blank=True, max_length=200)),
                 ('expires_at', models.DateTimeField(blank=True, help_text='Empty: permanent.', null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('tenant', models.ForeignKey(blank=True, help_text="Empty: platform-wide. Else the rule applies to requests with this tenant's keys.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.tenant')),
+                ('tenant', models.ForeignKey(blank=True, help_text="Empty: platform-wide. Else it applies to requests with this tenant's keys.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.tenant')),
             ],
             options={
                 'verbose_name': 'IP rule',

@@ -1,10 +1,10 @@
 """What the audit trail's hash chain costs per audited request, and which indexes the audit API's
-queries use on a large trail. Runs in-process against the database of DATABASE_NAME (migrated);
-it makes its own tenants (bench-audit-*) and leaves them (their trail can only be purged with the
-tenant: `tenant_delete`).
+queries use on a large trail. Runs in-process on a database of its own (`--database`, default
+bench_audit), dropped, created and migrated first, so every figure comes from an empty trail.
 
-    DATABASE_NAME=memplatform_bench python bench/audit.py                 # append cost only
-    DATABASE_NAME=memplatform_bench python bench/audit.py --rows 1000000  # + query plans
+    python bench/audit.py                 # append cost only
+    python bench/audit.py --rows 1000000  # + query plans
+    python bench/audit.py --tiny          # seconds: proves it runs
 
 Append cost: `appends` sequential events through `audit_record` (advisory lock on the tenant,
 read the chain's head, two HMACs and a SHA-256, insert), against the same insert without the
@@ -17,6 +17,7 @@ plus a tenth of that in another, then EXPLAIN ANALYZE of the logs and stats quer
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -24,10 +25,31 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memplatform.settings.base")
 
-import django
+
+def _parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--appends", type=int, default=2000)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--rows", type=int, default=0)
+    parser.add_argument("--database", default="bench_audit",
+                        help="dropped and created for the run")  # fmt: skip
+    parser.add_argument("--tiny", action="store_true", help="seconds: proves it runs")
+    parser.add_argument("--out", default=str(ROOT / "bench/results"))
+    return parser.parse_args()
+
+
+ARGS = _parse() if __name__ == "__main__" else None
+if ARGS is not None:  # a database of its own, empty: dropped, created and migrated first
+    from bench.common import bench_env, prepare_database
+
+    os.environ["DATABASE_NAME"] = ARGS.database
+    prepare_database(bench_env(ARGS.database, os.environ.get("EMBEDDING_BACKEND", "e5")))
+
+import django  # noqa: E402
 
 django.setup()
 
@@ -38,6 +60,8 @@ from apps.audit.models import AuditEvent  # noqa: E402
 from apps.audit.selectors import LogQuery, audit_log_query, audit_stats  # noqa: E402
 from apps.audit.services import audit_record  # noqa: E402
 from apps.tenants.models import Tenant  # noqa: E402
+
+RESULTS: dict[str, object] = {}
 
 EVENT = {"api_key_id": 1, "action": "POST /v1/memory/add", "status_code": 201,
          "target_type": "add_batch", "target_id": "4f1c0d2e", "end_user_id": "user-42",
@@ -71,6 +95,9 @@ def summary(name: str, ms: list[float]) -> None:
     p95 = ms[int(len(ms) * 0.95) - 1]
     print(f"{name:<34} n={len(ms):<6} mean {statistics.mean(ms):.3f} ms  "
           f"p50 {ms[len(ms) // 2]:.3f}  p95 {p95:.3f}")  # fmt: skip
+    RESULTS.setdefault(name, []).append(  # type: ignore[union-attr]
+        {"n": len(ms), "mean": statistics.mean(ms), "p50": ms[len(ms) // 2], "p95": p95}
+    )
 
 
 def threaded(tenant_ids: list[int], n: int) -> float:
@@ -91,7 +118,7 @@ def threaded(tenant_ids: list[int], n: int) -> float:
 def append_cost(appends: int, threads: int) -> None:
     one = tenant("bench-audit-a").pk
     unchained = tenant("bench-audit-plain").pk  # its rows are no chain: audit_verify says so
-    timed(chained, one, 50)  # warm up
+    timed(chained, one, min(50, appends))  # warm up
     for _ in range(2):  # interleaved rounds: the machine is shared
         summary("insert without chain (before)", timed(plain, unchained, appends))
         summary("audit_record with chain", timed(chained, one, appends))
@@ -99,6 +126,7 @@ def append_cost(appends: int, threads: int) -> None:
     many = threaded([tenant(f"bench-audit-t{i}").pk for i in range(threads)], appends // threads)
     print(f"{threads} threads, one tenant:  {same:.0f} events/s")
     print(f"{threads} threads, own tenants: {many:.0f} events/s")
+    RESULTS["threads"] = {"n": threads, "one_tenant_per_s": same, "own_tenants_per_s": many}
 
 
 FILL = """
@@ -145,10 +173,13 @@ def plans(rows: int) -> None:
         audit_log_query(tenant_id=big.pk, query=query)
         took = (time.perf_counter() - start) * 1000
         print(f"logs {name:<24} {took:8.1f} ms")
+        RESULTS[f"logs {name}"] = took
     for days in (None, 1, 30):
         start = time.perf_counter()
         audit_stats(tenant_id=big.pk, days=days)
-        print(f"stats days={days!s:<19} {(time.perf_counter() - start) * 1000:8.1f} ms")
+        took = (time.perf_counter() - start) * 1000
+        print(f"stats days={days!s:<19} {took:8.1f} ms")
+        RESULTS[f"stats days={days}"] = took
     explain(big.pk)
 
 
@@ -172,11 +203,14 @@ def explain(tenant_id: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--appends", type=int, default=2000)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--rows", type=int, default=0)
-    args = parser.parse_args()
-    append_cost(args.appends, args.threads)
-    if args.rows:
-        plans(args.rows)
+    assert ARGS is not None
+    if ARGS.tiny:
+        ARGS.appends, ARGS.threads, ARGS.rows = 40, 2, 2000
+    append_cost(ARGS.appends, ARGS.threads)
+    if ARGS.rows:
+        plans(ARGS.rows)
+    out = Path(ARGS.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"audit-{int(time.time())}.json"
+    path.write_text(json.dumps({"appends": ARGS.appends, "rows": ARGS.rows, **RESULTS}, indent=1))
+    print(f"results written to {path}")

@@ -71,7 +71,7 @@ def runs(tmp_path_factory):
     started: dict[str, Run] = {}
     made: list[str] = []
     scripts = ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
-               "privacy.py", "ip_defense.py")  # fmt: skip
+               "privacy.py", "ip_defense.py", "audit.py")  # fmt: skip
     for script in scripts:
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
@@ -192,3 +192,14 @@ def test_ip_defense_runs_from_an_empty_database(runs):
     assert results["burst off"]["statuses"] == {"401": 30}
     assert results["burst on"]["statuses"] == {"401": 20, "403": 10}  # banned at the threshold
     assert "overhead p50" in stdout and "burst on: 30 wrong secrets" in stdout
+
+
+def test_audit_runs_from_an_empty_database(runs):
+    stdout, out = runs["audit.py"].wait()
+    results = written(out, "audit")
+    for name in ("insert without chain (before)", "audit_record with chain"):
+        assert [r["n"] for r in results[name]] == [40, 40], name
+        assert all(positive(r["p50"]) for r in results[name]), name
+    assert positive(results["threads"]["one_tenant_per_s"])
+    assert positive(results["logs user, 50"]) and positive(results["stats days=1"])
+    assert "plan user:" in stdout and "Index Scan" in stdout

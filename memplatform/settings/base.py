@@ -276,7 +276,6 @@ LOGGING = {
 }
 
 
-
 def env_networks(name: str, default: str) -> list[str]:
     """A comma-separated list of addresses or CIDR ranges, each checked at start."""
     import ipaddress

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from apps.defense.models import IpRule
 from tests.live import live_platform
@@ -21,7 +22,8 @@ def test_with_the_database_gone_bans_still_apply_and_chat_passes(tmp_path, alice
     db = settings.DATABASES["default"]
     proxy = TcpProxy(f"{db['HOST']}/.s.PGSQL.{db['PORT']}").start()
     upstream = LlmServer().start()
-    database = f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}"
+    database = (f"postgres://{db['USER']}@127.0.0.1:{proxy.port}/{db['NAME']}"
+                f"?application_name={LIVE_APP}")  # fmt: skip
     env = {"DATABASE_URL": database, "LLM_API_BASE": upstream.url, "LLM_MODEL": "test-model",
            "TRUSTED_PROXIES": "127.0.0.1/32", "IP_DEFENSE_WHITELIST": "",
            "IP_DEFENSE_CACHE_SECONDS": "0"}  # fmt: skip
@@ -48,3 +50,18 @@ def test_with_the_database_gone_bans_still_apply_and_chat_passes(tmp_path, alice
     finally:
         proxy.cut()
         upstream.stop()
+        _end_orphans()
+
+
+LIVE_APP = "defense-live-test"
+
+
+def _end_orphans() -> None:
+    """The server's connections were cut at the proxy, not closed: PostgreSQL keeps their
+    backends (a query sent just before the cut may still hold a lock) until it notices. End them,
+    or the test's teardown (TRUNCATE) can deadlock with one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            [LIVE_APP],
+        )

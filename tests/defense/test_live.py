@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -26,7 +27,10 @@ def test_with_the_database_gone_bans_still_apply_and_chat_passes(tmp_path, alice
                 f"?application_name={LIVE_APP}")  # fmt: skip
     env = {"DATABASE_URL": database, "LLM_API_BASE": upstream.url, "LLM_MODEL": "test-model",
            "TRUSTED_PROXIES": "127.0.0.1/32", "IP_DEFENSE_WHITELIST": "",
-           "IP_DEFENSE_CACHE_SECONDS": "0"}  # fmt: skip
+           "IP_DEFENSE_CACHE_SECONDS": "0",
+           # chat's write-back queues a batch: on the tests' Redis db the session's worker would
+           # process it during this test's teardown (TRUNCATE) and deadlock with it
+           "REDIS_DB": str(OWN_REDIS_DB)}  # fmt: skip
     question = [{"role": "user", "content": "hello"}]
     try:
         with live_platform(tmp_path / "web.log", **env) as url:
@@ -51,9 +55,11 @@ def test_with_the_database_gone_bans_still_apply_and_chat_passes(tmp_path, alice
         proxy.cut()
         upstream.stop()
         _end_orphans()
+        redis.Redis.from_url(f"{settings.REDIS_URL}/{OWN_REDIS_DB}").flushdb()
 
 
 LIVE_APP = "defense-live-test"
+OWN_REDIS_DB = (settings.REDIS_DB + 3) % 16
 
 
 def _end_orphans() -> None:

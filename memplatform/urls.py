@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("apps.chat.urls")),
     path("", include("apps.compat.urls")),
     path("", include("apps.privacy.urls")),
+    path("", include("apps.graph.urls")),
+    path("", include("apps.multimodal.urls")),
     path("", include("apps.defense.urls")),
 ]
 

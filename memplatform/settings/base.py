@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "apps.chat",
     "apps.compat",
     "apps.privacy",
+    "apps.graph",
+    "apps.multimodal",
     "apps.defense",
 ]
 

@@ -1,0 +1,56 @@
+"""Rule-based relation extraction, English and Chinese, without an LLM.
+
+    from apps.graph.extraction import extract
+    extract("My friend Tom works at Apple")
+    # [ExtractedTriple("USER", "Person", "friend_of", "Tom", "Person", 0.85),
+    #  ExtractedTriple("Tom", "Person", "works_at", "Apple", "Organization", 0.85)]
+
+The speaking user is the subject "USER". Predicates are `triple.PREDICATES`: works_at,
+has_role, lives_in, born_in, married_to, parent_of ("my daughter Emma": USER parent_of Emma),
+child_of ("my mom Linda": USER child_of Linda), sibling_of, friend_of, likes, owns ("a dog named
+Max": USER owns Max), studied_at, member_of, located_in. Objects are the minimal span
+("Google", "上海", "senior engineer"). Negations, questions, plans, suppositions and ended
+facts give nothing. Traditional Chinese is read as simplified (names come out simplified);
+a sentence with Chinese characters is read by the Chinese rules, then by the English ones for
+what those did not find (mixed-language sentences: "我在Google工作", "My mom lives in 上海").
+"""
+
+from __future__ import annotations
+
+from apps.graph.extraction import chinese, english
+from apps.graph.extraction.normalise import has_han, is_question, name_key, prepare, sentences
+from apps.graph.extraction.triple import ENTITY_TYPES, PREDICATES, USER, ExtractedTriple
+
+__all__ = ["ENTITY_TYPES", "PREDICATES", "USER", "ExtractedTriple", "extract", "name_key"]
+
+MAX_TEXT = 20_000  # characters read from one text; the rest is ignored
+
+
+def extract(text: str) -> list[ExtractedTriple]:
+    """The relations `text` states (see the module docstring), each once, in order."""
+    ctx = english.Context()
+    out: dict[tuple[str, str, str], ExtractedTriple] = {}
+    for sentence in sentences(prepare(text[:MAX_TEXT])):
+        if is_question(sentence):
+            continue
+        found: list[english.Found] = []
+        if has_han(sentence):
+            for clause in chinese.clauses(sentence):
+                found += chinese.extract_clause(clause, ctx)
+        if not found:
+            for clause in english.clauses(sentence):
+                found += english.extract_clause(clause, ctx)
+        for subject, subject_type, predicate, obj, object_type, confidence in found:
+            if not subject or not obj or subject == obj:
+                continue
+            key = (name_key(subject), predicate, name_key(obj))
+            if key not in out:
+                out[key] = ExtractedTriple(
+                    subject=subject,
+                    subject_type=subject_type,
+                    predicate=predicate,
+                    object=obj,
+                    object_type=object_type,
+                    confidence=confidence,
+                )
+    return list(out.values())

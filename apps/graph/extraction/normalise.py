@@ -1,0 +1,73 @@
+"""Shared text handling of the relation rules: width folding, traditional to simplified
+Chinese, sentence and clause cutting, and the comparable form of a name.
+
+`name_key` is the comparison the benchmark scores with (and what entity resolution may use):
+NFKC (full-width letters and digits folded), traditional characters mapped to simplified with
+OpenCC's character table (t2s.txt), casefolded, a leading English article and punctuation
+stripped, whitespace collapsed. "The Google", "ＧＯＯＧＬＥ" and "google." are one key;
+"臺北" and "台北" are one key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = re.compile(f"[{HAN}]")
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for line in (Path(__file__).with_name("t2s.txt")).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#") and len(line) == 2:
+            table[ord(line[0])] = line[1]
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters as simplified ones, character by character (臺灣 -> 台湾);
+    everything else unchanged."""
+    return text.translate(_t2s_table())
+
+
+def prepare(text: str) -> str:
+    """The text the rules read: NFKC (full-width Latin and punctuation folded), simplified
+    characters, typographic apostrophes as ASCII ones."""
+    text = unicodedata.normalize("NFKC", text)
+    return to_simplified(text).replace("\u2019", "'").replace("\u2018", "'")
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_PUNCT = re.compile(r"[^\w\s&+#]")
+
+
+def name_key(name: str) -> str:
+    """The comparable form of an entity name (see the module docstring)."""
+    key = prepare(name).casefold().strip()
+    key = _PUNCT.sub(" ", key)
+    key = _ARTICLE.sub("", " ".join(key.split()))
+    return key.replace(" ", "") if has_han(key) else key
+
+
+# --- sentences and clauses ----------------------------------------------------------------
+
+_ABBREV = r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bProf)(?<!\bJr)(?<!\bSr)(?<!\b[A-Z])"
+_SENTENCE = re.compile(rf"(?<=[。！？!?；;\n])|{_ABBREV}(?<=\.)(?=\s)")
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut after sentence punctuation; each piece keeps its final mark (a question
+    is known by its "?")."""
+    return [piece.strip() for piece in _SENTENCE.split(text) if piece and piece.strip()]
+
+
+def is_question(sentence: str) -> bool:
+    return bool(re.search(r"[?？]\s*$", sentence))

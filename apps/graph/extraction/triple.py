@@ -1,0 +1,54 @@
+"""What the extractor gives: triples about the speaking user and the people, places and
+organisations they name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+USER = "USER"  # the speaking user: I / me / my / 我 / 我的 / 俺 / 咱
+
+PREDICATES = (
+    "works_at",
+    "has_role",
+    "lives_in",
+    "born_in",
+    "married_to",
+    "parent_of",
+    "child_of",
+    "sibling_of",
+    "friend_of",
+    "likes",
+    "owns",
+    "studied_at",
+    "member_of",
+    "located_in",
+)
+ENTITY_TYPES = ("Person", "Organization", "Place", "Role", "Thing", "Group", "School")
+
+# The type an object of each predicate has (located_in's subject is typed by the rule).
+OBJECT_TYPE = {
+    "works_at": "Organization",
+    "has_role": "Role",
+    "lives_in": "Place",
+    "born_in": "Place",
+    "married_to": "Person",
+    "parent_of": "Person",
+    "child_of": "Person",
+    "sibling_of": "Person",
+    "friend_of": "Person",
+    "likes": "Thing",
+    "owns": "Thing",
+    "studied_at": "School",
+    "member_of": "Group",
+    "located_in": "Place",
+}
+
+
+@dataclass(frozen=True)
+class ExtractedTriple:
+    subject: str
+    subject_type: str
+    predicate: str
+    object: str
+    object_type: str
+    confidence: float

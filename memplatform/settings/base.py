@@ -206,6 +206,18 @@ FAQ_CANDIDATE_HEAT = env_int("FAQ_CANDIDATE_HEAT", 3, minimum=1)
 FAQ_MATCH_SIMILARITY = env.float("FAQ_MATCH_SIMILARITY", default=0.90)
 STM_WINDOW = env_int("STM_WINDOW", 10, minimum=1, maximum=200)
 
+# --- Knowledge graph (apps.graph) ------------------------------------------------------------
+# Entity resolution: a Latin name at least this similar (pg_trgm, 0..1) to an entity of the same
+# type is that entity (its alias). 1.0 turns fuzzy matching off.
+GRAPH_TRIGRAM_THRESHOLD = env.float("GRAPH_TRIGRAM_THRESHOLD", default=0.6)
+if not 0.0 < GRAPH_TRIGRAM_THRESHOLD <= 1.0:
+    raise ImproperlyConfigured("GRAPH_TRIGRAM_THRESHOLD must be in (0, 1]")
+# /v1/graph/path: the deepest walk a request may ask for, and the most paths one answers.
+GRAPH_PATH_MAX_DEPTH = env_int("GRAPH_PATH_MAX_DEPTH", 6, minimum=1, maximum=10)
+GRAPH_PATH_MAX_PATHS = env_int("GRAPH_PATH_MAX_PATHS", 100, minimum=1, maximum=10000)
+# A walk that takes longer is stopped and answered 422 path_search_too_costly.
+GRAPH_PATH_TIMEOUT_MS = env_int("GRAPH_PATH_TIMEOUT_MS", 2000, minimum=10, maximum=60000)
+
 # --- Chat (apps.chat) ------------------------------------------------------------------------
 # The upstream models chat routes to, as in MemOS: a JSON list of {"backend", "api_base",
 # "api_key", "model_name_or_path", "extra_body", "support_models"}; any OpenAI-compatible API.

@@ -1,0 +1,280 @@
+"""/v1/graph/*: extraction (rules, the LLM prompt and the parse of its answer), queries, paths,
+triples, statistics, merges and their undo, an entity's history. The memoryos-rust reference's
+shapes, plus ids, labels and validity on every triple."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core import fields as f
+from apps.core.api import TenantAPIView
+from apps.graph import selectors, services
+from apps.memories import registry
+
+TAGS = ["graph"]
+
+
+class GraphView(TenantAPIView):
+    required_scope = "graph"
+    audit_target_type = "graph"
+
+
+class TextIn(f.InputSerializer):
+    text = f.CharField(max_length=20000)
+    user_id = f.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class ResponseIn(f.InputSerializer):
+    response = f.CharField(max_length=50000, help_text="`Entity: Alice (Person)` and "
+                           "`Relation: Alice works_at Google` lines")  # fmt: skip
+    user_id = f.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class QueryIn(f.InputSerializer):
+    query = f.CharField(max_length=200)
+    user_id = f.CharField(max_length=200, required=False)
+
+
+class PathIn(f.InputSerializer):
+    source = f.CharField(max_length=200)
+    to = f.CharField(max_length=200)
+    max_depth = f.IntegerField(min_value=1, max_value=settings.GRAPH_PATH_MAX_DEPTH, default=3)
+    direction = f.ChoiceField(choices=["out", "both"], default="out", required=False)
+    user_id = f.CharField(max_length=200, required=False)
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("source")  # `from` is a Python keyword
+        return fields
+
+
+class TriplesIn(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
+    offset = serializers.IntegerField(min_value=0, default=0)
+    user_id = serializers.CharField(max_length=200, required=False)
+    include_history = serializers.BooleanField(default=False)
+
+
+class StatsIn(serializers.Serializer):
+    user_id = serializers.CharField(max_length=200, required=False)
+
+
+class MergeIn(f.InputSerializer):
+    entity_id = f.IntegerField(min_value=1, help_text="the entity that becomes an alias")
+    into_id = f.IntegerField(min_value=1, help_text="the entity that stays")
+
+
+class TripleOut(serializers.Serializer):
+    subject = serializers.CharField()
+    predicate = serializers.CharField()
+    object = serializers.CharField()
+    relation_id = serializers.IntegerField()
+    subject_label = serializers.CharField()
+    object_label = serializers.CharField()
+    confidence = serializers.FloatField()
+    valid_from = serializers.DateTimeField()
+    valid_to = serializers.DateTimeField(allow_null=True)
+    invalidated_at = serializers.DateTimeField(allow_null=True)
+    user_id = serializers.CharField()
+
+
+class EntityOut(serializers.Serializer):
+    id = serializers.CharField(help_text="the normalised name (the reference's id)")
+    label = serializers.CharField()
+    entity_type = serializers.CharField()
+    entity_id = serializers.IntegerField()
+    aliases = serializers.ListField(child=serializers.CharField())
+    user_id = serializers.CharField()
+
+
+class ExtractOut(serializers.Serializer):
+    entities_added = serializers.IntegerField()
+    triples = TripleOut(many=True)
+
+
+class ParseOut(ExtractOut):
+    total_entities = serializers.IntegerField()
+    total_relations = serializers.IntegerField()
+
+
+class PromptOut(serializers.Serializer):
+    prompt = serializers.CharField()
+
+
+class QueryOut(serializers.Serializer):
+    entities = EntityOut(many=True)
+    triples = TripleOut(many=True)
+
+
+class PathOut(serializers.Serializer):
+    paths = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    count = serializers.IntegerField()
+
+
+class TriplesOut(serializers.Serializer):
+    triples = TripleOut(many=True)
+    count = serializers.IntegerField()
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+
+
+class StatsOut(serializers.Serializer):
+    entity_count = serializers.IntegerField()
+    relation_count = serializers.IntegerField(help_text="current edges")
+    closed_relation_count = serializers.IntegerField()
+    retracted_relation_count = serializers.IntegerField()
+    merge_count = serializers.IntegerField()
+    predicates = serializers.DictField(child=serializers.IntegerField())
+    entity_types = serializers.DictField(child=serializers.IntegerField())
+
+
+class MergeOut(serializers.Serializer):
+    merge_id = serializers.IntegerField()
+    entity_id = serializers.IntegerField()
+    into_id = serializers.IntegerField()
+    aliases_moved = serializers.ListField(child=serializers.CharField())
+    relations_repointed = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    undone_at = serializers.DateTimeField(allow_null=True)
+
+
+class HistoryTripleOut(TripleOut):
+    current = serializers.BooleanField()
+
+
+class HistoryEntityOut(EntityOut):
+    merged_into = serializers.IntegerField(allow_null=True)
+
+
+class HistoryOut(serializers.Serializer):
+    entity = HistoryEntityOut()
+    history = HistoryTripleOut(many=True)
+    merges = MergeOut(many=True)
+
+
+def _valid(serializer_class: type[serializers.Serializer], data: object) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _stored(result: services.StoreResult) -> dict:
+    return {
+        "entities_added": result.entities_added,
+        "triples": [selectors.triple_out(r) for r in result.relations],
+    }
+
+
+def _gate(request: Request, user_id: str) -> None:
+    if user_id:  # storing for an end user: consent and suppression decide first
+        registry.processing_check(tenant=request.tenant, user_id=user_id, activity="store")
+
+
+class ExtractView(GraphView):
+    @extend_schema(operation_id="graph_extract", request=TextIn, tags=TAGS,
+                   responses={200: ExtractOut})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = _valid(TextIn, request.data)
+        _gate(request, data["user_id"])
+        result = services.graph_extract(
+            tenant=request.tenant, user_id=data["user_id"], text=data["text"]
+        )
+        return Response(_stored(result))
+
+
+class PromptView(GraphView):
+    read_only = True
+
+    @extend_schema(operation_id="graph_extract_llm_prompt", request=TextIn, tags=TAGS,
+                   responses={200: PromptOut})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = _valid(TextIn, request.data)
+        return Response({"prompt": services.llm_prompt(text=data["text"])})
+
+
+class ParseView(GraphView):
+    @extend_schema(operation_id="graph_extract_llm_parse", request=ResponseIn, tags=TAGS,
+                   responses={200: ParseOut})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = _valid(ResponseIn, request.data)
+        _gate(request, data["user_id"])
+        result = services.graph_llm_parse(
+            tenant=request.tenant, user_id=data["user_id"], response=data["response"]
+        )
+        stats = selectors.graph_stats(tenant=request.tenant)
+        return Response({**_stored(result), "total_entities": stats["entity_count"],
+                         "total_relations": stats["relation_count"]})  # fmt: skip
+
+
+class QueryView(GraphView):
+    read_only = True
+
+    @extend_schema(operation_id="graph_query", request=QueryIn, tags=TAGS,
+                   responses={200: QueryOut})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = _valid(QueryIn, request.data)
+        return Response(selectors.graph_query(tenant=request.tenant, query=data["query"],
+                                              user_id=data.get("user_id")))  # fmt: skip
+
+
+class PathView(GraphView):
+    read_only = True
+
+    @extend_schema(operation_id="graph_path", request=PathIn, tags=TAGS,
+                   responses={200: PathOut})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = _valid(PathIn, request.data)
+        found = selectors.graph_path_find(
+            tenant=request.tenant,
+            source=data["from"],
+            target=data["to"],
+            max_depth=data["max_depth"],
+            user_id=data.get("user_id"),
+            both_directions=data["direction"] == "both",
+        )
+        return Response(found)
+
+
+class TriplesView(GraphView):
+    @extend_schema(operation_id="graph_triples", parameters=[TriplesIn], tags=TAGS,
+                   responses={200: TriplesOut})  # fmt: skip
+    def get(self, request: Request) -> Response:
+        data = _valid(TriplesIn, request.query_params)
+        return Response(selectors.graph_triples(tenant=request.tenant, **data))
+
+
+class StatsView(GraphView):
+    @extend_schema(operation_id="graph_stats", parameters=[StatsIn], tags=TAGS,
+                   responses={200: StatsOut})  # fmt: skip
+    def get(self, request: Request) -> Response:
+        data = _valid(StatsIn, request.query_params)
+        return Response(selectors.graph_stats(tenant=request.tenant, **data))
+
+
+class MergeView(GraphView):
+    @extend_schema(operation_id="graph_entity_merge", request=MergeIn, tags=TAGS,
+                   responses={200: MergeOut})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = _valid(MergeIn, request.data)
+        merge = services.entity_merge(tenant=request.tenant, entity_id=data["entity_id"],
+                                      into_id=data["into_id"], actor=self.actor)  # fmt: skip
+        self.set_audit_target("entity", merge.entity_id)
+        return Response(selectors.merge_out(merge))
+
+
+class UndoView(GraphView):
+    @extend_schema(operation_id="graph_merge_undo", request=None, tags=TAGS,
+                   responses={200: MergeOut})  # fmt: skip
+    def post(self, request: Request, merge_id: int) -> Response:
+        merge = services.merge_undo(tenant=request.tenant, merge_id=merge_id)
+        return Response(selectors.merge_out(merge))
+
+
+class HistoryView(GraphView):
+    @extend_schema(operation_id="graph_entity_history", tags=TAGS, responses={200: HistoryOut})
+    def get(self, request: Request, entity_id: int) -> Response:
+        return Response(selectors.entity_history(tenant=request.tenant, entity_id=entity_id))

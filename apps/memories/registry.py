@@ -138,6 +138,32 @@ def stage_get(name: str) -> Stage | None:
     return _STAGES.get(name)
 
 
+# --- memory removal hooks (what was derived from memories follows them) ---------------------------
+# Called by the floor, once per batch of ids, inside the transaction that soft-deletes memories
+# (status `deleted`: `erase=False`, a retraction) and, with `erase=True`, before memories are
+# hard-deleted (GDPR erasure). The graph closes or deletes the edges those memories were the
+# only source of.
+
+
+class MemoryRemovalHook(Protocol):
+    def __call__(self, *, tenant: Tenant, memory_ids: list[str], erase: bool) -> None: ...
+
+
+_memory_removal_hooks: list[MemoryRemovalHook] = []
+
+
+def memory_removal_hook_register(hook: MemoryRemovalHook) -> None:
+    if hook not in _memory_removal_hooks:
+        _memory_removal_hooks.append(hook)
+
+
+def memories_removed(*, tenant: Tenant, memory_ids: list[str], erase: bool) -> None:
+    if not memory_ids:
+        return
+    for hook in _memory_removal_hooks:
+        hook(tenant=tenant, memory_ids=memory_ids, erase=erase)
+
+
 # --- per-user data (privacy: GDPR export and erasure) ------------------------------------------
 # Every app that stores anything about an end user registers, from its AppConfig.ready(), one
 # `UserData` per collection: how to export it, how to count it and how to erase it. The privacy
@@ -210,3 +236,44 @@ def processing_check(*, tenant: Tenant, user_id: str, activity: str) -> None:
         raise ValueError(f"unknown activity {activity!r}")
     for gate in _gates:
         gate(tenant=tenant, user_id=user_id, activity=activity)
+
+
+# --- content parts (non-text parts of an add's messages) -----------------------------------------
+# A message's content may be a list of OpenAI-style parts. The floor keeps the text parts as the
+# turn; a part of another type (mem0's {"type": "image_url", ...}) is accepted only when an app
+# registered a handler for its type, else it is refused as today. `parse` checks one part while
+# the request is validated (raising an ApiError: nothing is written yet) and returns what `store`
+# takes; `store` runs inside the add's transaction, once the turn's Message row exists, so a
+# failed add keeps neither. A message of such parts only gets `placeholder` as its turn text.
+
+
+@dataclass(frozen=True)
+class ContentPartHandler:
+    name: str
+    types: tuple[str, ...]
+    parse: Callable[[dict[str, Any]], Any]
+    store: Callable[..., None]  # (*, tenant, user_id, role, message_id, parsed: list) -> None
+    placeholder: str = "[attachment]"
+
+
+_CONTENT_PART_HANDLERS: dict[str, ContentPartHandler] = {}
+
+
+def content_part_handler_register(handler: ContentPartHandler) -> None:
+    _CONTENT_PART_HANDLERS[handler.name] = handler
+
+
+def content_part_handler(part_type: Any) -> ContentPartHandler | None:
+    return next((h for h in _CONTENT_PART_HANDLERS.values() if part_type in h.types), None)
+
+
+def content_parts_store(
+    *, tenant: Tenant, user_id: str, role: str, message_id: int, parts: list[tuple[str, Any]]
+) -> None:
+    """Hand each parsed part of a stored message to its handler (in the add's transaction)."""
+    by_handler: dict[str, list[Any]] = {}
+    for name, parsed in parts:
+        by_handler.setdefault(name, []).append(parsed)
+    for name, parsed_parts in by_handler.items():
+        _CONTENT_PART_HANDLERS[name].store(tenant=tenant, user_id=user_id, role=role,
+                                           message_id=message_id, parsed=parsed_parts)  # fmt: skip

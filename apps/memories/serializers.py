@@ -16,14 +16,16 @@ from apps.core.fields import SchemaRefs
 from apps.memories.embeddings import vector_dim_for
 from apps.memories.filters import filter_schema
 from apps.memories.models import Memory, Role
+from apps.memories.registry import content_part_handler
 from apps.memories.services import MessageIn
 
 ID_FIELD = {"max_length": 200, "required": False, "allow_blank": False}
 NON_BLANK = {"type": "string", "pattern": f.NON_BLANK_PATTERN}
 
 
-def _content_text(content: Any) -> str:
-    """A message content: a string, or a list of parts ({"type": "text", "text": ...})."""
+def _content_text(content: Any, *, accept_parts: bool = False) -> str:
+    """A message content: a string, or a list of parts ({"type": "text", "text": ...}); with
+    `accept_parts`, parts a registered handler takes (image_url) are skipped here."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -33,6 +35,8 @@ def _content_text(content: Any) -> str:
                 texts.append(part)
             elif isinstance(part, dict) and isinstance(part.get("text"), str):
                 texts.append(part["text"])
+            elif accept_parts and isinstance(part, dict) and content_part_handler(part.get("type")):
+                continue  # an image_url part: kept by its handler (MessageInSerializer.validate)
             else:
                 raise serializers.ValidationError("content parts must be strings or text parts")
         return "\n".join(texts)
@@ -61,27 +65,57 @@ def content_schema() -> dict[str, Any]:
 
 
 class ContentField(f.SchemaField):
+    def __init__(self, *, accept_parts: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.accept_parts = accept_parts  # the owner stores the parts (MessageInSerializer)
+
     def to_internal_value(self, data: Any) -> str:
-        content = _content_text(data)
+        content = _content_text(data, accept_parts=self.accept_parts)
         if len(content) > settings.MEMORY_CONTENT_MAX_CHARS:
             raise serializers.ValidationError(
                 f"content is longer than {settings.MEMORY_CONTENT_MAX_CHARS} characters"
             )
         content = content.strip()
         if not content:
-            raise serializers.ValidationError("content must not be empty")
+            parts = data if self.accept_parts and isinstance(data, list) else []
+            handlers = [content_part_handler(p.get("type")) for p in parts if isinstance(p, dict)]
+            handler = next((h for h in handlers if h), None)
+            if handler is None:
+                raise serializers.ValidationError("content must not be empty")
+            content = handler.placeholder  # a message of image parts only
         return content
 
     def openapi(self, refs: SchemaRefs) -> dict[str, Any]:
-        return content_schema()
+        schema = content_schema()
+        if self.accept_parts and content_part_handler("image_url"):
+            image = {"type": "object", "required": ["type", "image_url"], "properties": {
+                "type": {"type": "string", "enum": ["image_url"]},
+                "image_url": {"type": "object", "required": ["url"],
+                              "properties": {"url": {"type": "string"}}}}}  # fmt: skip
+            array = schema["oneOf"][1]
+            array["items"] = {"anyOf": [*array["items"]["anyOf"], image]}
+            array["contains"] = {"anyOf": [*array["contains"]["anyOf"], image]}
+            array["description"] += " Image parts (image_url) are kept as multimodal items."
+        return schema
 
 
 class MessageInSerializer(f.InputSerializer):
     role = f.ChoiceField(choices=Role.choices, default=Role.USER)
-    content = ContentField()
+    content = ContentField(accept_parts=True)
     timestamp = f.DateTimeField(required=False, allow_null=True)
     metadata = serializers.DictField(required=False, default=dict)
     name = f.CharField(required=False, max_length=200)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Non-text parts with a registered handler (apps.memories.registry): checked here, stored
+        # with the turn. Their errors are the handler's (a 400 with its own code).
+        raw = self.initial_data.get("content") if isinstance(self.initial_data, dict) else None
+        attrs["parts"] = []
+        for part in raw if isinstance(raw, list) else []:
+            handler = content_part_handler(part.get("type")) if isinstance(part, dict) else None
+            if handler is not None and not isinstance(part.get("text"), str):
+                attrs["parts"].append((handler.name, handler.parse(part)))
+        return attrs
 
 
 MAX_MESSAGES = 500
@@ -161,6 +195,7 @@ class AddSerializer(f.InputSerializer):
                 content=m["content"],
                 timestamp=m.get("timestamp") or attrs.get("timestamp"),
                 metadata={**attrs["metadata"], **m.get("metadata", {})},
+                parts=m.get("parts", []),
             )
             for m in parsed
         ]

@@ -367,3 +367,14 @@ GDPR_INLINE_EXPORT_MAX_ROWS = env_int(
 GDPR_EXPORT_TTL_HOURS = env_int("GDPR_EXPORT_TTL_HOURS", 24, minimum=1, maximum=24 * 90)
 # Where export zips are written: never under STATIC_ROOT or any served directory.
 GDPR_EXPORT_DIR = env.str("GDPR_EXPORT_DIR", default="") or str(embedded.var_dir() / "exports")
+
+# Multimodal memory (apps.multimodal). The dimensions of the image and audio embedding columns
+# (halfvec, one HNSW index each): the migration creates them, and a start check names the
+# variable when the database's column holds another dimension. 512 fits CLIP ViT-B and CLAP.
+MULTIMODAL_IMAGE_DIM = env_int("MULTIMODAL_IMAGE_DIM", 512, minimum=2, maximum=4000)
+MULTIMODAL_AUDIO_DIM = env_int("MULTIMODAL_AUDIO_DIM", 512, minimum=2, maximum=4000)
+# The largest object payload (decoded base64 or data: URL) kept with a multimodal item, bytes.
+# Objects are stored in PostgreSQL (bytea, their own table), never on a served path.
+MULTIMODAL_OBJECT_MAX_BYTES = env_int(
+    "MULTIMODAL_OBJECT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024, maximum=512 * 1024 * 1024
+)

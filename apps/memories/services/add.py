@@ -292,6 +292,12 @@ def memory_add(
                     for m in messages
                 ]
             )
+            for row, m in zip(rows, messages, strict=True):
+                if m.parts:  # image_url parts: kept by their app (apps.memories.registry)
+                    stages.content_parts_store(
+                        tenant=tenant, user_id=scope.user_id, role=m.role, message_id=row.pk,
+                        parts=m.parts,
+                    )  # fmt: skip
             turns = [] if defer_turns else turns_store(
                 tenant=tenant, scope=scope, messages=rows, contexts=contexts, actor=actor,
                 vectors=vectors,

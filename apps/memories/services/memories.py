@@ -28,6 +28,8 @@ class MessageIn:
     content: str
     timestamp: datetime | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Parsed non-text parts [(handler name, parsed part)], stored by their handler with the turn.
+    parts: list[tuple[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -358,6 +360,10 @@ def memories_delete(*, tenant: Tenant, memories: list[Memory], actor: str) -> in
             by_user.setdefault(memory.user_id, []).append(index_text(memory))
         for user_id, values in by_user.items():
             term_stats_apply(tenant_id=tenant.pk, user_id=user_id, added=[], removed=values)
+        # What was derived from them (graph edges) is retracted in the same transaction.
+        registry.memories_removed(
+            tenant=tenant, memory_ids=[str(m.pk) for m in locked], erase=False
+        )
     return len(locked)
 
 

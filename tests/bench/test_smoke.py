@@ -71,7 +71,7 @@ def runs(tmp_path_factory):
     started: dict[str, Run] = {}
     made: list[str] = []
     scripts = ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
-               "privacy.py", "ip_defense.py", "audit.py")  # fmt: skip
+               "privacy.py", "ip_defense.py", "audit.py", "graph_extraction.py")  # fmt: skip
     for script in scripts:
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
@@ -203,3 +203,18 @@ def test_audit_runs_from_an_empty_database(runs):
     assert positive(results["threads"]["one_tenant_per_s"])
     assert positive(results["logs user, 50"]) and positive(results["stats days=1"])
     assert "plan user:" in stdout and "Index Scan" in stdout
+
+
+def test_graph_extraction_runs(runs):
+    stdout, out = runs["graph_extraction.py"].wait()
+    results = written(out, "graph_extraction")
+    for name in ("tuning", "held out"):
+        for language in ("en", "zh", "mixed"):
+            figures = results[name][language]
+            assert figures["cases"] == 3 and figures["labelled"] > 0, (name, language)
+            assert 0 <= figures["precision"] <= 1 and 0 <= figures["recall"] <= 1
+        assert f"{name} en: precision" in stdout
+    assert results["throughput"]["sentences"] == 9
+    assert positive(results["throughput"]["sentences_per_s"])
+    # the held-out set is scored, never shown: no held-out case id in the output
+    assert "-h0" not in stdout and "-h1" not in stdout

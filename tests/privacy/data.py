@@ -43,7 +43,8 @@ def post(actor, path: str, body: dict, status: int = 200) -> dict:
 
 def fill(actor, who: Person) -> None:
     """Messages, turns, facts and versions (infer), QA with an FAQ event, segments and a profile,
-    search-hit counters in Redis, an import staged for a worker, a consent, a failed task."""
+    search-hit counters in Redis, an import staged for a worker, a consent, a failed task, a
+    multimodal item with an object."""
     add = "/v1/memory/add"
     post(actor, add, {"user_id": who.user_id, "infer": True,
                       "messages": f"I live in {who.marker.capitalize()}"})  # fmt: skip
@@ -66,6 +67,10 @@ def fill(actor, who: Person) -> None:
                               exception=f"ValueError('{who.marker}')")  # fmt: skip
     post(actor, "/v1/memory/manage/import", {"user_id": who.user_id, "async_mode": "async",
          "memories": [{"memory": f"Imported {who.marker}"}]}, status=202)  # fmt: skip
+    post(actor, "/v1/multimodal/store", {"user_id": who.user_id, "contents": [
+        {"type": "text", "text": f"A photo of my {who.marker}"},
+        {"type": "image", "caption": f"{who.marker} at home", "data": "cXhtYXJr",
+         "url": f"https://example.com/{who.marker}.png"}]})  # fmt: skip
 
 
 def db_hits(needles: list[str]) -> list[tuple[str, str, str]]:

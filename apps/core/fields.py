@@ -19,7 +19,10 @@ from typing import Any, ClassVar, Protocol
 
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from apps.core.netaddr import NETWORK_SCHEMA
 
 # A character Python's str.strip() keeps: not \s, nor the separators \x1c-\x1f and \x85 that
 # Python counts as space and JSON Schema's (ECMA 262) \s does not. Valid in both dialects.
@@ -40,6 +43,15 @@ class CharField(serializers.CharField):
         if self.max_length is not None and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
+
+
+@extend_schema_field(NETWORK_SCHEMA)
+class NetworkField(CharField):
+    """An address or CIDR range. The schema states the forms it takes (NETWORK_PATTERN); the
+    service parses the value and answers a bad one with its own code (`invalid_ip`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=64, **kwargs)
 
 
 class ChoiceField(serializers.ChoiceField):

@@ -18,6 +18,25 @@ from django.http import HttpRequest
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 EVERYWHERE = ("0.0.0.0/0", "::/0")
+
+# What the API's schema says an address or CIDR range is (without IPv6 zones or embedded IPv4):
+# everything it matches parses (checked by hypothesis in tests/core/test_netaddr_pattern.py), so
+# a schema-valid value is never refused; the parser accepts a little more (the forms left out).
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_H = "[0-9a-fA-F]{1,4}"
+_V4 = rf"({_OCTET}\.){{3}}{_OCTET}"
+_V6 = (
+    f"(({_H}:){{7}}{_H}|({_H}:){{1,7}}:|({_H}:){{1,6}}:{_H}|({_H}:){{1,5}}(:{_H}){{1,2}}"
+    f"|({_H}:){{1,4}}(:{_H}){{1,3}}|({_H}:){{1,3}}(:{_H}){{1,4}}|({_H}:){{1,2}}(:{_H}){{1,5}}"
+    f"|{_H}:(:{_H}){{1,6}}|:((:{_H}){{1,7}}|:))"
+)
+NETWORK_PATTERN = rf"^({_V4}(/(3[0-2]|[12]?[0-9]))?|{_V6}(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$"
+NETWORK_SCHEMA = {
+    "type": "string",
+    "maxLength": 64,
+    "pattern": NETWORK_PATTERN,
+    "description": "An address or CIDR range (203.0.113.7, 10.0.0.0/8, 2001:db8::/32)",
+}
 _ATTR = "_memplatform_client_ip"
 
 

@@ -154,9 +154,10 @@ class EnvelopeAutoSchema(AutoSchema):
     def _get_request_for_media_type(self, serializer: Any, direction: str = "request") -> Any:
         schema, required = super()._get_request_for_media_type(serializer, direction)
         # No body reads as {}: a body is required when {} is not valid, which `schema_extra`
-        # (one of these fields) says as well as required fields do.
-        extra = getattr(force_instance(serializer), "schema_extra", None)
-        return schema, required or bool(extra)
+        # (one of these fields: anyOf/oneOf of required lists) says as well as required fields
+        # do; a `not` (these two fields never together) holds for {}.
+        extra = getattr(force_instance(serializer), "schema_extra", None) or {}
+        return schema, required or bool(set(extra) - {"not"})
 
     def _get_parameters(self) -> list[dict]:
         parameters = super()._get_parameters()

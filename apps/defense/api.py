@@ -14,14 +14,12 @@ from rest_framework.response import Response
 
 from apps.core import fields as f
 from apps.core.api import TenantAPIView
-from apps.core.netaddr import client_address
+from apps.core.netaddr import NETWORK_SCHEMA, client_address
 from apps.defense import selectors, services
 from apps.defense.models import IpRule
 from apps.tenants.models import Tenant
 
-IP_PATH = OpenApiParameter(
-    "ip", str, OpenApiParameter.PATH, description="An address or CIDR range (10.0.0.0/8)"
-)
+IP_PATH = OpenApiParameter("ip", NETWORK_SCHEMA, OpenApiParameter.PATH)
 
 
 def level(request: Request) -> Tenant | None:
@@ -74,10 +72,7 @@ def _int_or_raw(value: str) -> object:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else value
 
 
-PAGE_PARAMS = [
-    OpenApiParameter("limit", int, description="1-1000, default 100"),
-    OpenApiParameter("offset", int, description="default 0"),
-]
+PAGE_PARAMS = [DefensePageSerializer]
 
 
 class DefenseMessageSerializer(serializers.Serializer):
@@ -86,7 +81,7 @@ class DefenseMessageSerializer(serializers.Serializer):
 
 
 class WhitelistInSerializer(f.InputSerializer):
-    ip = f.CharField(max_length=64, help_text="An address or CIDR range.")
+    ip = f.NetworkField()
     reason = f.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core import fields as f
 from apps.core.api import TenantAPIView
+from apps.core.schema import ErrorEnvelopeSerializer
 from apps.privacy import export, selectors, services
 
 
@@ -177,7 +178,10 @@ class PrivacyRequestView(TenantAPIView):
 class PrivacyDownloadView(TenantAPIView):
     required_scope = "security"
 
-    @extend_schema(operation_id="gdpr_export_download", responses={(200, "application/zip"): bytes},
+    @extend_schema(operation_id="gdpr_export_download",
+                   responses={(200, "application/zip"): bytes,
+                              409: OpenApiResponse(ErrorEnvelopeSerializer, "export_not_ready"),
+                              410: OpenApiResponse(ErrorEnvelopeSerializer, "export_expired")},
                    tags=["security"])  # fmt: skip
     def get(self, request: Request, request_id: str) -> FileResponse:
         path, found = export.export_file(tenant=request.tenant, request_id=request_id)

@@ -19,13 +19,14 @@ from apps.privacy.models import Consent
 TAGS = ["security"]
 USER = {"max_length": 200}
 # A purpose is a name an application branches on: letters (any script), digits, _ . : -
-PURPOSE_CHARS = RegexValidator(r"^[\w.:-]+\Z", "A purpose is letters, digits, _ . : or - only.")
+# One pattern (the schema shows one): it also refuses a blank, so NON_BLANK is not needed.
+PURPOSE_CHARS = RegexValidator(r"^[\w.:-]+$", "A purpose is letters, digits, _ . : or - only.")
 
 
 class PurposeField(f.CharField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=100, **kwargs)
-        self.validators.append(PURPOSE_CHARS)
+        self.validators = [v for v in self.validators if v is not f.NON_BLANK] + [PURPOSE_CHARS]
 
 
 class ConsentIn(f.InputSerializer):

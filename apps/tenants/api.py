@@ -55,7 +55,7 @@ class ApiKeyCreateSerializer(f.InputSerializer):
     )
     is_platform_admin = f.BooleanField(required=False, default=False)
     allowed_ips = serializers.ListField(
-        child=f.CharField(max_length=64), required=False, allow_empty=True, max_length=100,
+        child=f.NetworkField(), required=False, allow_empty=True, max_length=100,
         help_text="Addresses or CIDR ranges the key may be used from; empty or absent: anywhere.",
     )  # fmt: skip
 
@@ -63,7 +63,7 @@ class ApiKeyCreateSerializer(f.InputSerializer):
 class ApiKeyUpdateSerializer(f.InputSerializer):
     name = f.CharField(max_length=200, required=False, allow_blank=True)
     allowed_ips = serializers.ListField(
-        child=f.CharField(max_length=64), required=False, allow_empty=True, max_length=100,
+        child=f.NetworkField(), required=False, allow_empty=True, max_length=100,
         help_text="Replaces the list; [] lets the key be used from anywhere.",
     )  # fmt: skip
 

@@ -38,7 +38,7 @@ def extract(text: str) -> list[ExtractedTriple]:
             for clause in chinese.clauses(sentence):
                 found += chinese.extract_clause(clause, ctx)
         if not found:
-            for clause in english.clauses(sentence):
+            for clause in english.clauses(english.tidy(sentence)):
                 found += english.extract_clause(clause, ctx)
         for subject, subject_type, predicate, obj, object_type, confidence in found:
             if not subject or not obj or subject == obj:

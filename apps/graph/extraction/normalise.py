@@ -59,7 +59,8 @@ def name_key(name: str) -> str:
 
 # --- sentences and clauses ----------------------------------------------------------------
 
-_ABBREV = r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bProf)(?<!\bJr)(?<!\bSr)(?<!\b[A-Z])"
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Mt", "Prof", "Jr", "Sr", "[A-Z]")
+_ABBREV = "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS)
 _SENTENCE = re.compile(rf"(?<=[。！？!?；;\n])|{_ABBREV}(?<=\.)(?=\s)")
 
 

@@ -1,0 +1,365 @@
+# ruff: noqa: E501  (tables of regular expressions: a pattern reads best on one line)
+"""The English tables: vocabulary, what gives nothing, and the relation patterns (see english)."""
+
+from __future__ import annotations
+
+import re
+
+# Kinship and pet words of "my <word> <Name>": the predicate they give, from the speaker.
+KIN = {
+    "parent_of": "daughter|son|kid|kids|child|children|baby|stepdaughter|stepson|little girl|little boy|boy|girl|daughters|sons",
+    "child_of": "mom|mum|mother|mommy|mama|dad|father|daddy|papa|stepmom|stepmother|stepdad|stepfather|ma|pa",
+    "sibling_of": "brother|sister|sibling|siblings|twin brother|twin sister|twin|bro|sis|brothers|sisters",
+    "married_to": "wife|husband|spouse|hubby|wifey",
+    "friend_of": "friend|best friend|good friend|close friend|buddy|pal|bff|best mate|mate|bestie|friends",
+    "owns": "dog|cat|puppy|kitten|pet|parrot|hamster|rabbit|bunny|horse|goldfish|turtle|tortoise|bird|"
+    "guinea pig|golden retriever|retriever|labrador|lab|corgi|husky|poodle|beagle|pug|dachshund|"
+    "bulldog|terrier|german shepherd|shepherd|tabby|ragdoll|siamese|snake|lizard|ferret|pony|"
+    "dogs|cats|pup|doggo|kitty",
+}
+KIN_WORDS = {w: pred for pred, words in KIN.items() for w in words.split("|")}
+# People named through a tie the graph has no predicate for: the name still gets its own facts.
+OTHER_KIN = (
+    "aunt|uncle|cousin|grandma|grandmother|grandpa|grandfather|granny|nana|grandson|granddaughter|"
+    "nephew|niece|roommate|flatmate|housemate|coworker|co-worker|colleague|classmate|boss|manager|"
+    "neighbor|neighbour|girlfriend|boyfriend|gf|bf|fiance|fiancé|fiancee|fiancée|partner|mentor|"
+    "mother-in-law|father-in-law|sister-in-law|brother-in-law|in-laws|teammate|landlord|ex"
+)
+KIN_ALT = "|".join(sorted(KIN_WORDS, key=len, reverse=True))
+ANY_KIN = "|".join(sorted([*KIN_WORDS, *OTHER_KIN.split("|")], key=len, reverse=True))
+ADJ = (
+    r"(?:(?:older|younger|big|little|baby|oldest|youngest|eldest|elder|twin|new|lovely|sweet|"
+    r"adorable|\w+-year-old|only|step|dear|childhood|old|beloved|best|good|close|lifelong|"
+    r"two|three|2|3|amazing|awesome|rescue|crazy|lazy|fat|black|white|orange|grey|gray|golden) )*"
+)
+
+OCC = (
+    "engineer|developer|programmer|teacher|nurse|doctor|physician|surgeon|lawyer|attorney|"
+    "designer|manager|accountant|student|chef|cook|baker|writer|author|artist|scientist|"
+    "researcher|professor|lecturer|consultant|analyst|architect|pharmacist|dentist|therapist|"
+    "psychologist|firefighter|officer|pilot|driver|mechanic|electrician|plumber|carpenter|"
+    "photographer|musician|singer|journalist|editor|freelancer|intern|entrepreneur|"
+    "salesman|saleswoman|salesperson|barista|waiter|waitress|cashier|librarian|veterinarian|"
+    "vet|counselor|paramedic|technician|ceo|cto|cfo|coo|founder|co-founder|cofounder|director|"
+    "president|vice president|vp|owner|retiree|farmer|soldier|policeman|policewoman|secretary|"
+    "assistant|translator|interpreter|coach|trainer|tutor|administrator|admin|clerk|banker|"
+    "economist|mathematician|physicist|chemist|biologist|actor|actress|dancer|painter|"
+    "illustrator|animator|producer|host|specialist|coordinator|supervisor|lead|head|associate|"
+    "instructor|principal|dean|surveyor|optometrist|radiologist|midwife|caregiver|housekeeper|"
+    "janitor|guard|receptionist|recruiter|marketer|strategist|advisor|adviser|auditor|investor|"
+    "trader|broker|agent|realtor|blogger|youtuber|streamer|influencer|tester|sysadmin|nanny|"
+    "babysitter|fisherman|miner|builder|dev|swe|pm|rep|paralegal|hairdresser|stylist|tailor|"
+    "butcher|bartender|server|courier|postman|mail carrier|flight attendant|sailor|captain|"
+    "marine|detective|sheriff|judge|senator|mayor|pastor|priest|rabbi|imam|monk|nun|physio|"
+    "physiotherapist|surgeon|resident|fellow|postdoc|undergrad|undergraduate|freshman|"
+    "sophomore|graduate student|grad student|phd student|phd candidate|apprentice|volunteer|"
+    "player|goalkeeper|striker|midfielder|guitarist|drummer|bassist|pianist|violinist|"
+    "composer|conductor|poet|novelist|reporter|anchor|copywriter|ux designer|ui designer|"
+    "data scientist|product manager|software engineer|web developer|teaching assistant"
+)
+OCC_ALT = "|".join(sorted(set(OCC.split("|")), key=len, reverse=True))
+ROLE = rf"(?:(?:[a-z][\w-]*|[A-Z]{{2,5}}) ){{0,3}}(?:{OCC_ALT})s?"
+NAME = (
+    r"(?:St\.|Mt\.|Ft\.|Dr\.|[A-Z][\w'&-]*)(?:\s(?:[A-Z][\w'.&-]*|\d+\w*|of|de|du|la|le|van|von|der|da|del|"
+    r"on|upon|am|&|and(?= [A-Z]\w+ (?:Inc|Co|LLC|Ltd|Company|Group|Partners)))){0,5}"
+)
+HANNAME = r"[\u4e00-\u9fff]{1,10}"
+ENT = rf"(?:the )?(?:{NAME}|{HANNAME})"
+PERSON = r"(?:[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)?|[\u4e00-\u9fff]{2,4})"
+SCHOOLISH = re.compile(
+    r"universit|college|school|institute|academy|polytechnic|conservatory|elementary|"
+    r"kindergarten|preschool|high\b|middle\b|\btech\b|MIT\b|UCLA|NYU|USC|UCL\b|LSE\b|ETH\b|Harvard|Stanford|"
+    r"Oxford|Cambridge|Yale|Princeton|Berkeley|Caltech|大学|学院|中学|小学|学校",
+    re.I,
+)
+GROUP_WORDS = (
+    r"club|team|band|choir|association|society|union|party|league|group|committee|orchestra|"
+    r"guild|chapter|community|council|troupe|ensemble|circle|crew|squad|church|federation|"
+    r"fraternity|sorority|lodge|network|chorus|corps|army|navy|guard|reserve|brigade|"
+    r"quartet|trio|collective|co-op|cooperative|foundation|scouts|rotary|lions"
+)
+GROUPISH = re.compile(GROUP_WORDS, re.I)
+GROUP = rf"(?:the |a |an |our |my )?(?:[\w'-]+ ){{0,4}}(?i:{GROUP_WORDS})s?\b"
+
+# --- what gives nothing ---------------------------------------------------------------------
+
+NEGATION = re.compile(
+    r"\b(?:not|never|no longer|neither|nor|no|nobody|none|hardly|barely|without)\b|n't\b|\bnt\b|"
+    r"\bdont\b|\bdoesnt\b|\bdidnt\b|\bisnt\b|\bwasnt\b|\bcant\b|\bwont\b|\bused to\b|\bformer(?:ly)?\b|"
+    r"\bex-|\bback then\b|\banymore\b|\bany more\b|\buntil\b|\bquit\b|\bleft\b|\bdivorced\b|"
+    r"\bbroke up\b|\bsplit up\b|\bpassed away\b|\bdied\b|\bretired from\b|\bsold\b|\bgave up\b|"
+    r"\bstopped\b|\bfired\b|\blaid off\b|\bago\b|\bin the past\b|\bpreviously\b|\bwhen I was\b|"
+    r"\bwhen we were\b|\bas a kid\b|\bgrowing up\b|\bonce upon\b",
+    re.I,
+)
+PLAN = re.compile(
+    r"\b(?:will|shall|going to|gonna|plan|plans|planning|planned|want to|wants to|wanna|"
+    r"hope to|hopes to|hoping|might|may|maybe|perhaps|would|could|should|must|thinking of|"
+    r"thinking about|considering|about to|intend|intends|dream of|dreaming of|someday|"
+    r"one day|soon|next (?:year|month|week|summer|spring|fall|autumn|winter)|tomorrow|"
+    r"apply|applying|applied|trying to|try to|wish|wishes|would like|'d like|'ll|"
+    r"if|unless|whether|suppose|imagine|pretend|probably|likely|rumor|rumour|"
+    r"not sure|supposed to|hypothetically|interview|interviewing|offer)\b",
+    re.I,
+)
+ASK = re.compile(
+    r"^(?:do|does|did|is|are|was|were|can|could|would|will|should|have|has|what|who|whom|"
+    r"whose|where|when|why|how|which|tell me|guess|any idea|anyone know)\b",
+    re.I,
+)
+# Someone else's words or beliefs: "Tom said he works at Apple", "my mom thinks I live in...".
+REPORTED = re.compile(
+    r"\b(?:said|says|told|tells|thinks|thought|believes|believed|claims|claimed|"
+    r"asked|asks|wonders|wondered|heard|rumored|joked|jokes|pretends|dreamt|dreamed|"
+    r"I think|I guess|I believe|I assume|I bet)\b",
+    re.I,
+)
+
+# --- the relation patterns ------------------------------------------------------------------
+
+SUBJ = rf"(?P<s>\bI|\b[Hh]e|\b[Ss]he|\b[Tt]hey|\b{PERSON})"
+ADV = (
+    r"(?:(?:currently|now|still|also|really|actually|happily|proudly|both|even|mostly|"
+    r"absolutely|totally|just|already|primarily|full-time|part-time|officially|finally|"
+    r"basically|kinda|kind of|literally|truly|honestly|seriously|definitely|pretty much|"
+    r"all|each|too) )*"
+)
+BE = r"(?:'m|'s|'re| am| is| are)"
+HAVE = r"(?:'ve|'s| have| has)"
+
+# (pattern, predicate, confidence); groups: s (subject, absent for USER-only patterns), o (the
+# object), r (a role that comes with a works_at), g (a group that comes with a has_role).
+RULES: list[tuple[re.Pattern[str], str, float]] = [
+    # works_at
+    (
+        re.compile(
+            rf"{SUBJ}{BE}? {ADV}(?:work|works|working|employed|interning|an intern|am employed|is employed) (?:at|for|by|with|in) (?P<o>{ENT})"
+        ),
+        "works_at",
+        0.85,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{HAVE}? {ADV}(?:been working|worked|been|been employed) (?:at|for|with) (?P<o>{ENT}) (?:since|for (?:the )?(?:past|last)?\s?\w+ (?:years?|months?))\b"
+        ),
+        "works_at",
+        0.8,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{HAVE}? {ADV}(?:joined|got a job (?:at|with)|got hired (?:at|by)|took a job (?:at|with)|landed a job (?:at|with)|started (?:a new job |working )?at) (?P<o>{NAME})"
+        ),
+        "works_at",
+        0.8,
+    ),
+    (
+        re.compile(rf"{SUBJ}{BE} {ADV}(?:a|an|the) (?P<r>{ROLE}) (?:at|for|with|of) (?P<o>{NAME})"),
+        "works_at",
+        0.8,
+    ),
+    (re.compile(rf"{SUBJ}{BE} {ADV}(?P<o>{NAME})'s (?P<r>{ROLE})\b"), "works_at", 0.75),
+    (
+        re.compile(
+            rf"{SUBJ} {ADV}works? as (?:a |an |the )?(?P<r>[\w -]+?) (?:at|for|with|in) (?P<o>{NAME})"
+        ),
+        "works_at",
+        0.8,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{BE} {ADV}(?:a |an )?(?P<o>{NAME}) (?P<r>{ROLE})\b(?! (?:at|for|with|of)\b)"
+        ),
+        "works_at",
+        0.7,
+    ),
+    # has_role
+    (re.compile(rf"{SUBJ}{BE} {ADV}(?:a|an|the) (?P<o>{ROLE})\b"), "has_role", 0.8),
+    (re.compile(rf"{SUBJ} {ADV}works? as (?:a |an |the )?(?P<o>[\w -]+)"), "has_role", 0.8),
+    (
+        re.compile(rf"{SUBJ} {ADV}works? (?:at|for) {ENT} as (?:a |an |the )?(?P<o>[\w -]+)"),
+        "has_role",
+        0.8,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{HAVE}? (?:just )?(?:been |got |gotten )?promoted to (?:a |an |the )?(?P<o>[\w -]+)"
+        ),
+        "has_role",
+        0.75,
+    ),
+    (
+        re.compile(
+            r"\b(?:[Mm]y) (?:job|profession|occupation|title|position|role) is (?:a |an |the )?(?P<o>[\w -]+)"
+        ),
+        "has_role",
+        0.75,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{BE} {ADV}(?:a |an )?(?P<o>(?:[a-z]+ ){{0,2}}(?:{OCC_ALT})) by (?:profession|trade)"
+        ),
+        "has_role",
+        0.8,
+    ),
+    # lives_in
+    (
+        re.compile(
+            rf"{SUBJ}{BE}? {ADV}(?:live|lives|living|reside|resides|residing|based|settled|staying|located) (?:in|at|out of) (?P<o>{ENT})"
+        ),
+        "lives_in",
+        0.85,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{HAVE}? {ADV}(?:been living|lived|been based) (?:in|out of) (?P<o>{ENT}) (?:since|for)\b"
+        ),
+        "lives_in",
+        0.8,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{HAVE}? {ADV}(?:moved|relocated) (?:back |over |here |out )?(?:to|into) (?P<o>{ENT})"
+        ),
+        "lives_in",
+        0.75,
+    ),
+    (re.compile(rf"\b[Mm]y home(?:town)? is (?:in )?(?P<o>{ENT})"), "lives_in", 0.7),
+    (re.compile(rf"{SUBJ}{BE} (?:a )?(?:local|resident) (?:in|of) (?P<o>{ENT})"), "lives_in", 0.7),
+    (
+        re.compile(
+            rf"{SUBJ}{BE} {ADV}(?:a |an )?(?:[\w-]+ ){{0,3}}(?:{OCC_ALT})s? (?:based |living )?in (?P<o>{ENT})"
+        ),
+        "lives_in",
+        0.75,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{BE} {ADV}(?:a |an )?(?:[\w-]+ ){{0,3}}(?:{OCC_ALT})s? (?:at|for|with) {ENT} (?:in) (?P<o>{ENT})"
+        ),
+        "lives_in",
+        0.6,
+    ),
+    # born_in
+    (
+        re.compile(rf"{SUBJ} (?:was|were) {ADV}born (?:and raised |and bred )?in (?P<o>{ENT})"),
+        "born_in",
+        0.9,
+    ),
+    (re.compile(rf"\b[Mm]y (?:birthplace|place of birth) is (?P<o>{ENT})"), "born_in", 0.85),
+    # studied_at
+    (
+        re.compile(
+            rf"{SUBJ}{BE}? {ADV}(?:studied|study|studies|studying|majored in [\w ]+? at|majoring in [\w ]+? at|did (?:my|his|her|a) [\w' ]+? at|go to|goes to|going to|went to|graduated from|graduate of|grad of|attended|attend|attends|attending|enrolled at|enrolled in|am at|is at|in (?:my|his|her) \w+ year at) (?:at )?(?P<o>{ENT})"
+        ),
+        "studied_at",
+        0.85,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{BE} {ADV}(?:a|an) (?:[\w-]+ ){{0,2}}(?:student|freshman|sophomore|junior|senior|alumnus|alumna|alum|graduate|grad|undergrad|postdoc|phd candidate) (?:at|of|from|in) (?P<o>{ENT})"
+        ),
+        "studied_at",
+        0.8,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ} (?:got|earned|received|did|finished) (?:my|his|her|a|an) [\w' ]+? (?:from|at) (?P<o>{ENT})"
+        ),
+        "studied_at",
+        0.8,
+    ),
+    # member_of
+    (
+        re.compile(rf"{SUBJ}{BE} {ADV}(?:a |an )?(?:\w+ )?member of (?P<o>{ENT}|{GROUP})"),
+        "member_of",
+        0.85,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{BE}? {ADV}(?:belong|belongs|play|plays|sing|sings|playing|singing|volunteer|volunteers|row|rows|dance|dances|run|runs|drum|drums|perform|performs)(?: \w+)? (?:to|in|on|for|with) (?P<o>{GROUP})"
+        ),
+        "member_of",
+        0.75,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{BE}? {ADV}(?:play|plays|playing) (?:\w+ )?(?:for|on|with) (?P<o>(?:the )?{NAME})"
+        ),
+        "member_of",
+        0.7,
+    ),
+    (re.compile(rf"{SUBJ}{BE} {ADV}(?:on|in|part of|with) (?P<o>{GROUP})"), "member_of", 0.75),
+    (re.compile(rf"{SUBJ}{HAVE}? {ADV}joined (?P<o>{GROUP})"), "member_of", 0.75),
+    (re.compile(rf"{SUBJ}{BE} (?:a |an )?(?P<o>{NAME}) member\b"), "member_of", 0.7),
+    # likes
+    (
+        re.compile(
+            rf"{SUBJ} {ADV}(?:really |absolutely |totally )?(?:like|likes|love|loves|enjoy|enjoys|adore|adores|dig|digs) (?!to\b|it\b|that\b|this\b|them\b|you\b|him\b|her\b|my job\b|working\b|living\b|being\b|when\b|how\b|the fact\b)(?P<o>[\w' -]+)"
+        ),
+        "likes",
+        0.8,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{BE} {ADV}(?:a (?:huge |big |massive )?fan of|into|obsessed with|passionate about|crazy about|fond of|addicted to|hooked on|in love with) (?P<o>[\w' -]+)"
+        ),
+        "likes",
+        0.75,
+    ),
+    (
+        re.compile(r"\b[Mm]y (?:favou?rite|fave|fav) [\w ]+? (?:is|are) (?P<o>[\w' -]+)"),
+        "likes",
+        0.75,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{BE} (?:a |an )?(?:huge |big |massive |die-hard )?(?P<o>[\w ]+?) (?:fan|lover|enthusiast|nerd|junkie|addict)\b(?! of)"
+        ),
+        "likes",
+        0.7,
+    ),
+    # owns
+    (
+        re.compile(
+            rf"{SUBJ} {ADV}(?:own|owns|have|has|drive|drives|ride|rides|bought|got) (?:a|an|one|two|three|\d+) (?:new |used |old |red |black |white |blue |silver |grey |gray |little )?(?P<o>{NAME})"
+        ),
+        "owns",
+        0.75,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ} {ADV}(?:own|owns|have|has|bought|got|adopted|rescued) (?:a|an|one|two|three|\d+) (?P<o>(?:[a-z]+ ){{0,2}}(?:dog|cat|puppy|kitten|parrot|hamster|rabbit|bunny|horse|goldfish|turtle|tortoise|guinea pig|snake|lizard|ferret|pony|car|truck|bike|motorcycle|boat|house|apartment|condo|piano|guitar|laptop|camera|cabin|farm|ranch|van|scooter|drone|bakery|shop|store|cafe|restaurant|bar|business|company|studio|salon|boutique)s?)\b"
+        ),
+        "owns",
+        0.7,
+    ),
+    # located_in (an organisation or a place in a place)
+    (
+        re.compile(
+            rf"^(?:[Tt]he )?(?P<s>{NAME}) (?:is|are) (?:located|based|headquartered|situated|found) (?:in|out of) (?P<o>{ENT})"
+        ),
+        "located_in",
+        0.85,
+    ),
+    (
+        re.compile(
+            rf"^(?:[Tt]he )?(?P<s>{NAME}),? (?:is|are) (?:in|a city in|a town in|a village in|the capital of|a country in|a state in|a province of|a province in|an island in|a suburb of|a neighborhood in|a neighbourhood in|a region of|a region in|part of) (?P<o>{ENT})"
+        ),
+        "located_in",
+        0.7,
+    ),
+    (
+        re.compile(
+            rf"^(?:[Tt]he )?(?P<s>{NAME}) (?:has|have) (?:its|their) (?:headquarters|HQ|head office|main office|office|offices|campus) in (?P<o>{ENT})"
+        ),
+        "located_in",
+        0.8,
+    ),
+    (
+        re.compile(
+            rf"^(?:[Tt]he )?(?P<s>{NAME})'s (?:headquarters|HQ|head office|main office|campus) (?:is|are) in (?P<o>{ENT})"
+        ),
+        "located_in",
+        0.8,
+    ),
+]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from apps.core.errors import NotFound
 from apps.memories.text import query_terms, tsquery_literal
 from apps.multimodal import sql
@@ -45,13 +47,17 @@ def item_search_text(*, tenant: Tenant, user_id: str, query: str, limit: int) ->
 def item_search_embedding(
     *, tenant: Tenant, user_id: str, modality: str, vector: list[float], limit: int
 ) -> list[Hit]:
+    """A user with at most MULTIMODAL_EXACT_MAX vectors of the modality is ranked exactly (all
+    distances, rows found by the (tenant, user, created_at) btree); above it the modality's HNSW
+    index answers, with pgvector's iterative scan so the tenant and user filters fill the page."""
+    exact_max = settings.MULTIMODAL_EXACT_MAX
     count = sql.user_vector_count(tenant_id=tenant.pk, user_id=user_id, modality=modality,
-                                  cap=sql.EXACT_MAX + 1)  # fmt: skip
+                                  cap=exact_max + 1)  # fmt: skip
     if count == 0:
         return []
     ranked = sql.vector_search(
         tenant_id=tenant.pk, user_id=user_id, modality=modality, vector=vector, limit=limit,
-        exact=count <= sql.EXACT_MAX,
+        exact=count <= exact_max,
     )  # fmt: skip
     return _items(tenant=tenant, ranked=ranked)
 

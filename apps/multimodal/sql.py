@@ -10,10 +10,6 @@ from apps.multimodal.models import MultimodalItem
 
 TABLE = MultimodalItem._meta.db_table
 COLUMNS = {"image": "image_embedding", "audio": "audio_embedding"}
-# A user with at most this many vectors of a modality is ranked exactly (all distances, rows
-# found by the (tenant, user, created_at) btree); above it the modality's HNSW index answers,
-# with pgvector's iterative scan so that the tenant and user filters still fill the page.
-EXACT_MAX = 20000
 
 
 def _literal(vector: list[float]) -> str:

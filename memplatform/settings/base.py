@@ -378,3 +378,6 @@ MULTIMODAL_AUDIO_DIM = env_int("MULTIMODAL_AUDIO_DIM", 512, minimum=2, maximum=4
 MULTIMODAL_OBJECT_MAX_BYTES = env_int(
     "MULTIMODAL_OBJECT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024, maximum=512 * 1024 * 1024
 )
+# /v1/multimodal/search/embedding: a user with at most this many vectors of the modality is
+# ranked exactly; above it the modality's HNSW index answers (bench/multimodal.py measures both).
+MULTIMODAL_EXACT_MAX = env_int("MULTIMODAL_EXACT_MAX", 20000, minimum=0)

@@ -71,7 +71,8 @@ def runs(tmp_path_factory):
     started: dict[str, Run] = {}
     made: list[str] = []
     scripts = ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
-               "privacy.py", "ip_defense.py", "audit.py", "graph_extraction.py")  # fmt: skip
+               "privacy.py", "ip_defense.py", "audit.py", "graph_extraction.py",
+               "multimodal.py")  # fmt: skip
     for script in scripts:
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
@@ -218,3 +219,13 @@ def test_graph_extraction_runs(runs):
     assert positive(results["throughput"]["sentences_per_s"])
     # the held-out set is scored, never shown: no held-out case id in the output
     assert "-h0" not in stdout and "-h1" not in stdout
+
+
+def test_multimodal_runs_from_an_empty_database(runs):
+    stdout, out = runs["multimodal.py"].wait()
+    results = written(out, "multimodal")
+    assert results["items"] == 600
+    assert results["big user"]["n"] == 20 and results["big user"]["path"].startswith("hnsw")
+    assert positive(results["big user"]["p50"]) and positive(results["small user"]["p95"])
+    assert 0.5 <= results["recall@10"] <= 1 and results["recall_sample"] == 10
+    assert "recall@10 vs exact" in stdout

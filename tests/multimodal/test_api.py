@@ -52,7 +52,9 @@ def test_text_search_finds_text_parts_and_captions_in_both_languages(alice):
     assert search("volcano") == []
 
 
-def test_embedding_search_ranks_by_cosine_per_modality(alice):
+@pytest.mark.parametrize("exact_max", [20000, 0], ids=["exact", "hnsw"])
+def test_embedding_search_ranks_by_cosine_per_modality(alice, settings, exact_max):
+    settings.MULTIMODAL_EXACT_MAX = exact_max
     ids = {}
     for seed in range(5):
         ids[seed] = store(alice, "u1", [{"type": "image", "embedding": vec(seed)}]).json()["id"]

@@ -8,4 +8,16 @@ class GraphConfig(AppConfig):
     label = "graph"
 
     def ready(self) -> None:
-        pass  # registrations (stages, per-user data, job kinds) land with the services
+        from apps.graph.services import graph_memories_removed
+        from apps.graph.stage import graph_stage
+        from apps.graph.userdata import graph_user_data
+        from apps.memories import registry
+
+        # Relations from a done batch's user turns and facts, on its own queue.
+        registry.stage_register(
+            registry.Stage(name="graph", run=graph_stage, queue="graph", ordered=False)
+        )
+        # A memory's deletion retracts (erasure deletes) the edges it was the only source of.
+        registry.memory_removal_hook_register(graph_memories_removed)
+        for entry in graph_user_data():  # GDPR export and erasure (apps.privacy)
+            registry.user_data_register(entry)

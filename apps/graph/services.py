@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import Protocol
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.core.errors import BadRequest, Conflict, NotFound
 from apps.graph.models import SINGLE_VALUED, Entity, EntityMerge, Relation, RelationSource
 from apps.graph.resolution import entity_resolve, name_key
+from apps.memories.models import Memory
 from apps.tenants.models import Tenant
 
 USER = "USER"  # the extractor's name for the speaking user
@@ -146,8 +147,14 @@ def _relation_store(
         if confidence > same.confidence:
             Relation.objects.filter(pk=same.pk).update(confidence=confidence)
         return same
+    valid_to = None
     if predicate in SINGLE_VALUED:  # a contradiction closes, never deletes
-        current.exclude(object=obj).update(valid_to=moment)
+        others = [r for r in current if r.object_id != obj.pk]
+        newer = [r.valid_from for r in others if r.valid_from > moment]
+        if newer:  # stated before what is known now (a late task): recorded as already closed
+            valid_to = min(newer)
+        else:
+            Relation.objects.filter(pk__in=[r.pk for r in others]).update(valid_to=moment)
     return Relation.objects.create(
         tenant=tenant,
         user_id=user_id,
@@ -156,6 +163,7 @@ def _relation_store(
         object=obj,
         confidence=confidence,
         valid_from=moment,
+        valid_to=valid_to,
     )
 
 
@@ -355,7 +363,7 @@ def graph_memories_removed(*, tenant: Tenant, memory_ids: Iterable[str], erase: 
             return 0
         others = set(
             RelationSource.objects.filter(tenant=tenant, relation_id__in=touched)
-            .filter(Q(memory_id__isnull=True) | ~Q(memory_id__in=ids))
+            .filter(Q(memory_id__isnull=True) | Q(memory_id__in=_live_memories(tenant, ids)))
             .values_list("relation_id", flat=True)
         )
         orphaned = touched - others
@@ -370,6 +378,15 @@ def graph_memories_removed(*, tenant: Tenant, memory_ids: Iterable[str], erase: 
             ).update(invalidated_at=timezone.now())
         entities_prune(tenant=tenant, entity_ids=ends)
     return len(orphaned)
+
+
+def _live_memories(tenant: Tenant, removed: list[str]) -> QuerySet:
+    """Memories still standing: not among those removed now, nor deleted or archived before."""
+    return (
+        Memory.objects.filter(tenant=tenant, status=Memory.Status.ACTIVATED)
+        .exclude(pk__in=removed)
+        .values("pk")
+    )
 
 
 def _ends(relation_ids: Iterable[int]) -> set[int]:

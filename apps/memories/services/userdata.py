@@ -17,7 +17,7 @@ transaction. The privacy app calls them in `order`:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import redis
@@ -35,14 +35,17 @@ from apps.tenants.models import Tenant
 CHUNK = 2000
 
 
-def _chunked_delete(queryset: Any) -> int:
-    """Delete in chunks of primary keys, each chunk its own transaction."""
+def _chunked_delete(queryset: Any, before: Callable[[list[Any]], None] | None = None) -> int:
+    """Delete in chunks of primary keys, each chunk its own transaction; `before` gets each
+    chunk's ids first, in that transaction."""
     removed = 0
     while True:
         with transaction.atomic():
             ids = list(queryset.values_list("pk", flat=True)[:CHUNK])
             if not ids:
                 return removed
+            if before is not None:
+                before(ids)
             queryset.model.objects.filter(pk__in=ids).delete()
         removed += len(ids)
 
@@ -100,8 +103,13 @@ def versions_erase(*, tenant: Tenant, user_id: str) -> int:
 
 
 def memories_erase(*, tenant: Tenant, user_id: str) -> int:
-    """Hard delete: the row with its vectors and tsvector (versions cascade)."""
-    return _chunked_delete(rows.user_memories(tenant=tenant, user_id=user_id))
+    """Hard delete: the row with its vectors and tsvector (versions cascade); what was derived
+    from each chunk (graph edges) is erased with it."""
+
+    def derived_erase(ids: list[Any]) -> None:
+        registry.memories_removed(tenant=tenant, memory_ids=[str(i) for i in ids], erase=True)
+
+    return _chunked_delete(rows.user_memories(tenant=tenant, user_id=user_id), derived_erase)
 
 
 def messages_erase(*, tenant: Tenant, user_id: str) -> int:

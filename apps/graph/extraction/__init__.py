@@ -35,8 +35,7 @@ def extract(text: str) -> list[ExtractedTriple]:
             continue
         found: list[english.Found] = []
         if has_han(sentence):
-            for clause in chinese.clauses(sentence):
-                found += chinese.extract_clause(clause, ctx)
+            found += chinese.extract_sentence(sentence, ctx)
         if not found:
             for clause in english.clauses(english.tidy(sentence)):
                 found += english.extract_clause(clause, ctx)

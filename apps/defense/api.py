@@ -163,7 +163,7 @@ class WhitelistView(DefenseView):
 
 class WhitelistEntryView(DefenseView):
     @extend_schema(operation_id="defense_whitelist_remove", parameters=[IP_PATH],
-                   responses=DefenseMessageSerializer, tags=["defense"])  # fmt: skip
+                   responses={200: DefenseMessageSerializer}, tags=["defense"])  # fmt: skip
     def delete(self, request: Request, ip: str) -> Response:
         network = services.ip_rule_remove(tenant=level(request), kind=IpRule.Kind.ALLOW, ip=ip)
         self.set_audit_target("ip_rule", network)

@@ -43,7 +43,7 @@ class Entity(TenantOwnedModel):
 
     class Meta:
         indexes = [
-            models.Index(fields=["tenant", "user_id", "key"], name="graph_entity_key_idx"),
+            models.Index(fields=["tenant", "key"], name="graph_entity_key_idx"),
             GinIndex(fields=["alias_keys"], name="graph_entity_alias_gin"),
             GinIndex(fields=["trigrams"], name="graph_entity_trigram_gin"),
         ]

@@ -72,7 +72,7 @@ def runs(tmp_path_factory):
     made: list[str] = []
     scripts = ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
                "privacy.py", "ip_defense.py", "audit.py", "graph_extraction.py",
-               "multimodal.py")  # fmt: skip
+               "multimodal.py", "graph.py")  # fmt: skip
     for script in scripts:
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
@@ -229,3 +229,13 @@ def test_multimodal_runs_from_an_empty_database(runs):
     assert positive(results["big user"]["p50"]) and positive(results["small user"]["p95"])
     assert 0.5 <= results["recall@10"] <= 1 and results["recall_sample"] == 10
     assert "recall@10 vs exact" in stdout
+
+
+def test_graph_runs_from_an_empty_database(runs):
+    stdout, out = runs["graph.py"].wait()
+    results = written(out, "graph")
+    assert results["relations"] == 2000
+    for name in ("query", "path depth 3, reachable", "path depth 3, random pair"):
+        assert results[name]["n"] == 20 and positive(results[name]["p50"]), name
+    assert results["path depth 3, reachable"]["found"] == 20  # every planted path is found
+    assert "/path depth 3, target 3 steps away: p50" in stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -9,9 +11,12 @@ from django.db import transaction
 from apps.memories import registry
 from apps.memories.text import tsvector_literal
 from apps.multimodal import sql
+from apps.multimodal.caption import CaptionError, describe
 from apps.multimodal.models import MultimodalItem, MultimodalObject
-from apps.multimodal.parts import Part
+from apps.multimodal.parts import MAX_CAPTION, Part
 from apps.tenants.models import Tenant
+
+logger = logging.getLogger(__name__)
 
 
 def _part_data(part: Part) -> dict[str, Any]:
@@ -81,3 +86,43 @@ def user_items_erase(*, tenant: Tenant, user_id: str) -> int:
         objects, _ = MultimodalObject.objects.filter(tenant=tenant, user_id=user_id).delete()
         items, _ = MultimodalItem.objects.filter(tenant=tenant, user_id=user_id).delete()
     return objects + items
+
+
+def _image_url(item: MultimodalItem, index: int) -> str:
+    """What the LLM is shown: the part's URL, or its object as a data: URL."""
+    part = item.parts[index]
+    if part.get("url"):
+        return part["url"]
+    obj = MultimodalObject.objects.filter(item=item, part=index).first()
+    if obj is None:
+        return ""
+    return f"data:{obj.content_type};base64,{base64.b64encode(bytes(obj.data)).decode()}"
+
+
+def item_caption(*, tenant_id: int, item_id: str) -> bool:
+    """Caption the item's first image without one (an add's image_url part) with the LLM and
+    make the caption searchable. Idempotent: nothing to do once a caption is there; a failing
+    LLM leaves the item as it was. True when a caption was written."""
+    item = MultimodalItem.objects.filter(tenant_id=tenant_id, pk=item_id).first()
+    if item is None:
+        return False  # erased meanwhile
+    index = next((i for i, p in enumerate(item.parts)
+                  if p.get("type") == "image" and not p.get("caption")), None)  # fmt: skip
+    url = _image_url(item, index) if index is not None else ""
+    if not url:
+        return False
+    try:
+        caption = describe(image_url=url, max_chars=MAX_CAPTION)
+    except CaptionError as exc:
+        logger.warning("item %s left without a caption: %s", item_id, exc)
+        return False
+    with transaction.atomic():
+        item = MultimodalItem.objects.select_for_update().filter(pk=item_id).first()
+        if item is None or item.parts[index].get("caption"):
+            return False
+        item.parts[index] = {**item.parts[index], "caption": caption, "caption_by": "llm"}
+        item.captions = "\n".join(p["caption"] for p in item.parts if p.get("caption"))
+        item.save(update_fields=["parts", "captions"])
+        literal, _ = tsvector_literal(f"{item.text}\n{item.captions}")
+        sql.search_vector_write(tenant_id=tenant_id, item_id=str(item.pk), literal=literal)
+    return True

@@ -381,3 +381,6 @@ MULTIMODAL_OBJECT_MAX_BYTES = env_int(
 # /v1/multimodal/search/embedding: a user with at most this many vectors of the modality is
 # ranked exactly; above it the modality's HNSW index answers (bench/multimodal.py measures both).
 MULTIMODAL_EXACT_MAX = env_int("MULTIMODAL_EXACT_MAX", 20000, minimum=0)
+# The LLM (LLM_API_BASE / LLM_MODEL) accepts images: describe the image_url parts of adds with it
+# (a task after the add; the caption is searchable by /v1/multimodal/search).
+MULTIMODAL_CAPTION_IMAGES = env_bool("MULTIMODAL_CAPTION_IMAGES", False)

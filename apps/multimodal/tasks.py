@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from apps.core.tenancy import tenant_scope
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
+def caption_item(*, tenant_id: int, item_id: str) -> None:
+    """Describe an add's image with the LLM; idempotent (an item with a caption is skipped)."""
+    from apps.multimodal.services import item_caption
+
+    with tenant_scope(tenant_id):
+        item_caption(tenant_id=tenant_id, item_id=item_id)

@@ -9,6 +9,7 @@ import pytest
 from apps.core.tenancy import tenant_scope
 from apps.multimodal.models import MultimodalItem
 from apps.multimodal.services import item_caption
+from apps.multimodal.tasks import caption_item
 from tests.llm_server import Reply
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +56,13 @@ def test_a_data_url_image_is_sent_as_its_object(alice, llm, settings,
     url = "data:image/png;base64," + base64.b64encode(PNG).decode()
     item = _add(alice, url, django_capture_on_commit_callbacks)
     llm.script(Reply(content="A tiny test picture."))
-    assert _caption(alice, item) is True
+    caption_item.run(tenant_id=alice.tenant.pk, item_id=str(item.pk))  # the task's body
     assert llm.requests[-1]["body"]["messages"][0]["content"][1]["image_url"]["url"] == url
+    item.refresh_from_db()
+    assert (
+        item.parts[0]["caption"] == "A tiny test picture."
+        and item.captions == item.parts[0]["caption"]
+    )
 
 
 def test_a_failing_llm_leaves_the_item_without_caption(alice, llm, settings,

@@ -59,12 +59,15 @@ _STOPWORDS = frozenset(
     lives live living works work working named called loves likes went goes love like i me we
     you he she they him them us up down out over about after before into onto than then""".split()
 )
-_CAPITALISE = re.compile(
-    rf"\b((?:my|his|her|our) {t.ADJ}(?:{t.ANY_KIN}),? (?:named |called )?"
-    r"|(?:live|lives|living|lived|based|born|raised|moved|relocated|work|works|working|interning|"
+_CAP_KIN = re.compile(
+    rf"\b((?:[Mm]y|[Hh]is|[Hh]er|[Oo]ur) {t.ADJ}(?:{t.ANY_KIN})s?,? (?:named |called )?)([a-z][\w'-]*)\b"
+)
+_CAP_PLACE = re.compile(
+    r"\b((?:live|lives|living|lived|based|born|raised|moved|relocated|work|works|working|interning|"
     r"employed|joined|attend|attends|attended|graduated|studied|studies|study|studying|named|"
-    r"called|married|engaged|member|fan) (?:back |here )?(?:in|at|for|from|to|by|of|with)? ?)"
-    r"(?:the )?([a-z][\w'&-]*)((?: [a-z][\w'&-]*)?)"
+    r"called|married|engaged|member|fan|go|goes|going|went|teach|teaches|teaching|volunteer|"
+    r"volunteers|nurse|doctor|engineer|teacher|developer|dev|manager|intern|student|at) "
+    r"(?:back |here )?(?:in|at|for|from|to|by|of|with)? ?(?:the )?)([a-z][\w'&-]*)((?: [a-z][\w'&-]*)?)\b"
 )
 
 
@@ -73,28 +76,33 @@ def tidy(sentence: str) -> str:
     for pattern, replacement in _LOWER_I:
         text = pattern.sub(replacement, text)
     text = " ".join(text.split())
+    # chat style (starts in lower case, a lower-case "i", or no capital at all): names may have
+    # lost their capital too
+    casual = sentence.lstrip()[:1].islower() or re.search(r"\bi\b|\bim\b", sentence)
+    if casual or not re.search(r"[A-Z]", re.sub(r"\bI\b|\bI'[a-z]+|^.", "", text)):
+        text = _CAP_KIN.sub(_capitalise, text)
+        text = _CAP_PLACE.sub(_capitalise, text)
     if text[:1].islower():
         text = text[0].upper() + text[1:]
-    if not re.search(r"[A-Z]", re.sub(r"\bI\b|\bI'[a-z]+|^.", "", text)):
-        text = _CAPITALISE.sub(_capitalise, text)
     return text
 
 
 def _capitalise(match: re.Match[str]) -> str:
-    lead, first, second = match.group(1), match.group(2), match.group(3)
+    lead, first = match.group(1), match.group(2)
+    second = match.group(3) if match.lastindex and match.lastindex >= 3 else ""
     if first in _STOPWORDS or first in t.KIN_WORDS:
         return match.group(0)
-    out = lead + (match.group(0)[len(lead) :].split(first)[0]) + first.capitalize()
-    word = second.strip()
-    if word and word not in _STOPWORDS and not word.endswith("ing") and not word.endswith("ed"):
+    out = lead + first.capitalize()
+    word = (second or "").strip()
+    if word and word not in _STOPWORDS and not word.endswith(("ing", "ed", "s")):
         return out + " " + word.capitalize()
-    return out + second
+    return out + (second or "")
 
 
 # --- clauses --------------------------------------------------------------------------------
 
-_SUBJECT_START = (rf"(?:I|I'm|I've|my|My|he|she|He|She|they|They|{t.PERSON} (?:is|works|lives|was|has|"
-                  r"loves|likes|owns|studied|studies|moved|and))\b")  # fmt: skip
+_SUBJECT_START = (rf"(?:I|I'm|I've|my|My|our|Our|he|she|He|She|they|They|{t.PERSON} (?:is|works|lives|was|has|"
+                  r"loves|likes|owns|studied|studies|moved))\b")  # fmt: skip
 _VERB_START = (r"(?:works?|lives?|living|moved|loves?|likes?|enjoys?|owns?|has|have|studied|"
                r"studies|graduated|is|am|was|joined|plays?|sings?|married|got|goes|go|teaches|"
                r"runs|attends|belongs|drives)\b")  # fmt: skip
@@ -145,7 +153,7 @@ def gives_nothing(clause: str) -> bool:
 _NAME = rf"(?P<name>{t.PERSON}(?:(?:, | and ){t.PERSON})*)"
 _KIN_PATTERNS = [
     # my daughter Emma / my best friend, Tom, / my dog named Max / my wife's name is Anna
-    rf"\b[Mm]y {t.ADJ}(?P<kin>{t.ANY_KIN})(?:'s name is|,)? (?:(?:is )?(?:named|called) )?{_NAME}\b",
+    rf"\b(?:[Mm]y|[Oo]ur) {t.ADJ}(?P<kin>{t.ANY_KIN})(?:'s name is|,)? (?:(?:is )?(?:named|called) )?{_NAME}\b",
     # Emma is my daughter / Tom, my best friend,
     rf"\b{_NAME}(?:,| is| was| are) (?:my|our) {t.ADJ}(?P<kin>{t.ANY_KIN})\b",
     # I have a daughter named Emma / we adopted a cat called Luna / I have a dog, Max
@@ -159,7 +167,7 @@ _IS_THIRD_KIN = re.compile(
     rf"\b(?P<b>{t.PERSON}) (?:is|was) (?P<a>{t.PERSON})'s? {t.ADJ}(?P<kin>{t.ANY_KIN})\b"
 )
 _HAS_PET = re.compile(
-    rf"\b(?P<a>{t.PERSON}|[Hh]e|[Ss]he) (?:has|owns|adopted|got) (?:a|an|one|two) {t.ADJ}(?P<kin>{t.KIN_ALT})(?: named| called|,) (?P<b>{t.PERSON})\b"
+    rf"\b(?P<a>{t.PERSON}|[Hh]e|[Ss]he) {t.ADV}(?:has|owns|adopted|got|rescued) (?:a|an|one|two) {t.ADJ}(?P<kin>{t.KIN_ALT})(?: named| called|,) (?P<b>{t.PERSON})\b"
 )
 _POSSESSIVE = re.compile(
     rf"\b(?:his|her|[Hh]is|[Hh]er) {t.ADJ}(?P<kin>{t.ANY_KIN}),? (?P<b>{t.PERSON})\b"
@@ -346,7 +354,8 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
     called = re.match(rf",? (?:called|named) (?P<o>{t.NAME})", match.string[match.end() :])
     if called and predicate in {"owns", "member_of", "works_at"}:
         groups = {**groups, "o": called.group("o")}  # "a book club called Page Turners"
-    obj = minimal(_ROLE_TAIL.sub("", groups["o"]) if predicate == "has_role" else groups["o"])
+    raw = re.sub(r"^.*\b(?:called|named) ", "", groups["o"])  # "a startup called Brightline"
+    obj = minimal(_ROLE_TAIL.sub("", raw) if predicate == "has_role" else raw)
     if predicate == "likes":
         obj = " ".join(obj.split()[:4])
     if not _good_object(predicate, obj):

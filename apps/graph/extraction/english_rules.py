@@ -59,12 +59,9 @@ OCC = (
 )
 OCC_ALT = "|".join(sorted(set(OCC.split("|")), key=len, reverse=True))
 ROLE = rf"(?:(?:[a-z][\w-]*|[A-Z]{{2,5}}) ){{0,3}}(?:{OCC_ALT})s?"
-NAME = (
-    r"(?:St\.|Mt\.|Ft\.|Dr\.|[A-Z][\w'&-]*)(?:\s(?:[A-Z][\w'.&-]*|\d+\w*|of|de|du|la|le|van|von|der|da|del|"
-    r"on|upon|am|&|and(?= [A-Z]\w+ (?:Inc|Co|LLC|Ltd|Company|Group|Partners)))){0,5}"
-)
+NAME = r"(?:St\.|Mt\.|Ft\.|Dr\.|[A-Z][\w'&-]*)(?:\s(?:[A-Z][\w'.&-]*|\d+\w*|(?:of|de|du|la|le|van|von|der|da|del|on|upon|am)\b|&|and(?= [A-Z]\w+ (?:Inc|Co|LLC|Ltd|Company|Group|Partners)))){0,5}"
 HANNAME = r"[\u4e00-\u9fff]{1,10}"
-ENT = rf"(?:the )?(?:{NAME}|{HANNAME})"
+ENT = rf"(?:the |an? (?:[\w-]+ ){{0,3}}?(?:called|named) )?(?:{NAME}|{HANNAME})"
 PERSON = r"(?:[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)?|[\u4e00-\u9fff]{2,4})"
 SCHOOLISH = re.compile(
     r"universit|college|school|institute|academy|polytechnic|conservatory|elementary|"
@@ -176,9 +173,25 @@ RULES: list[tuple[re.Pattern[str], str, float]] = [
     (re.compile(rf"{SUBJ}{BE} {ADV}(?:a|an|the) (?P<o>{ROLE})\b"), "has_role", 0.8),
     (re.compile(rf"{SUBJ} {ADV}works? as (?:a |an |the )?(?P<o>[\w -]+)"), "has_role", 0.8),
     (
-        re.compile(rf"{SUBJ} {ADV}works? (?:at|for) {ENT} as (?:a |an |the )?(?P<o>[\w -]+)"),
+        re.compile(
+            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working) (?:at|for|with) {ENT}(?: \w+){{0,4}} as (?:a |an |the )?(?P<o>[\w -]+)"
+        ),
         "has_role",
         0.8,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ} {ADV}(?:teach|teaches|teaching|coach|coaches) (?:[\w-]+ ){{0,2}}(?:at|for) (?P<o>{ENT})"
+        ),
+        "works_at",
+        0.75,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{BE}? {ADV}(?:volunteer|volunteers|volunteering) (?:with|for|at) (?P<o>{ENT})"
+        ),
+        "member_of",
+        0.7,
     ),
     (
         re.compile(

@@ -70,7 +70,11 @@ def vector_check(value: Any, *, modality: str, where: str = "embedding") -> list
     if len(value) != dim:
         raise BadRequest(f"{where}: {modality} embeddings have {dim} dimensions, got {len(value)}",
                          code="wrong_dimension")  # fmt: skip
-    if not all(math.isfinite(x) for x in value):
+    try:
+        finite = all(math.isfinite(x) for x in value)
+    except OverflowError:  # an integer literal beyond any float
+        finite = False
+    if not finite:
         raise BadRequest(f"{where} holds NaN or infinite values", code="non_finite_vector")
     with np.errstate(over="ignore"):
         half = np.asarray(value, dtype=np.float16).astype(np.float64)

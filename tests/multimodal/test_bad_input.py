@@ -62,6 +62,21 @@ def test_nan_and_infinity_are_refused(alice):
     assert response.status_code == 400 and not MultimodalItem.unscoped.exists()
 
 
+def test_huge_integers_and_part_numbers(alice):
+    body = (
+        '{"user_id": "u1", "contents": [{"type": "image", "embedding": [1'
+        + "0" * 400
+        + ", 1" * 511
+        + "]}]}"
+    )
+    response = alice.client().post("/v1/multimodal/store", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "non_finite_vector"
+    item = store(alice, "u1", [{"type": "text", "text": "x"}]).json()["id"]
+    for part in ("99999", "9" * 30):
+        got = alice.client().get(f"/v1/multimodal/items/{item}/objects/{part}")
+        assert got.status_code == 404, got.content
+
+
 def test_oversized_payload(alice, settings):
     settings.MULTIMODAL_OBJECT_MAX_BYTES = 2048
     data = base64.b64encode(b"x" * 2049).decode()

@@ -13,7 +13,9 @@ left its tenant would find theirs). Queries: /query for random entity names; /pa
 entity to one three steps away along out-edges (found), and to a random entity (mostly not
 reachable within three steps: the whole bounded walk is done) with max_depth 3.
 
-Figures: p50/p95/mean over `--queries` requests of each kind.
+Figures: p50/p95/mean over `--queries` requests of each kind, and of a baseline request that
+takes the same way in (key, tenant scope, rate limit) and reads no graph (/extract/llm-prompt):
+the difference is what the graph costs.
 """
 
 from __future__ import annotations
@@ -181,9 +183,14 @@ def main() -> None:
         client(base, key) as http,
     ):
         timed(http, "/v1/graph/query", queries[:5])  # warm-up
+        prompt = [{"text": "Alice works at Google."}] * len(queries)
+        baseline_times, _ = timed(http, "/v1/graph/extract/llm-prompt", prompt)
         query_times, answers = timed(http, "/v1/graph/query", queries)
         path_times, paths = timed(http, "/v1/graph/path", found_paths)
         random_times, randoms = timed(http, "/v1/graph/path", random_paths)
+    RESULTS["baseline"] = summary(
+        "baseline (llm-prompt: key, scope, no graph read)", baseline_times
+    )
     RESULTS["query"] = {**summary("/query", query_times),
                         "mean_triples": round(statistics.mean(len(a["triples"]) for a in answers), 1)}  # fmt: skip
     RESULTS["path depth 3, reachable"] = {

@@ -129,3 +129,14 @@ def test_the_stage_runs_on_the_graph_queue(alice, celery_worker):
     while time.monotonic() < deadline and not _edges(alice, "u9"):
         time.sleep(0.3)
     assert _edges(alice, "u9") == [("u9", "lives_in", "madrid")]
+
+
+def test_mem0_entity_delete_retracts_the_users_edges(alice):
+    """mem0's entities are users, agents and runs (not graph entities); deleting one deletes its
+    memories, and through the floor's removal hook the edges they were the source of."""
+    _run(alice, _add(alice, "u5", "I live in Oslo."))
+    assert _edges(alice, "u5") == [("u5", "lives_in", "oslo")]
+    response = alice.client("Token").delete("/v2/entities/user/u5/")
+    assert response.status_code == 200, response.content
+    assert _edges(alice, "u5") == []
+    assert len(_edges(alice, "u5", current=False)) == 1  # retracted, kept in history

@@ -41,7 +41,7 @@ def extract_sentence(sentence: str, ctx: Context) -> list[Found]:
     owner = ""  # who owns the pets this sentence counts: 两只兔子，一只叫雪球，一只叫布丁
     for piece in _SPLIT.split(sentence):
         piece = re.sub(
-            r"^(?:但是|不过|而且|并且|可是|然后|另外|对了|话说|其实|哈哈+|嗯+|诶|哎)",
+            r"^(?:但是|不过|而且|并且|可是|然后|另外|对了|话说|其实|哈哈+|嗯+|诶|哎|但|而|可)",
             "",
             piece.strip(" 。！!？?~"),
         )
@@ -70,7 +70,8 @@ def extract_sentence(sentence: str, ctx: Context) -> list[Found]:
                 carried = names[-1]
         elif re.match(rf"^{t.ME}", piece):
             carried = "我"
-    return found
+    named = {f[0] for f in found if f[2] == "owns" and f[3] not in t.KIN_WORDS}
+    return [f for f in found if not (f[2] == "owns" and f[3] in t.KIN_WORDS and f[0] in named)]
 
 
 # --- kinship --------------------------------------------------------------------------------
@@ -206,7 +207,7 @@ def kinship(clause: str, ctx: Context) -> tuple[str, list[Found]]:
 
 
 def _subjects(raw: str | None, ctx: Context) -> list[str]:
-    if raw is None or re.fullmatch(t.ME, raw):
+    if raw is None or re.fullmatch(rf"{t.ME}|(?:我们|咱们|我|俺|咱)家", raw):
         return [USER]
     if re.match(rf"^{t.ME}.", raw):  # 我妈妈 without a name: nobody the graph can hold
         return []
@@ -248,7 +249,7 @@ def _object(raw: str, predicate: str) -> str:
     obj = raw.strip()
     obj = re.sub(r"^(?:一家|一所|这家|那家|当地的?|我们|我的|我们的)", "", obj)
     obj = re.sub(r"(?:的|里|这里|那里|那边|这边|附近|总部|上)$", "", obj)
-    if predicate == "member_of" and "的" in obj:
+    if predicate in {"member_of", "works_at", "studied_at"} and "的" in obj:
         obj = obj.rsplit("的", 1)[1]  # 公司的摄影协会: the club
     return obj.strip()
 

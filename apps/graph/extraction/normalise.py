@@ -17,6 +17,7 @@ from pathlib import Path
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN = re.compile(f"[{HAN}]")
+_EMOJI = re.compile(r"[\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F\u200D]+")
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +38,7 @@ def to_simplified(text: str) -> str:
 def prepare(text: str) -> str:
     """The text the rules read: NFKC (full-width Latin and punctuation folded), simplified
     characters, typographic apostrophes as ASCII ones."""
-    text = unicodedata.normalize("NFKC", text)
+    text = _EMOJI.sub(" ", unicodedata.normalize("NFKC", text))
     return to_simplified(text).replace("\u2019", "'").replace("\u2018", "'")
 
 

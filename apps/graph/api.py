@@ -23,23 +23,23 @@ class GraphView(TenantAPIView):
     audit_target_type = "graph"
 
 
-class TextIn(f.InputSerializer):
+class GraphTextIn(f.InputSerializer):
     text = f.CharField(max_length=20000)
     user_id = f.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
-class ResponseIn(f.InputSerializer):
+class GraphResponseIn(f.InputSerializer):
     response = f.CharField(max_length=50000, help_text="`Entity: Alice (Person)` and "
                            "`Relation: Alice works_at Google` lines")  # fmt: skip
     user_id = f.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
-class QueryIn(f.InputSerializer):
+class GraphQueryIn(f.InputSerializer):
     query = f.CharField(max_length=200)
     user_id = f.CharField(max_length=200, required=False)
 
 
-class PathIn(f.InputSerializer):
+class GraphPathIn(f.InputSerializer):
     source = f.CharField(max_length=200)
     to = f.CharField(max_length=200)
     max_depth = f.IntegerField(min_value=1, max_value=settings.GRAPH_PATH_MAX_DEPTH, default=3)
@@ -52,23 +52,23 @@ class PathIn(f.InputSerializer):
         return fields
 
 
-class TriplesIn(serializers.Serializer):
+class GraphTriplesIn(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
     offset = serializers.IntegerField(min_value=0, default=0)
     user_id = serializers.CharField(max_length=200, required=False)
     include_history = serializers.BooleanField(default=False)
 
 
-class StatsIn(serializers.Serializer):
+class GraphStatsIn(serializers.Serializer):
     user_id = serializers.CharField(max_length=200, required=False)
 
 
-class MergeIn(f.InputSerializer):
+class GraphMergeIn(f.InputSerializer):
     entity_id = f.IntegerField(min_value=1, help_text="the entity that becomes an alias")
     into_id = f.IntegerField(min_value=1, help_text="the entity that stays")
 
 
-class TripleOut(serializers.Serializer):
+class GraphTripleOut(serializers.Serializer):
     subject = serializers.CharField()
     predicate = serializers.CharField()
     object = serializers.CharField()
@@ -82,7 +82,7 @@ class TripleOut(serializers.Serializer):
     user_id = serializers.CharField()
 
 
-class EntityOut(serializers.Serializer):
+class GraphEntityOut(serializers.Serializer):
     id = serializers.CharField(help_text="the normalised name (the reference's id)")
     label = serializers.CharField()
     entity_type = serializers.CharField()
@@ -91,38 +91,38 @@ class EntityOut(serializers.Serializer):
     user_id = serializers.CharField()
 
 
-class ExtractOut(serializers.Serializer):
+class GraphExtractOut(serializers.Serializer):
     entities_added = serializers.IntegerField()
-    triples = TripleOut(many=True)
+    triples = GraphTripleOut(many=True)
 
 
-class ParseOut(ExtractOut):
+class GraphParseOut(GraphExtractOut):
     total_entities = serializers.IntegerField()
     total_relations = serializers.IntegerField()
 
 
-class PromptOut(serializers.Serializer):
+class GraphPromptOut(serializers.Serializer):
     prompt = serializers.CharField()
 
 
-class QueryOut(serializers.Serializer):
-    entities = EntityOut(many=True)
-    triples = TripleOut(many=True)
+class GraphQueryOut(serializers.Serializer):
+    entities = GraphEntityOut(many=True)
+    triples = GraphTripleOut(many=True)
 
 
-class PathOut(serializers.Serializer):
+class GraphPathOut(serializers.Serializer):
     paths = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
     count = serializers.IntegerField()
 
 
-class TriplesOut(serializers.Serializer):
-    triples = TripleOut(many=True)
+class GraphTriplesOut(serializers.Serializer):
+    triples = GraphTripleOut(many=True)
     count = serializers.IntegerField()
     limit = serializers.IntegerField()
     offset = serializers.IntegerField()
 
 
-class StatsOut(serializers.Serializer):
+class GraphStatsOut(serializers.Serializer):
     entity_count = serializers.IntegerField()
     relation_count = serializers.IntegerField(help_text="current edges")
     closed_relation_count = serializers.IntegerField()
@@ -132,7 +132,7 @@ class StatsOut(serializers.Serializer):
     entity_types = serializers.DictField(child=serializers.IntegerField())
 
 
-class MergeOut(serializers.Serializer):
+class GraphMergeOut(serializers.Serializer):
     merge_id = serializers.IntegerField()
     entity_id = serializers.IntegerField()
     into_id = serializers.IntegerField()
@@ -142,18 +142,18 @@ class MergeOut(serializers.Serializer):
     undone_at = serializers.DateTimeField(allow_null=True)
 
 
-class HistoryTripleOut(TripleOut):
+class GraphHistoryTripleOut(GraphTripleOut):
     current = serializers.BooleanField()
 
 
-class HistoryEntityOut(EntityOut):
+class GraphHistoryEntityOut(GraphEntityOut):
     merged_into = serializers.IntegerField(allow_null=True)
 
 
-class HistoryOut(serializers.Serializer):
-    entity = HistoryEntityOut()
-    history = HistoryTripleOut(many=True)
-    merges = MergeOut(many=True)
+class GraphHistoryOut(serializers.Serializer):
+    entity = GraphHistoryEntityOut()
+    history = GraphHistoryTripleOut(many=True)
+    merges = GraphMergeOut(many=True)
 
 
 def _valid(serializer_class: type[serializers.Serializer], data: object) -> dict:
@@ -175,10 +175,10 @@ def _gate(request: Request, user_id: str) -> None:
 
 
 class ExtractView(GraphView):
-    @extend_schema(operation_id="graph_extract", request=TextIn, tags=TAGS,
-                   responses={200: ExtractOut})  # fmt: skip
+    @extend_schema(operation_id="graph_extract", request=GraphTextIn, tags=TAGS,
+                   responses={200: GraphExtractOut})  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = _valid(TextIn, request.data)
+        data = _valid(GraphTextIn, request.data)
         _gate(request, data["user_id"])
         result = services.graph_extract(
             tenant=request.tenant, user_id=data["user_id"], text=data["text"]
@@ -189,18 +189,18 @@ class ExtractView(GraphView):
 class PromptView(GraphView):
     read_only = True
 
-    @extend_schema(operation_id="graph_extract_llm_prompt", request=TextIn, tags=TAGS,
-                   responses={200: PromptOut})  # fmt: skip
+    @extend_schema(operation_id="graph_extract_llm_prompt", request=GraphTextIn, tags=TAGS,
+                   responses={200: GraphPromptOut})  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = _valid(TextIn, request.data)
+        data = _valid(GraphTextIn, request.data)
         return Response({"prompt": services.llm_prompt(text=data["text"])})
 
 
 class ParseView(GraphView):
-    @extend_schema(operation_id="graph_extract_llm_parse", request=ResponseIn, tags=TAGS,
-                   responses={200: ParseOut})  # fmt: skip
+    @extend_schema(operation_id="graph_extract_llm_parse", request=GraphResponseIn, tags=TAGS,
+                   responses={200: GraphParseOut})  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = _valid(ResponseIn, request.data)
+        data = _valid(GraphResponseIn, request.data)
         _gate(request, data["user_id"])
         result = services.graph_llm_parse(
             tenant=request.tenant, user_id=data["user_id"], response=data["response"]
@@ -213,10 +213,10 @@ class ParseView(GraphView):
 class QueryView(GraphView):
     read_only = True
 
-    @extend_schema(operation_id="graph_query", request=QueryIn, tags=TAGS,
-                   responses={200: QueryOut})  # fmt: skip
+    @extend_schema(operation_id="graph_query", request=GraphQueryIn, tags=TAGS,
+                   responses={200: GraphQueryOut})  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = _valid(QueryIn, request.data)
+        data = _valid(GraphQueryIn, request.data)
         return Response(selectors.graph_query(tenant=request.tenant, query=data["query"],
                                               user_id=data.get("user_id")))  # fmt: skip
 
@@ -224,10 +224,10 @@ class QueryView(GraphView):
 class PathView(GraphView):
     read_only = True
 
-    @extend_schema(operation_id="graph_path", request=PathIn, tags=TAGS,
-                   responses={200: PathOut})  # fmt: skip
+    @extend_schema(operation_id="graph_path", request=GraphPathIn, tags=TAGS,
+                   responses={200: GraphPathOut})  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = _valid(PathIn, request.data)
+        data = _valid(GraphPathIn, request.data)
         found = selectors.graph_path_find(
             tenant=request.tenant,
             source=data["from"],
@@ -240,26 +240,26 @@ class PathView(GraphView):
 
 
 class TriplesView(GraphView):
-    @extend_schema(operation_id="graph_triples", parameters=[TriplesIn], tags=TAGS,
-                   responses={200: TriplesOut})  # fmt: skip
+    @extend_schema(operation_id="graph_triples", parameters=[GraphTriplesIn], tags=TAGS,
+                   responses={200: GraphTriplesOut})  # fmt: skip
     def get(self, request: Request) -> Response:
-        data = _valid(TriplesIn, request.query_params)
+        data = _valid(GraphTriplesIn, request.query_params)
         return Response(selectors.graph_triples(tenant=request.tenant, **data))
 
 
 class StatsView(GraphView):
-    @extend_schema(operation_id="graph_stats", parameters=[StatsIn], tags=TAGS,
-                   responses={200: StatsOut})  # fmt: skip
+    @extend_schema(operation_id="graph_stats", parameters=[GraphStatsIn], tags=TAGS,
+                   responses={200: GraphStatsOut})  # fmt: skip
     def get(self, request: Request) -> Response:
-        data = _valid(StatsIn, request.query_params)
+        data = _valid(GraphStatsIn, request.query_params)
         return Response(selectors.graph_stats(tenant=request.tenant, **data))
 
 
 class MergeView(GraphView):
-    @extend_schema(operation_id="graph_entity_merge", request=MergeIn, tags=TAGS,
-                   responses={200: MergeOut})  # fmt: skip
+    @extend_schema(operation_id="graph_entity_merge", request=GraphMergeIn, tags=TAGS,
+                   responses={200: GraphMergeOut})  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = _valid(MergeIn, request.data)
+        data = _valid(GraphMergeIn, request.data)
         merge = services.entity_merge(tenant=request.tenant, entity_id=data["entity_id"],
                                       into_id=data["into_id"], actor=self.actor)  # fmt: skip
         self.set_audit_target("entity", merge.entity_id)
@@ -268,13 +268,13 @@ class MergeView(GraphView):
 
 class UndoView(GraphView):
     @extend_schema(operation_id="graph_merge_undo", request=None, tags=TAGS,
-                   responses={200: MergeOut})  # fmt: skip
+                   responses={200: GraphMergeOut})  # fmt: skip
     def post(self, request: Request, merge_id: int) -> Response:
         merge = services.merge_undo(tenant=request.tenant, merge_id=merge_id)
         return Response(selectors.merge_out(merge))
 
 
 class HistoryView(GraphView):
-    @extend_schema(operation_id="graph_entity_history", tags=TAGS, responses={200: HistoryOut})
+    @extend_schema(operation_id="graph_entity_history", tags=TAGS, responses={200: GraphHistoryOut})
     def get(self, request: Request, entity_id: int) -> Response:
         return Response(selectors.entity_history(tenant=request.tenant, entity_id=entity_id))

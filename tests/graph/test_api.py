@@ -207,3 +207,18 @@ def test_prompt_returns_the_text_without_calling_anything(alice):
     assert "Alice works at Google." in body["prompt"]
     with tenant_scope(alice.tenant.pk):
         assert not Relation.objects.exists() and not EntityMerge.objects.exists()
+
+
+def test_a_walk_past_its_time_limit_is_a_422_not_a_hang(alice, settings):
+    nodes = [f"N{i}" for i in range(12)]
+    lines = [f"Relation: {a} friend_of {b}" for a in nodes for b in nodes if a != b]
+    _parse(alice, "\n".join([*lines, "Entity: Island (Place)"]))
+    settings.GRAPH_PATH_TIMEOUT_MS = 50
+    response = _post(alice, "/v1/graph/path", {"from": "N0", "to": "Island", "max_depth": 6})
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["code"] == "path_search_too_costly"
+    # the request's transaction is usable afterwards: the next request answers
+    assert (
+        _post(alice, "/v1/graph/path", {"from": "N0", "to": "N1", "max_depth": 1}).json()["count"]
+        == 1
+    )

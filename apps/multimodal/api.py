@@ -4,20 +4,51 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core import fields as f
 from apps.core.api import TenantAPIView
+from apps.memories.serializers import HALF_MAX, HALF_ZERO
 from apps.multimodal import parts, selectors, services
 from apps.multimodal.models import MODALITIES
 from apps.multimodal.selectors import Hit
 
 TAGS = ["multimodal"]
 ROLES = ["user", "assistant", "system", "tool"]
+
+
+def vector_schema(dim: int) -> dict[str, Any]:
+    return {
+        "type": "array", "minItems": dim, "maxItems": dim,
+        "items": {"type": "number", "minimum": -HALF_MAX, "maximum": HALF_MAX},
+        "contains": {"anyOf": [{"exclusiveMinimum": HALF_ZERO}, {"exclusiveMaximum": -HALF_ZERO}]},
+        "description": f"{dim} numbers, one at least not 0 in half precision",
+    }  # fmt: skip
+
+
+def _media_schema(kind: str) -> dict[str, Any]:
+    limit = settings.MULTIMODAL_OBJECT_MAX_BYTES
+    return {
+        "type": "object", "required": ["type"],
+        "anyOf": [{"required": [name]} for name in ("embedding", "caption", "url", "data")],
+        "properties": {
+            "type": {"type": "string", "enum": [kind]},
+            "embedding": vector_schema(parts.modality_dim(kind)),
+            "caption": {"type": "string", "maxLength": parts.MAX_CAPTION,
+                        "pattern": f.NON_BLANK_PATTERN},
+            "url": {"type": "string", "pattern": parts.URL_PATTERN,
+                    "description": f"http(s), at most {parts.MAX_URL} characters, kept and never "
+                    "fetched; or a data: URL, kept as an object"},
+            "data": {"type": "string", "pattern": parts.BASE64_PATTERN,
+                     "maxLength": (limit + 2) // 3 * 4,
+                     "description": f"base64 payload of at most {limit} bytes, kept as an object"},
+            "mime_type": {"type": "string", "pattern": parts.MIME_PATTERN},
+        },
+    }  # fmt: skip
 
 
 class ContentsField(f.SchemaField):
@@ -27,16 +58,33 @@ class ContentsField(f.SchemaField):
         return data
 
     def openapi(self, refs: f.SchemaRefs) -> dict[str, Any]:
-        vector = {"type": "array", "items": {"type": "number"}}
-        media = {"type": "object", "required": ["type"], "properties": {
-            "type": {"type": "string", "enum": list(MODALITIES)}, "embedding": vector,
-            "caption": {"type": "string"}, "url": {"type": "string"},
-            "data": {"type": "string", "description": "base64 payload, kept as an object"},
-            "mime_type": {"type": "string"}}}  # fmt: skip
         text = {"type": "object", "required": ["type", "text"], "properties": {
-            "type": {"type": "string", "enum": ["text"]}, "text": {"type": "string"}}}  # fmt: skip
+            "type": {"type": "string", "enum": ["text"]},
+            "text": {"type": "string", "pattern": f.NON_BLANK_PATTERN,
+                     "maxLength": settings.MEMORY_CONTENT_MAX_CHARS}}}  # fmt: skip
         return {"type": "array", "minItems": 1, "maxItems": parts.MAX_PARTS,
-                "items": {"oneOf": [text, media]}}  # fmt: skip
+                "items": {"oneOf": [text, *(_media_schema(k) for k in MODALITIES)]},
+                "description": "At most one image and one audio embedding per item."}  # fmt: skip
+
+
+class EmbeddingField(f.SchemaField):
+    def to_internal_value(self, data: Any) -> Any:
+        return data  # checked against the modality's dimension by apps.multimodal.parts
+
+    def openapi(self, refs: f.SchemaRefs) -> dict[str, Any]:
+        dims = {parts.modality_dim(k) for k in MODALITIES}
+        if len(dims) == 1:
+            return vector_schema(dims.pop())
+        return {"oneOf": [vector_schema(d) for d in sorted(dims)],
+                "description": "of the modality's dimension"}  # fmt: skip
+
+
+class ModalityField(f.SchemaField):
+    def to_internal_value(self, data: Any) -> Any:
+        return data  # unknown_modality from apps.multimodal.parts
+
+    def openapi(self, refs: f.SchemaRefs) -> dict[str, Any]:
+        return {"type": "string", "enum": list(MODALITIES), "default": "image"}
 
 
 class StoreIn(f.InputSerializer):
@@ -55,8 +103,8 @@ class SearchIn(UserLimitIn):
 
 
 class EmbeddingSearchIn(UserLimitIn):
-    embedding = serializers.JSONField(help_text="The query vector, of the modality's dimension")
-    modality = serializers.JSONField(default="image", help_text="image (default) or audio")
+    embedding = EmbeddingField()
+    modality = ModalityField(default="image")
 
 
 def item_data(hit: Hit) -> dict[str, Any]:

@@ -22,9 +22,16 @@ from apps.core.errors import BadRequest
 from apps.multimodal.models import MODALITIES
 
 MAX_PARTS = 32
+HALF_MAX = 65504.0  # the largest float16: vectors are stored in half precision
 MAX_URL = 2048
 MAX_CAPTION = 2000
-_MIME = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$")
+# What the OpenAPI schema publishes (apps.multimodal.api) is what is checked here, exactly.
+MIME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}$"
+BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+URL_PATTERN = r"^(?:[Hh][Tt][Tt][Pp][Ss]?://|[Dd][Aa][Tt][Aa]:)\S+$"
+_MIME = re.compile(MIME_PATTERN)
+_BASE64 = re.compile(BASE64_PATTERN)
+_URL = re.compile(URL_PATTERN)
 _DATA_URL = re.compile(r"^data:([^;,]*)((?:;[^;,]*)*?)(;base64)?,(.*)$", re.DOTALL | re.I)
 
 
@@ -78,7 +85,7 @@ def vector_check(value: Any, *, modality: str, where: str = "embedding") -> list
         raise BadRequest(f"{where} holds NaN or infinite values", code="non_finite_vector")
     with np.errstate(over="ignore"):
         half = np.asarray(value, dtype=np.float16).astype(np.float64)
-    if not np.isfinite(half).all():
+    if not np.isfinite(half).all() or max(abs(x) for x in value) > HALF_MAX:
         raise BadRequest(f"{where} holds values beyond ±65504 (stored in half precision)",
                          code="non_finite_vector")  # fmt: skip
     if float(np.linalg.norm(half)) == 0.0:
@@ -100,8 +107,11 @@ def _b64(text: str, where: str) -> bytes:
     if len(text) > (settings.MULTIMODAL_OBJECT_MAX_BYTES + 2) // 3 * 4 + 4:
         raise BadRequest(f"{where} is larger than {settings.MULTIMODAL_OBJECT_MAX_BYTES} bytes",
                          code="object_too_large")  # fmt: skip
+    if not _BASE64.match(text):
+        raise BadRequest(f"{where} is not valid base64 (padded, no whitespace)",
+                         code="invalid_base64")  # fmt: skip
     try:
-        return base64.b64decode("".join(text.split()), validate=True)
+        return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         raise BadRequest(f"{where} is not valid base64", code="invalid_base64") from None
 
@@ -109,7 +119,7 @@ def _b64(text: str, where: str) -> bytes:
 def _mime(value: Any, default: str) -> str:
     if value in (None, ""):
         return default
-    if not isinstance(value, str) or not _MIME.match(value.lower()):
+    if not isinstance(value, str) or not _MIME.match(value):
         raise BadRequest(f"mime_type {value!r} is not a media type", code="invalid_part")
     return value.lower()
 
@@ -140,17 +150,24 @@ def _text(value: Any, name: str, limit: int) -> str:
 
 
 def _url(value: Any) -> str:
-    if isinstance(value, str) and value.strip()[:5].lower() == "data:":
-        return value.strip()  # bounded by the object size limit when it is decoded
-    url = _text(value, "url", MAX_URL)
-    if url and not re.match(r"^(https?://|data:)", url, re.I):
-        raise BadRequest("url must be an http(s) or data: URL", code="invalid_part")
-    return url
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not _URL.match(value):
+        raise BadRequest("url must be an http(s) or data: URL without spaces", code="invalid_part")
+    if value[:5].lower() != "data:" and len(value) > MAX_URL:  # a data: URL: the object limit
+        raise BadRequest(f"url is longer than {MAX_URL} characters", code="invalid_part")
+    return value
 
 
 def _media_part(kind: str, raw: dict[str, Any], index: int) -> Part:
     where = f"contents[{index}]"
+    nulls = [key for key in ("caption", "url", "embedding", "data", "mime_type")
+             if key in raw and raw[key] is None]  # fmt: skip
+    if nulls:
+        raise BadRequest(f"{where}.{nulls[0]} must not be null; leave it out", code="invalid_part")
     part = Part(type=kind, caption=_text(raw.get("caption"), f"{where}.caption", MAX_CAPTION))
+    if "caption" in raw and not part.caption:
+        raise BadRequest(f"{where}.caption is blank; leave it out", code="invalid_part")
     part.url = _url(raw.get("url"))
     if raw.get("embedding") is not None:
         part.embedding = vector_check(raw["embedding"], modality=kind, where=f"{where}.embedding")
@@ -183,15 +200,15 @@ def contents_parse(contents: Any) -> list[Part]:
         if kind == "text":
             text = _text(raw.get("text"), f"contents[{index}].text",
                          settings.MEMORY_CONTENT_MAX_CHARS)  # fmt: skip
-            if text:
-                parts.append(Part(type="text", text=text))
+            if not text:
+                raise BadRequest(f"contents[{index}].text is missing or blank",
+                                 code="invalid_part")  # fmt: skip
+            parts.append(Part(type="text", text=text))
         elif kind in MODALITIES:
             parts.append(_media_part(kind, raw, index))
         else:
             raise BadRequest(f"contents[{index}].type must be text, image or audio, got {kind!r}",
                              code="unknown_part_type")  # fmt: skip
-    if not parts:
-        raise BadRequest("contents has no non-blank text and no media", code="empty_contents")
     for modality in MODALITIES:
         if sum(1 for p in parts if p.type == modality and p.embedding is not None) > 1:
             raise BadRequest(f"at most one {modality} embedding per message; store the others "

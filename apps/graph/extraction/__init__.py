@@ -17,6 +17,8 @@ what those did not find (mixed-language sentences: "我在Google工作", "My mom
 
 from __future__ import annotations
 
+import re
+
 from apps.graph.extraction import chinese, english
 from apps.graph.extraction.normalise import has_han, is_question, name_key, prepare, sentences
 from apps.graph.extraction.triple import ENTITY_TYPES, PREDICATES, USER, ExtractedTriple
@@ -24,6 +26,14 @@ from apps.graph.extraction.triple import ENTITY_TYPES, PREDICATES, USER, Extract
 __all__ = ["ENTITY_TYPES", "PREDICATES", "USER", "ExtractedTriple", "extract", "name_key"]
 
 MAX_TEXT = 20_000  # characters read from one text; the rest is ignored
+
+
+def _as_written(name: str, sentence: str) -> str:
+    """A name as the sentence spells it (chat text is capitalised for the rules)."""
+    if name == USER or name in sentence:
+        return name
+    found = re.search(re.escape(name), sentence, re.I)
+    return found.group(0) if found else name
 
 
 def extract(text: str) -> list[ExtractedTriple]:
@@ -39,6 +49,10 @@ def extract(text: str) -> list[ExtractedTriple]:
         if not found:
             for clause in english.clauses(english.tidy(sentence)):
                 found += english.extract_clause(clause, ctx)
+            found = [
+                (_as_written(f[0], sentence), *f[1:3], _as_written(f[3], sentence), *f[4:])
+                for f in found
+            ]
         for subject, subject_type, predicate, obj, object_type, confidence in found:
             if not subject or not obj or subject == obj:
                 continue

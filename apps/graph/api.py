@@ -94,6 +94,7 @@ class GraphEntityOut(serializers.Serializer):
 class GraphExtractOut(serializers.Serializer):
     entities_added = serializers.IntegerField()
     triples = GraphTripleOut(many=True)
+    extractor = serializers.CharField(help_text="rules, or llm (GRAPH_LLM_EXTRACT)")
 
 
 class GraphParseOut(GraphExtractOut):
@@ -183,7 +184,7 @@ class ExtractView(GraphView):
         result = services.graph_extract(
             tenant=request.tenant, user_id=data["user_id"], text=data["text"]
         )
-        return Response(_stored(result))
+        return Response({**_stored(result), "extractor": result.extractor})
 
 
 class PromptView(GraphView):

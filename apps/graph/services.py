@@ -46,6 +46,7 @@ class Triple:
 class StoreResult:
     entities_added: int = 0
     relations: list[Relation] = field(default_factory=list)
+    extractor: str = ""
 
 
 def _user_label(user_id: str) -> str:
@@ -167,11 +168,23 @@ def _relation_store(
     )
 
 
-def graph_extract(*, tenant: Tenant, user_id: str, text: str) -> StoreResult:
-    """Rules only (no LLM call): the extractor's triples, stored."""
+def triples_extract(text: str) -> tuple[list[TripleLike], str]:
+    """(triples, extractor): the LLM's when GRAPH_LLM_EXTRACT is on and it answers, else the
+    rules' (no LLM call by default)."""
+    from apps.graph import llm
     from apps.graph.extraction import extract
 
-    return graph_store(tenant=tenant, user_id=user_id, triples=extract(text))
+    found = llm.llm_triples(text)
+    if found is not None:
+        return found, "llm"
+    return extract(text), "rules"
+
+
+def graph_extract(*, tenant: Tenant, user_id: str, text: str) -> StoreResult:
+    triples, extractor = triples_extract(text)
+    result = graph_store(tenant=tenant, user_id=user_id, triples=triples)
+    result.extractor = extractor
+    return result
 
 
 # --- the reference's LLM text format ------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from apps.core.errors import AppError
 from apps.graph.models import RelationSource
-from apps.graph.services import graph_store
+from apps.graph.services import graph_store, triples_extract
 from apps.memories import registry
 from apps.memories.models import Memory
 from apps.memories.registry import StageInput, StageResult
@@ -38,8 +38,6 @@ def _facts(stage_input: StageInput, message_ids: set[int]) -> list[Memory]:
 
 
 def graph_stage(stage_input: StageInput) -> StageResult | None:
-    from apps.graph.extraction import extract
-
     tenant, user_id = stage_input.batch.tenant, stage_input.user_id
     try:
         registry.processing_check(tenant=tenant, user_id=user_id, activity="extract")
@@ -63,7 +61,7 @@ def graph_stage(stage_input: StageInput) -> StageResult | None:
             sourced.append((by_id[message_id], memory))
     # In the order things were said, so that a later statement closes an earlier one.
     for message, memory in sorted(sourced, key=lambda p: (p[0].timestamp, p[0].pk)):
-        triples = extract(memory.value)
+        triples, _ = triples_extract(memory.value)
         if triples:
             graph_store(tenant=tenant, user_id=user_id, triples=triples,
                         memory_id=str(memory.pk), message_id=message.pk,

@@ -217,6 +217,9 @@ GRAPH_PATH_MAX_DEPTH = env_int("GRAPH_PATH_MAX_DEPTH", 6, minimum=1, maximum=10)
 GRAPH_PATH_MAX_PATHS = env_int("GRAPH_PATH_MAX_PATHS", 100, minimum=1, maximum=10000)
 # A walk that takes longer is stopped and answered 422 path_search_too_costly.
 GRAPH_PATH_TIMEOUT_MS = env_int("GRAPH_PATH_TIMEOUT_MS", 2000, minimum=10, maximum=60000)
+# With an LLM configured (LLM_API_BASE), /v1/graph/extract and the graph stage ask it (one call per
+# text, validated JSON, the rules when it fails). Off: rules only, no LLM call.
+GRAPH_LLM_EXTRACT = env_bool("GRAPH_LLM_EXTRACT", False)
 
 # --- Chat (apps.chat) ------------------------------------------------------------------------
 # The upstream models chat routes to, as in MemOS: a JSON list of {"backend", "api_base",

@@ -254,6 +254,8 @@ class ContentPartHandler:
     parse: Callable[[dict[str, Any]], Any]
     store: Callable[..., None]  # (*, tenant, user_id, role, message_id, parsed: list) -> None
     placeholder: str = "[attachment]"
+    # What identifies a parsed part in an add's idempotency fingerprint (URL, payload digest).
+    fingerprint: Callable[[Any], str] = repr
 
 
 _CONTENT_PART_HANDLERS: dict[str, ContentPartHandler] = {}
@@ -265,6 +267,10 @@ def content_part_handler_register(handler: ContentPartHandler) -> None:
 
 def content_part_handler(part_type: Any) -> ContentPartHandler | None:
     return next((h for h in _CONTENT_PART_HANDLERS.values() if part_type in h.types), None)
+
+
+def content_parts_fingerprint(parts: list[tuple[str, Any]]) -> list[str]:
+    return [f"{name}:{_CONTENT_PART_HANDLERS[name].fingerprint(parsed)}" for name, parsed in parts]
 
 
 def content_parts_store(

@@ -47,10 +47,15 @@ def _caption_later(*, tenant_id: int, item_id: str) -> Any:
     return queue
 
 
+def part_fingerprint(part: Any) -> str:
+    return part.payload.sha256 if part.payload is not None else part.url
+
+
 image_url_handler = ContentPartHandler(
     name="multimodal",
     types=("image_url",),
     parse=image_url_part,
     store=image_parts_store,
     placeholder="[image]",
+    fingerprint=part_fingerprint,
 )

@@ -91,3 +91,17 @@ def test_unknown_part_types_still_refused(alice):
     response = alice.client().post("/v3/memories/add/", {"messages": messages, "user_id": "u1"},
                                    format="json")  # fmt: skip
     assert response.status_code == 400 and not Message.unscoped.exists()
+
+
+def test_an_event_id_replayed_with_another_image_is_refused(alice):
+    def add(url: str):
+        messages = [{"role": "user", "content": [{"type": "text", "text": "look"}, _image(url)]}]
+        return alice.client().post("/v1/memory/add", {"user_id": "u1", "messages": messages,
+                                   "event_id": "evt-1"}, format="json")  # fmt: skip
+
+    assert add("https://img.example.com/a.png").status_code == 200
+    replay = add("https://img.example.com/a.png")
+    assert replay.status_code == 200 and replay["Idempotent-Replayed"] == "true"
+    other = add("https://img.example.com/b.png")
+    assert other.status_code == 409, other.content
+    assert MultimodalItem.unscoped.filter(tenant=alice.tenant).count() == 1

@@ -51,6 +51,9 @@ def add_fingerprint(*, scope: Scope, messages: list[MessageIn], infer: bool) -> 
         "infer": infer,
         "messages": [
             [m.role, m.content, m.timestamp.isoformat() if m.timestamp else None, m.metadata]
+            # image parts (apps.memories.registry), only when there are: text-only adds keep
+            # the fingerprints they had
+            + ([stages.content_parts_fingerprint(m.parts)] if m.parts else [])
             for m in messages
         ],
     }

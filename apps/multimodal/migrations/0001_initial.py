@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('core', '0001_initial'),  # the vector extension (halfvec)
         ('tenants', '0002_apikey_allowed_ips'),
     ]
 

@@ -57,7 +57,8 @@ _STOPWORDS = frozenset(
     all both each every no not one two three new old big little good great nice best first last
     next s t d ll m ve re has have had do does did will would can could should may might must
     lives live living works work working named called loves likes went goes love like i me we
-    you he she they him them us up down out over about after before into onto than then""".split()
+    you he she they him them us up down out over about after before into onto than then remotely
+    currently mostly together hard nights weekends full part time there""".split()
 )
 _CAP_KIN = re.compile(
     rf"\b((?:[Mm]y|[Hh]is|[Hh]er|[Oo]ur) {t.ADJ}(?:{t.ANY_KIN})s?,? (?:named |called )?)([a-z][\w'-]*)\b"
@@ -67,7 +68,8 @@ _CAP_PLACE = re.compile(
     r"employed|joined|attend|attends|attended|graduated|studied|studies|study|studying|named|"
     r"called|married|engaged|member|fan|go|goes|going|went|teach|teaches|teaching|volunteer|"
     r"volunteers|nurse|doctor|engineer|teacher|developer|dev|manager|intern|student|at) "
-    r"(?:back |here )?(?:in|at|for|from|to|by|of|with)? ?(?:the )?)([a-z][\w'&-]*)((?: [a-z][\w'&-]*)?)\b"
+    r"(?:back |here )?(?:in|at|for|from|to|by|of|with)? ?(?:the )?)([a-z][\w'&-]*)((?: [a-z][\w'&-]*)?(?: (?:elementary|high|school|university|college|"
+    r"academy|hospital|clinic|inc|corp|club|team|bank|institute|center|centre|library))?)\b"
 )
 
 
@@ -93,9 +95,9 @@ def _capitalise(match: re.Match[str]) -> str:
     if first in _STOPWORDS or first in t.KIN_WORDS:
         return match.group(0)
     out = lead + first.capitalize()
-    word = (second or "").strip()
-    if word and word not in _STOPWORDS and not word.endswith(("ing", "ed", "s")):
-        return out + " " + word.capitalize()
+    words = (second or "").split()
+    if words and words[0] not in _STOPWORDS and not words[0].endswith(("ing", "ed", "s")):
+        return out + "".join(" " + w.capitalize() for w in words)
     return out + (second or "")
 
 
@@ -105,10 +107,10 @@ _SUBJECT_START = (rf"(?:I|I'm|I've|my|My|our|Our|he|she|He|She|they|They|{t.PERS
                   r"loves|likes|owns|studied|studies|moved))\b")  # fmt: skip
 _VERB_START = (r"(?:works?|lives?|living|moved|loves?|likes?|enjoys?|owns?|has|have|studied|"
                r"studies|graduated|is|am|was|joined|plays?|sings?|married|got|goes|go|teaches|"
-               r"runs|attends|belongs|drives)\b")  # fmt: skip
+               r"runs|attends|belongs|drives|born|living|based|raised|working|married)\b")  # fmt: skip
 _CONJ = re.compile(
     rf",?\s+(?:and|but|while|whereas|although|though|so|yet|plus|and also|and now|also)\s+"
-    rf"(?={_SUBJECT_START}|{_VERB_START})|[,;:–—]\s+(?:and |but |so )?(?={_SUBJECT_START})|\s+-\s+"
+    rf"(?={_SUBJECT_START}|{_VERB_START})|[,;:–—]\s+(?:and |but |so )?(?={_SUBJECT_START}|(?:born|living|based|raised|working) )|\s+-\s+"
 )
 _LEAD_SUBJECT = re.compile(
     rf"^(?:[Mm]y {t.ADJ}(?:{t.ANY_KIN}),? )?(?P<n>I|he|she|He|She|They|they|{t.PERSON})\b"
@@ -311,7 +313,7 @@ def _subjects(raw: str | None, ctx: Context) -> list[str]:
         return [USER]
     word = raw.strip()
     lower = word.lower()
-    if lower in {"i", "i'm", "i've", "me"}:
+    if lower in {"i", "i'm", "i've", "me", "we", "my family", "our family"}:
         return [USER]
     if lower in {"he", "she"}:
         return [ctx.last_person] if ctx.last_person else []
@@ -351,6 +353,10 @@ def extract_clause(clause: str, ctx: Context) -> Iterator[Found]:
 
 def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Context) -> list[Found]:
     groups = match.groupdict()
+    if predicate == "works_at" and re.search(
+        r"(?:student|freshman|sophomore|junior|senior|undergrad|alum\w*)s?$", groups.get("r") or ""
+    ):
+        return []  # "a sophomore at NYU": studied_at says it
     called = re.match(rf",? (?:called|named) (?P<o>{t.NAME})", match.string[match.end() :])
     if called and predicate in {"owns", "member_of", "works_at"}:
         groups = {**groups, "o": called.group("o")}  # "a book club called Page Turners"

@@ -115,8 +115,9 @@ REPORTED = re.compile(
 # --- the relation patterns ------------------------------------------------------------------
 
 SUBJ = rf"(?P<s>\bI|\b[Hh]e|\b[Ss]he|\b[Tt]hey|\b{PERSON})"
+WE = r"(?P<s>\b[Ww]e|\b[Mm]y family|\b[Oo]ur family)"  # the speaker's household: where they live
 ADV = (
-    r"(?:(?:currently|now|still|also|really|actually|happily|proudly|both|even|mostly|"
+    r"(?:(?:currently|now|still|also|really|actually|happily|proudly|both|even|mostly|remotely|"
     r"absolutely|totally|just|already|primarily|full-time|part-time|officially|finally|"
     r"basically|kinda|kind of|literally|truly|honestly|seriously|definitely|pretty much|"
     r"all|each|too) )*"
@@ -130,7 +131,7 @@ RULES: list[tuple[re.Pattern[str], str, float]] = [
     # works_at
     (
         re.compile(
-            rf"{SUBJ}{BE}? {ADV}(?:work|works|working|employed|interning|an intern|am employed|is employed) (?:at|for|by|with|in) (?P<o>{ENT})"
+            rf"{SUBJ}{BE}? {ADV}(?:work|works|working|employed|interning|an intern|am employed|is employed)(?: remotely| full[- ]time| part[- ]time| there| now| currently)? (?:at|for|by|with|in) (?P<o>{ENT})"
         ),
         "works_at",
         0.85,
@@ -170,6 +171,13 @@ RULES: list[tuple[re.Pattern[str], str, float]] = [
         0.7,
     ),
     # has_role
+    (
+        re.compile(
+            rf"{SUBJ}\b.*\b(?:job|jobs|position|role|gig|internship)\b.*? as (?:a|an) (?P<o>{ROLE})\b"
+        ),
+        "has_role",
+        0.7,
+    ),
     (re.compile(rf"{SUBJ}{BE} {ADV}(?:a|an|the) (?P<o>{ROLE})\b"), "has_role", 0.8),
     (re.compile(rf"{SUBJ} {ADV}works? as (?:a |an |the )?(?P<o>[\w -]+)"), "has_role", 0.8),
     (
@@ -217,6 +225,13 @@ RULES: list[tuple[re.Pattern[str], str, float]] = [
     # lives_in
     (
         re.compile(
+            rf"{WE} {ADV}(?:live|reside|are living|are based|'re living|'re based) in (?P<o>{ENT})"
+        ),
+        "lives_in",
+        0.75,
+    ),
+    (
+        re.compile(
             rf"{SUBJ}{BE}? {ADV}(?:live|lives|living|reside|resides|residing|based|settled|staying|located) (?:in|at|out of) (?P<o>{ENT})"
         ),
         "lives_in",
@@ -254,7 +269,9 @@ RULES: list[tuple[re.Pattern[str], str, float]] = [
     ),
     # born_in
     (
-        re.compile(rf"{SUBJ} (?:was|were) {ADV}born (?:and raised |and bred )?in (?P<o>{ENT})"),
+        re.compile(
+            rf"{SUBJ}(?: was| were|'m| am)? {ADV}born (?:and raised |and bred )?in (?P<o>{ENT})"
+        ),
         "born_in",
         0.9,
     ),

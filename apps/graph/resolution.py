@@ -6,9 +6,10 @@ and surrounding punctuation dropped. An existing entity whose key or one of whos
 equal is the same entity. Otherwise, for Latin names only (trigram similarity means little for
 two- or three-character Chinese names), the most similar entity of the same type at or above
 GRAPH_TRIGRAM_THRESHOLD is taken and the name becomes one of its aliases. Similarity is
-pg_trgm's, computed here over the candidates a GIN index on the stored trigrams finds (the
-embedded PostgreSQL ships no pg_trgm). When several are about as similar, the one already
-linked to the other entities of the same text wins (co-occurrence). Else a new entity is made.
+pg_trgm's (shared trigrams over all trigrams of both), computed in SQL over the candidates a GIN
+index on the stored trigrams finds (the embedded PostgreSQL ships no pg_trgm). When several
+are about as similar, the one already linked to the other entities of the same text wins
+(co-occurrence). Else a new entity is made.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from collections.abc import Collection
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, FloatField, Func, Q
+from django.db.models.expressions import RawSQL
 
 from apps.graph.models import Entity, Relation
 from apps.tenants.models import Tenant
@@ -30,7 +32,6 @@ _EDGE_PUNCT = (
 )
 _LATIN = re.compile(r"[a-z0-9][a-z0-9 .'&-]*")
 TIE_MARGIN = 0.05
-CANDIDATES = 500  # entities sharing a trigram that are scored
 
 
 @lru_cache(maxsize=1)
@@ -99,17 +100,33 @@ def _similar(
 ) -> Entity | None:
     threshold = settings.GRAPH_TRIGRAM_THRESHOLD
     grams = trigrams(key)
-    rows = Entity.objects.filter(
-        tenant=tenant,
-        user_id=user_id,
-        merged_into__isnull=True,
-        entity_type=entity_type,
-        trigrams__overlap=grams,
-    ).only("pk", "key", "trigrams", "aliases", "alias_keys")
-    scored = [(similarity(grams, e.trigrams), e) for e in rows[:CANDIDATES]]
-    candidates = sorted(
-        ((score, e) for score, e in scored if score >= threshold), key=lambda p: (-p[0], p[1].pk)
+    # pg_trgm's similarity in SQL over the candidates sharing a trigram (GIN index), best first;
+    # a similarity of t needs a trigram count between t*n and n/t, which prunes before scoring.
+    shared = RawSQL(
+        "(SELECT count(*)::float FROM (SELECT unnest(graph_entity.trigrams) INTERSECT "
+        "SELECT unnest(%s::varchar[])) AS common)",
+        (grams,),
+        output_field=FloatField(),
     )
+    size = Func(F("trigrams"), template="cardinality(%(expressions)s)::float",
+                output_field=FloatField())  # fmt: skip
+    rows = (
+        Entity.objects.filter(
+            tenant=tenant,
+            user_id=user_id,
+            merged_into__isnull=True,
+            entity_type=entity_type,
+            trigrams__overlap=grams,
+        )
+        .annotate(size=size)
+        .filter(size__gte=threshold * len(grams), size__lte=len(grams) / threshold)
+        .annotate(shared=shared)
+        .annotate(score=F("shared") / (F("size") + len(grams) - F("shared")))
+        .filter(score__gte=threshold)
+        .order_by("-score", "pk")
+        .only("pk", "key", "aliases", "alias_keys")[:5]
+    )
+    candidates = [(e.score, e) for e in rows]
     if not candidates:
         return None
     best = candidates[0][0]

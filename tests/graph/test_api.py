@@ -222,3 +222,16 @@ def test_a_walk_past_its_time_limit_is_a_422_not_a_hang(alice, settings):
         _post(alice, "/v1/graph/path", {"from": "N0", "to": "N1", "max_depth": 1}).json()["count"]
         == 1
     )
+
+
+def test_between_equally_similar_names_the_one_linked_to_the_same_context_wins(alice, settings):
+    settings.GRAPH_TRIGRAM_THRESHOLD = 1.0  # two people whose names differ by a letter
+    _parse(alice, "Entity: Alexandra Morgan (Person)\nEntity: Alexandra Morgen (Person)\n"
+                  "Relation: Alexandra Morgan works_at Acme\n"
+                  "Relation: Alexandra Morgen works_at Globex")  # fmt: skip
+    settings.GRAPH_TRIGRAM_THRESHOLD = 0.6
+    _parse(alice, "Entity: Globex (Organization)\nEntity: Alexandra Morgun (Person)\n"
+                  "Relation: Alexandra Morgun likes tea")  # fmt: skip
+    with tenant_scope(alice.tenant.pk):
+        assert Entity.objects.get(key="alexandra morgen").aliases == ["Alexandra Morgun"]
+        assert Entity.objects.get(key="alexandra morgan").aliases == []

@@ -80,7 +80,7 @@ def extract_sentence(sentence: str, ctx: Context) -> list[Found]:
 def _name_after(rest: str) -> str:
     """The name right after a kinship word (see the module docstring)."""
     called = re.match(
-        rf"^[，,]?(?:的名字)?(?:叫做|叫|名叫|名字叫|名字是|是)\s*([{t.ZH}A-Za-z·]{{1,8}}?)(?=[，,。！!？?；;\s]|$|今年|在|是|住|喜欢|很|也|已经|现在)",
+        rf"^[，,]?(?:的名字)?(?:叫做|叫|名叫|名字叫|名字是)\s*([{t.ZH}A-Za-z·]{{1,8}}?)(?=[，,。！!？?；;\s]|$|今年|在|是|住|喜欢|很|也|已经|现在)",
         rest,
     )
     if called:
@@ -123,7 +123,7 @@ def kinship(clause: str, ctx: Context) -> tuple[str, list[Found]]:
 
     # 我(的)女儿(叫)小美 / 我最好的朋友张伟 / 我和妻子周婷
     for match in re.finditer(
-        rf"(?P<me>{t.ME}(?:的|家|家的|和|跟|与)?)(?:最好的|好|亲|大|小|二|多年的|老)?(?:的)?(?P<kin>{t.ANY_KIN})",
+        rf"(?P<me>{t.ME}(?:们家的?|们的|家里的?|的|家|家的|和|跟|与)?)(?:最好的|好|亲|大|小|二|多年的|老)?(?:的)?(?P<kin>{t.ANY_KIN})",
         clause,
     ):
         name = _name_after(clause[match.end() :])
@@ -248,7 +248,11 @@ def extract_clause(clause: str, ctx: Context) -> Iterator[Found]:
 def _object(raw: str, predicate: str) -> str:
     obj = raw.strip()
     obj = re.sub(r"^(?:一家|一所|这家|那家|当地的?|我们|我的|我们的)", "", obj)
-    obj = re.sub(r"(?:的|里|这里|那里|那边|这边|附近|总部|上)$", "", obj)
+    obj = re.sub(
+        r"(?:的|(?:(?<=公司)|(?<=学校)|(?<=[店厂院行室局所]))里|这里|那里|那边|这边|附近|总部|上)$",
+        "",
+        obj,
+    )
     if predicate in {"member_of", "works_at", "studied_at"} and "的" in obj:
         obj = obj.rsplit("的", 1)[1]  # 公司的摄影协会: the club
     return obj.strip()
@@ -257,6 +261,8 @@ def _object(raw: str, predicate: str) -> str:
 def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Context) -> list[Found]:
     groups = match.groupdict()
     obj = _object(groups.get("o") or groups.get("r") or "", predicate)
+    if predicate == "likes" and "的是" in obj:
+        return []  # 最喜欢吃的是火锅: the favourite rule gives 火锅
     if (
         not obj
         or obj in {"我", "这", "那", "家", "他", "她", "它", "你", "这里", "那里"}
@@ -265,6 +271,10 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
         return []
     if re.match(r"^(?:一家|一个|个|家)", groups.get("o") or "") and predicate == "works_at":
         return []  # 一家银行: nothing to name
+    if predicate == "works_at" and re.search(
+        r"学生|研究生|博士生|本科生|大学生|硕士生|留学生", groups.get("r") or ""
+    ):
+        return []  # 是MIT的学生: studied_at says it
     if predicate == "works_at" and t.GROUPISH.search(obj):
         return []  # 是足球俱乐部的球员: member_of says it
     if predicate in {"works_at", "member_of"} and t.PLACES.match(obj):

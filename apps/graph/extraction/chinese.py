@@ -19,8 +19,7 @@ from collections.abc import Iterator
 import rjieba
 
 from apps.graph.extraction import chinese_rules as t
-from apps.graph.extraction.english import Context, Found
-from apps.graph.extraction.triple import OBJECT_TYPE, USER
+from apps.graph.extraction.triple import OBJECT_TYPE, USER, Context, Found
 
 _SPLIT = re.compile(
     r"[，,、；;：:~～](?!叫|名叫|名字叫)|(?=但是|不过|而且|并且|可是)|\s+(?=[我俺咱他她])"

@@ -18,29 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from apps.graph.extraction import english_rules as t
-from apps.graph.extraction.triple import OBJECT_TYPE, USER
-
-Found = tuple[str, str, str, str, str, float]  # subject, type, predicate, object, type, conf
-
-
-@dataclass
-class Context:
-    """What earlier clauses of the same text said: who "he", "she" and "they" are, which names
-    are people, the organisation last named (for "which is based in ...")."""
-
-    last_person: str = ""
-    pair: tuple[str, ...] = ()
-    persons: set[str] = field(default_factory=set)
-    last_org: str = ""
-
-    def person(self, name: str) -> str:
-        self.persons.add(name)
-        self.last_person = name
-        return name
-
+from apps.graph.extraction.english_kinship import NOT_NAMES as _NOT_NAMES
+from apps.graph.extraction.english_kinship import kinship
+from apps.graph.extraction.triple import OBJECT_TYPE, USER, Context, Found
 
 # --- tidying ------------------------------------------------------------------------------------
 
@@ -58,18 +40,28 @@ _STOPWORDS = frozenset(
     next s t d ll m ve re has have had do does did will would can could should may might must
     lives live living works work working named called loves likes went goes love like i me we
     you he she they him them us up down out over about after before into onto than then remotely
-    currently mostly together hard nights weekends full part time there""".split()
+    currently mostly together hard nights weekends full part time there since until ago today
+    tonight tomorrow yesterday lately recently anymore though""".split()
 )
 _CAP_KIN = re.compile(
-    rf"\b((?:[Mm]y|[Hh]is|[Hh]er|[Oo]ur) {t.ADJ}(?:{t.ANY_KIN})s?,? (?:named |called )?)([a-z][\w'-]*)\b"
+    rf"\b((?:[Mm]y|[Hh]is|[Hh]er|[Oo]ur) {t.ADJ}(?:{t.ANY_KIN})s?,? (?:named |called )?|(?:his|her|its) name is )([a-z][\w'-]*)\b"
 )
 _CAP_PLACE = re.compile(
     r"\b((?:live|lives|living|lived|based|born|raised|moved|relocated|work|works|working|interning|"
     r"employed|joined|attend|attends|attended|graduated|studied|studies|study|studying|named|"
     r"called|married|engaged|member|fan|go|goes|going|went|teach|teaches|teaching|volunteer|"
-    r"volunteers|nurse|doctor|engineer|teacher|developer|dev|manager|intern|student|at) "
+    r"volunteers|nurse|doctor|engineer|teacher|developer|dev|manager|intern|student|at|from) "
     r"(?:back |here )?(?:in|at|for|from|to|by|of|with)? ?(?:the )?)([a-z][\w'&-]*)((?: [a-z][\w'&-]*)?(?: (?:elementary|high|school|university|college|"
     r"academy|hospital|clinic|inc|corp|club|team|bank|institute|center|centre|library))?)\b"
+)
+
+
+# "been working at X", "moved to Y last year": the speaker is the implied subject
+_NO_SUBJECT = re.compile(
+    r"^(been|working|living|studying|moved|started|got|joined|graduated|married)\b", re.I
+)
+_IMPLIED = {"been": "I've", "working": "I'm", "living": "I'm", "studying": "I'm"} | dict.fromkeys(
+    ("moved", "started", "got", "joined", "graduated", "married"), "I"
 )
 
 
@@ -78,6 +70,7 @@ def tidy(sentence: str) -> str:
     for pattern, replacement in _LOWER_I:
         text = pattern.sub(replacement, text)
     text = " ".join(text.split())
+    text = _NO_SUBJECT.sub(lambda m: _IMPLIED[m.group(1).lower()] + " " + m.group(1).lower(), text)
     # chat style (starts in lower case, a lower-case "i", or no capital at all): names may have
     # lost their capital too
     casual = sentence.lstrip()[:1].islower() or re.search(r"\bi\b|\bim\b", sentence)
@@ -92,7 +85,7 @@ def tidy(sentence: str) -> str:
 def _capitalise(match: re.Match[str]) -> str:
     lead, first = match.group(1), match.group(2)
     second = match.group(3) if match.lastindex and match.lastindex >= 3 else ""
-    if first in _STOPWORDS or first in t.KIN_WORDS:
+    if first in _STOPWORDS or (first in t.KIN_WORDS and not lead.endswith("name is ")):
         return match.group(0)
     out = lead + first.capitalize()
     words = (second or "").split()
@@ -148,122 +141,6 @@ def gives_nothing(clause: str) -> bool:
         or t.ASK.search(clause)
         or t.REPORTED.search(clause)
     )
-
-
-# --- kinship --------------------------------------------------------------------------------
-
-_NAME = rf"(?P<name>{t.PERSON}(?:(?:, | and ){t.PERSON})*)"
-_KIN_PATTERNS = [
-    # my daughter Emma / my best friend, Tom, / my dog named Max / my wife's name is Anna
-    rf"\b(?:[Mm]y|[Oo]ur) {t.ADJ}(?P<kin>{t.ANY_KIN})(?:'s name is|,)? (?:(?:is )?(?:named|called) )?{_NAME}\b",
-    # Emma is my daughter / Tom, my best friend,
-    rf"\b{_NAME}(?:,| is| was| are) (?:my|our) {t.ADJ}(?P<kin>{t.ANY_KIN})\b",
-    # I have a daughter named Emma / we adopted a cat called Luna / I have a dog, Max
-    rf"\b(?:I|[Ww]e)(?: also)? (?:have|'ve got|have got|got|adopted|own|rescued|brought home|had) "
-    rf"(?:a|an|one|two|three|\d+)? ?{t.ADJ}(?P<kin>{t.KIN_ALT})(?:s)?(?: named| called|,) {_NAME}\b",
-]
-_THIRD_KIN = re.compile(
-    rf"\b(?P<a>{t.PERSON})'s? {t.ADJ}(?P<kin>{t.ANY_KIN})(?:,)? (?:(?:is )?(?:named|called) )?(?P<b>{t.PERSON})\b"
-)
-_IS_THIRD_KIN = re.compile(
-    rf"\b(?P<b>{t.PERSON}) (?:is|was) (?P<a>{t.PERSON})'s? {t.ADJ}(?P<kin>{t.ANY_KIN})\b"
-)
-_HAS_PET = re.compile(
-    rf"\b(?P<a>{t.PERSON}|[Hh]e|[Ss]he) {t.ADV}(?:has|owns|adopted|got|rescued) (?:a|an|one|two) {t.ADJ}(?P<kin>{t.KIN_ALT})(?: named| called|,) (?P<b>{t.PERSON})\b"
-)
-_POSSESSIVE = re.compile(
-    rf"\b(?:his|her|[Hh]is|[Hh]er) {t.ADJ}(?P<kin>{t.ANY_KIN}),? (?P<b>{t.PERSON})\b"
-)
-_INVERSE = {"parent_of": "child_of", "child_of": "parent_of"}
-_NOT_NAMES = frozenset(
-    """is was and the a an who that lives works loves likes has i my he she it they we you just
-    also really still now today yesterday last this mr mrs ms dr monday tuesday wednesday
-    thursday friday saturday sunday january february march april june july august september
-    october november december christmas god english chinese both too and lives""".split()
-)
-
-
-def _names(raw: str) -> list[str]:
-    return [n for n in re.split(r", | and ", raw) if n and n.split()[0].lower() not in _NOT_NAMES]
-
-
-def kinship(clause: str, ctx: Context) -> tuple[str, list[Found]]:
-    """Kinship, pet and marriage mentions: their triples, and the clause with each named
-    mention replaced by the name ("my friend Tom works at Apple" -> "Tom works at Apple")."""
-    found: list[Found] = []
-    text = clause
-    for pattern in _KIN_PATTERNS:
-        for match in re.finditer(pattern, clause):
-            names = _names(match.group("name"))
-            kin = match.group("kin").lower()
-            predicate = t.KIN_WORDS.get(kin, "")
-            for name in names:
-                if predicate != "owns":
-                    ctx.person(name)
-                if predicate:
-                    kind = "Thing" if predicate == "owns" else "Person"
-                    found.append((USER, "Person", predicate, name, kind, 0.85))
-            if names:
-                ctx.pair = tuple(names) if len(names) > 1 else ctx.pair
-                text = text.replace(match.group(0), " and ".join(names), 1)
-    for pattern, swap in ((_THIRD_KIN, False), (_IS_THIRD_KIN, True), (_POSSESSIVE, False)):
-        for match in pattern.finditer(text):
-            a = match.groupdict().get("a") or ctx.last_person
-            b, kin = match.group("b"), match.group("kin").lower()
-            predicate = t.KIN_WORDS.get(kin, "")
-            if not a or a in {"I", "My", "my"} or b.split()[0].lower() in _NOT_NAMES:
-                continue
-            if predicate and predicate != "owns":
-                subject, obj = (b, a) if swap else (a, b)
-                found.append(
-                    (
-                        subject,
-                        "Person",
-                        _INVERSE.get(predicate, predicate) if swap else predicate,
-                        obj,
-                        "Person",
-                        0.8,
-                    )
-                )
-            ctx.persons.update({a, b})
-            ctx.last_person = b
-            if not swap:
-                text = text.replace(match.group(0), b, 1)
-    for match in _HAS_PET.finditer(text):
-        owner = match.group("a")
-        owner = ctx.last_person if owner.lower() in {"he", "she"} else owner
-        if owner:
-            found.append((owner, "Person", "owns", match.group("b"), "Thing", 0.8))
-    for pattern in (
-        rf"\bI(?:'m| am| got| have been|'ve been| was| got happily)? (?:happily )?married to {_NAME}\b",
-        rf"\b{_NAME} and I (?:are|got|have been|'ve been) (?:happily )?married\b",
-        rf"\bI married {_NAME}\b",
-    ):
-        for match in re.finditer(pattern, text):
-            for name in _names(match.group("name")):
-                ctx.person(name)
-                found.append((USER, "Person", "married_to", name, "Person", 0.85))
-    for match in re.finditer(
-        rf"\b(?P<a>{t.PERSON}) (?:is|got|has been) (?:happily )?married to (?P<b>{t.PERSON})\b|\b(?P<c>{t.PERSON}) and (?P<d>{t.PERSON}) (?:are|got) (?:happily )?married\b",
-        text,
-    ):
-        a, b = match.group("a") or match.group("c"), match.group("b") or match.group("d")
-        if a.split()[0].lower() not in _NOT_NAMES and a not in {"I"}:
-            ctx.persons.update({a, b})
-            ctx.pair = (a, b)
-            found.append((a, "Person", "married_to", b, "Person", 0.8))
-    for match in re.finditer(
-        rf"\b(?P<name>{t.PERSON}) and I are (?:best |good |close |old |childhood |lifelong )?(?P<what>friends|siblings|brothers|sisters|twins|buddies|besties)\b",
-        text,
-    ):
-        predicate = (
-            "friend_of"
-            if match.group("what") in {"friends", "buddies", "besties"}
-            else "sibling_of"
-        )
-        ctx.person(match.group("name"))
-        found.append((USER, "Person", predicate, match.group("name"), "Person", 0.8))
-    return text, found
 
 
 # --- relations --------------------------------------------------------------------------------
@@ -364,6 +241,19 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
     obj = minimal(_ROLE_TAIL.sub("", raw) if predicate == "has_role" else raw)
     if predicate == "likes":
         obj = " ".join(obj.split()[:4])
+        raw_o = _STOP_TAIL.sub("", groups["o"].replace(" and ", " _and_ ")).replace(
+            " _and_ ", " and "
+        )
+        more = re.match(r"^(?P<a>[\w'-]+(?: [\w'-]+)?) and (?P<b>[\w'-]+(?: [\w'-]+)?)$", raw_o)
+        if more and not re.search(
+            r"\b(?:rock|roll|black|white|salt|pepper|mac|cheese|fish|chips)\b", more.group(0)
+        ):
+            subjects = _subjects(groups.get("s"), ctx)
+            return [
+                (s, "Person", "likes", more.group(x), "Thing", confidence)
+                for s in subjects
+                for x in ("a", "b")
+            ]
     if not _good_object(predicate, obj):
         return []
     if predicate == "located_in":

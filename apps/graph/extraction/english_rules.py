@@ -58,7 +58,7 @@ OCC = (
     "data scientist|product manager|software engineer|web developer|teaching assistant"
 )
 OCC_ALT = "|".join(sorted(set(OCC.split("|")), key=len, reverse=True))
-ROLE = rf"(?:(?:[a-z][\w-]*|[A-Z]{{2,5}}) ){{0,3}}(?:{OCC_ALT})s?"
+ROLE = rf"(?:(?:[a-z0-9][\w-]*|[A-Z]{{2,5}}) ){{0,3}}(?:{OCC_ALT}|RN|LPN|EMT|CPA|SDE|SWE|PM|MD|DJ|HR manager)s?"
 NAME = r"(?:St\.|Mt\.|Ft\.|Dr\.|[A-Z][\w'&-]*)(?:\s(?:[A-Z][\w'.&-]*|\d+\w*|(?:of|de|du|la|le|van|von|der|da|del|on|upon|am)\b|&|and(?= [A-Z]\w+ (?:Inc|Co|LLC|Ltd|Company|Group|Partners)))){0,5}"
 HANNAME = r"[\u4e00-\u9fff]{1,10}"
 ENT = rf"(?:the |an? (?:[\w-]+ ){{0,3}}?(?:called|named) )?(?:{NAME}|{HANNAME})"
@@ -158,7 +158,7 @@ RULES: list[tuple[re.Pattern[str], str, float]] = [
     (re.compile(rf"{SUBJ}{BE} {ADV}(?P<o>{NAME})'s (?P<r>{ROLE})\b"), "works_at", 0.75),
     (
         re.compile(
-            rf"{SUBJ} {ADV}works? as (?:a |an |the )?(?P<r>[\w -]+?) (?:at|for|with|in) (?P<o>{NAME})"
+            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working) as (?:a |an |the )?(?P<r>[\w -]+?) (?:at|for|with|in) (?P<o>{NAME})"
         ),
         "works_at",
         0.8,
@@ -178,8 +178,14 @@ RULES: list[tuple[re.Pattern[str], str, float]] = [
         "has_role",
         0.7,
     ),
-    (re.compile(rf"{SUBJ}{BE} {ADV}(?:a|an|the) (?P<o>{ROLE})\b"), "has_role", 0.8),
-    (re.compile(rf"{SUBJ} {ADV}works? as (?:a |an |the )?(?P<o>[\w -]+)"), "has_role", 0.8),
+    (re.compile(rf"{SUBJ}(?:{BE}|{HAVE} been) {ADV}(?:a|an|the) (?P<o>{ROLE})\b"), "has_role", 0.8),
+    (
+        re.compile(
+            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working) as (?:a |an |the )?(?P<o>[\w -]+)"
+        ),
+        "has_role",
+        0.8,
+    ),
     (
         re.compile(
             rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working) (?:at|for|with) {ENT}(?: \w+){{0,4}} as (?:a |an |the )?(?P<o>[\w -]+)"
@@ -279,14 +285,14 @@ RULES: list[tuple[re.Pattern[str], str, float]] = [
     # studied_at
     (
         re.compile(
-            rf"{SUBJ}{BE}? {ADV}(?:studied|study|studies|studying|majored in [\w ]+? at|majoring in [\w ]+? at|did (?:my|his|her|a) [\w' ]+? at|go to|goes to|going to|went to|graduated from|graduate of|grad of|attended|attend|attends|attending|enrolled at|enrolled in|am at|is at|in (?:my|his|her) \w+ year at) (?:at )?(?P<o>{ENT})"
+            rf"{SUBJ}{BE}? {ADV}(?:studied|study|studies|studying|majored in [\w ]+? at|majoring in [\w ]+? at|(?:did|doing) (?:my|his|her|a) [\w' ]+? at|go to|goes to|going to|went to|graduated from|graduate of|grad of|attended|attend|attends|attending|enrolled at|enrolled in|am at|is at|in (?:my|his|her) \w+ year at) (?:at )?(?P<o>{ENT})"
         ),
         "studied_at",
         0.85,
     ),
     (
         re.compile(
-            rf"{SUBJ}{BE} {ADV}(?:a|an) (?:[\w-]+ ){{0,2}}(?:student|freshman|sophomore|junior|senior|alumnus|alumna|alum|graduate|grad|undergrad|postdoc|phd candidate) (?:at|of|from|in) (?P<o>{ENT})"
+            rf"{SUBJ}{BE} {ADV}(?:a|an) (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|alumnus|alumna|alum|graduate|grad|undergrad|postdoc|phd candidate) (?:at|of|from|in) (?P<o>{ENT})"
         ),
         "studied_at",
         0.8,

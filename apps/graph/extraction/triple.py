@@ -3,7 +3,7 @@ organisations they name."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 USER = "USER"  # the speaking user: I / me / my / 我 / 我的 / 俺 / 咱
 
@@ -52,3 +52,22 @@ class ExtractedTriple:
     object: str
     object_type: str
     confidence: float
+
+
+Found = tuple[str, str, str, str, str, float]  # subject, type, predicate, object, type, conf
+
+
+@dataclass
+class Context:
+    """What earlier clauses of the same text said: who "he", "she" and "they" are, which names
+    are people, the organisation last named (for "which is based in ...")."""
+
+    last_person: str = ""
+    pair: tuple[str, ...] = ()
+    persons: set[str] = field(default_factory=set)
+    last_org: str = ""
+
+    def person(self, name: str) -> str:
+        self.persons.add(name)
+        self.last_person = name
+        return name

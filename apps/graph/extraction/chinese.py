@@ -206,7 +206,9 @@ def kinship(clause: str, ctx: Context) -> tuple[str, list[Found]]:
 
 
 def _subjects(raw: str | None, ctx: Context) -> list[str]:
-    if raw is None or re.fullmatch(rf"{t.ME}|(?:我们|咱们|我|俺|咱)家", raw):
+    if raw is None or re.fullmatch(
+        rf"{t.ME}|(?:我们|咱们|我|俺|咱)(?:一)?家\S{{0,2}}|我们全家", raw
+    ):
         return [USER]
     if re.match(rf"^{t.ME}.", raw):  # 我妈妈 without a name: nobody the graph can hold
         return []
@@ -246,7 +248,10 @@ def extract_clause(clause: str, ctx: Context) -> Iterator[Found]:
 
 def _object(raw: str, predicate: str) -> str:
     obj = raw.strip()
-    obj = re.sub(r"^(?:一家|一所|这家|那家|当地的?|我们|我的|我们的)", "", obj)
+    obj = re.sub(r"^(?:一家|一所|一个|一支|这家|那家|当地的?|我们|我的|我们的)", "", obj)
+    obj = re.sub(
+        r"[一二三四五六七八九十两几半\d]+多?(?:年|个月|天|周|个星期)多?$", "", obj
+    )  # 广州三年
     obj = re.sub(
         r"(?:的|(?:(?<=公司)|(?<=学校)|(?<=[店厂院行室局所]))里|这里|那里|那边|这边|附近|总部|上)$",
         "",
@@ -259,7 +264,7 @@ def _object(raw: str, predicate: str) -> str:
 
 def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Context) -> list[Found]:
     groups = match.groupdict()
-    obj = _object(groups.get("o") or groups.get("r") or "", predicate)
+    obj = _object(groups.get("o") or groups.get("o2") or groups.get("r") or "", predicate)
     if predicate == "likes" and "的是" in obj:
         return []  # 最喜欢吃的是火锅: the favourite rule gives 火锅
     if (
@@ -298,6 +303,8 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
         if predicate != "has_role":
             out.append((subject, "Person", predicate, obj, kind, confidence))
         role = groups.get("r")
+        if role and re.search(r"(?:党员|会员|成员|团员|队员)$", role):
+            role = ""  # 共产党员: a membership, not a job
         if role and role.strip():
             out.append((subject, "Person", "has_role", role.strip(), "Role", 0.8))
     if predicate in {"works_at", "studied_at", "member_of"}:

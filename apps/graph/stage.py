@@ -8,12 +8,16 @@ redelivered task neither duplicates edges nor replays an older statement over a 
 
 from __future__ import annotations
 
+import logging
+
 from apps.core.errors import AppError
 from apps.graph.models import RelationSource
 from apps.graph.services import graph_store, triples_extract
 from apps.memories import registry
 from apps.memories.models import Memory
 from apps.memories.registry import StageInput, StageResult
+
+logger = logging.getLogger(__name__)
 
 # Turns are taken from the stage's input (user turns only); a question with its answer is not a
 # statement of the user's.
@@ -61,7 +65,12 @@ def graph_stage(stage_input: StageInput) -> StageResult | None:
             sourced.append((by_id[message_id], memory))
     # In the order things were said, so that a later statement closes an earlier one.
     for message, memory in sorted(sourced, key=lambda p: (p[0].timestamp, p[0].pk)):
-        triples, _ = triples_extract(memory.value)
+        try:
+            triples, _ = triples_extract(memory.value)
+        except Exception:  # an extractor bug on odd text must not fail the add (degraded mode
+            # runs this stage inline in the request) nor stop the batch's other memories
+            logger.exception("graph extraction failed on memory %s", memory.pk)
+            continue
         if triples:
             graph_store(tenant=tenant, user_id=user_id, triples=triples,
                         memory_id=str(memory.pk), message_id=message.pk,

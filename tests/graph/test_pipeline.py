@@ -140,3 +140,18 @@ def test_mem0_entity_delete_retracts_the_users_edges(alice):
     assert response.status_code == 200, response.content
     assert _edges(alice, "u5") == []
     assert len(_edges(alice, "u5", current=False)) == 1  # retracted, kept in history
+
+
+def test_an_extractor_failure_on_one_turn_does_not_stop_the_others(alice, monkeypatch):
+    import apps.graph.extraction as extraction
+
+    rules = extraction.extract
+
+    def flaky(text):
+        if "boom" in text:
+            raise ValueError("extractor bug")
+        return rules(text)
+
+    monkeypatch.setattr(extraction, "extract", flaky)
+    _run(alice, _add(alice, "u1", "boom I live in Rome.", "I live in Paris."))
+    assert _edges(alice, "u1") == [("u1", "lives_in", "paris")]

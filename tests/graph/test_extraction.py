@@ -234,6 +234,21 @@ def test_mixed_language_sentences():
         (USER, "lives_in", "上海"),
         (USER, "works_at", "Tencent"),
     }
+    # code-switched with spaces: English kinship words and roles inside Chinese
+    assert triples("我老公 Mike 是 software engineer") == {
+        (USER, "married_to", "Mike"),
+        ("Mike", "has_role", "software engineer"),
+    }
+    assert triples("我 daughter Amy 在 Stanford 读书") == {
+        (USER, "parent_of", "Amy"),
+        ("Amy", "studied_at", "Stanford"),
+    }
+    assert triples("I'm working at 腾讯 now, 住在深圳") == {
+        (USER, "works_at", "腾讯"),
+        (USER, "lives_in", "深圳"),
+    }
+    assert triples("我最近在学 guitar，超喜欢 jazz") == {(USER, "likes", "jazz")}
+    assert triples("我是 Lakers 的 fan") == set()
 
 
 def test_objects_are_the_minimal_span():

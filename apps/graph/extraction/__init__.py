@@ -21,11 +21,21 @@ import re
 
 from apps.graph.extraction import chinese, english
 from apps.graph.extraction.normalise import has_han, is_question, name_key, prepare, sentences
-from apps.graph.extraction.triple import ENTITY_TYPES, PREDICATES, USER, ExtractedTriple
+from apps.graph.extraction.triple import (
+    ENTITY_TYPES,
+    PREDICATES,
+    USER,
+    Context,
+    ExtractedTriple,
+    Found,
+)
 
 __all__ = ["ENTITY_TYPES", "PREDICATES", "USER", "ExtractedTriple", "extract", "name_key"]
 
 MAX_TEXT = 20_000  # characters read from one text; the rest is ignored
+
+
+_MIXED = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
 
 
 def _as_written(name: str, sentence: str) -> str:
@@ -38,15 +48,15 @@ def _as_written(name: str, sentence: str) -> str:
 
 def extract(text: str) -> list[ExtractedTriple]:
     """The relations `text` states (see the module docstring), each once, in order."""
-    ctx = english.Context()
+    ctx = Context()
     out: dict[tuple[str, str, str], ExtractedTriple] = {}
     for sentence in sentences(prepare(text[:MAX_TEXT])):
         if is_question(sentence):
             continue
-        found: list[english.Found] = []
+        found: list[Found] = []
         if has_han(sentence):
             found += chinese.extract_sentence(sentence, ctx)
-        if not found:
+        if not found or _MIXED.search(sentence):  # code-switched: the English rules as well
             for clause in english.clauses(english.tidy(sentence)):
                 found += english.extract_clause(clause, ctx)
             found = [

@@ -25,8 +25,11 @@ _SPLIT = re.compile(
     r"[，,、；;：:~～](?!叫|名叫|名字叫)|(?=但是|不过|而且|并且|可是)|\s+(?=[我俺咱他她])"
 )
 _CARRY = re.compile(
-    r"^(?:在|住|是|喜欢|很喜欢|爱|有|养|毕业|现在|目前|一直|也|还|平时|特别|非常|最|今年|已经|当|做|担任|负责|就读|出生|生于|加入|开了|买了|正在|刚)"
+    r"^(?:超级|超|贼|真的|在|住|是|喜欢|很喜欢|爱|有|养|毕业|现在|目前|一直|也|还|平时|特别|非常|最|今年|已经|当|做|担任|负责|就读|出生|生于|加入|开了|买了|正在|刚)"
 )
+
+
+_HAN_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
 
 
 def gives_nothing(clause: str) -> bool:
@@ -44,6 +47,9 @@ def extract_sentence(sentence: str, ctx: Context) -> list[Found]:
             "",
             piece.strip(" 。！!？?~"),
         )
+        piece = _HAN_SPACE.sub(
+            "", piece
+        )  # 我老公 Mike 是 nurse: no space next to a Chinese character
         if not piece:
             continue
         if _CARRY.match(piece) and carried:
@@ -67,7 +73,7 @@ def extract_sentence(sentence: str, ctx: Context) -> list[Found]:
             names = [f[3] for f in got if f[0] == USER and f[4] == "Person"]
             if names and re.match(rf"^{t.ME}(?:的|家)?\S{{0,4}}?(?:{t.ANY_KIN})", piece):
                 carried = names[-1]
-        elif re.match(rf"^{t.ME}", piece):
+        elif re.match(rf"^{t.ME}|^(?:I|I'm|I've|My|my)\b", piece):
             carried = "我"
     named = {f[0] for f in found if f[2] == "owns" and f[3] not in t.KIN_WORDS}
     return [f for f in found if not (f[2] == "owns" and f[3] in t.KIN_WORDS and f[0] in named)]
@@ -303,6 +309,8 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
         if predicate != "has_role":
             out.append((subject, "Person", predicate, obj, kind, confidence))
         role = groups.get("r")
+        if role and re.fullmatch(r"[A-Za-z][A-Za-z ]*", role) and not t.EN_OCC.search(role):
+            role = ""  # 我是 Lakers fan: Latin words make a role only when they name a job
         if role and re.search(r"(?:党员|会员|成员|团员|队员)$", role):
             role = ""  # 共产党员: a membership, not a job
         if role and role.strip():

@@ -22,7 +22,24 @@ OTHER_KIN = (
     "婆婆|侄子|侄女|外甥|外甥女|孙子|孙女|嫂子|姐夫|妹夫|弟媳|大学同学|高中同学|老同学|前同事|队友|合伙人"
 )
 KIN_ALT = "|".join(sorted(KIN_WORDS, key=len, reverse=True))
-ANY_KIN = "|".join(sorted([*KIN_WORDS, *OTHER_KIN.split("|")], key=len, reverse=True))
+# English kinship words in code-switched Chinese: 我 boyfriend Jack 住在 Brooklyn
+EN_KIN = {
+    "daughter": "parent_of", "son": "parent_of", "kid": "parent_of", "mom": "child_of",
+    "mum": "child_of", "mother": "child_of", "dad": "child_of", "father": "child_of",
+    "brother": "sibling_of", "sister": "sibling_of", "wife": "married_to", "husband": "married_to",
+    "best friend": "friend_of", "friend": "friend_of", "bestie": "friend_of", "dog": "owns",
+    "cat": "owns", "puppy": "owns", "kitten": "owns",
+}  # fmt: skip
+KIN_WORDS |= EN_KIN
+EN_OTHER = "boyfriend|girlfriend|bf|gf|boss|roommate|colleague|coworker|cousin|partner"
+KIN_ALT = "|".join(sorted(KIN_WORDS, key=len, reverse=True))
+ANY_KIN = "|".join(
+    sorted([*KIN_WORDS, *OTHER_KIN.split("|"), *EN_OTHER.split("|")], key=len, reverse=True)
+)
+EN_OCC = re.compile(
+    r"(?:engineer|developer|designer|manager|nurse|doctor|teacher|lawyer|analyst|scientist|consultant|accountant|architect|intern|student|researcher|chef|pilot|writer|artist|dev|PM|SDE|SWE)s?$",
+    re.I,
+)
 OCC = (
     "老师|教师|医生|护士|工程师|程序员|设计师|学生|大学生|研究生|博士生|律师|会计|销售|经理|厨师|司机|记者|"
     "作家|研究员|教授|产品经理|公务员|主播|演员|歌手|警察|画家|摄影师|自由职业者|创业者|老板|实习生|运营|"
@@ -80,6 +97,13 @@ ROLE_OCC = rf"(?P<r>(?:(?!的)[{ZH}A-Za-z]){{0,6}}(?:{OCC_ALT}))"
 STUDY = r"(?:读书|上学|读大学|上大学|读研究生|读研|读博士|读博|念书|念大学|学习|留学|进修|读本科|读高中|读初中|读硕士|上高中|上初中|上小学|读小学|上幼儿园|读的本科|读的研究生|读的硕士|读的博士|读的大学|读的书|读的高中|念的书|念的大学|上的大学|上的高中|毕业|读)"
 
 RULES: list[tuple[re.Pattern[str], str, float]] = [
+    (
+        re.compile(
+            rf"^{S}{ADV}(?:是|当|做)(?:一名|一个|一位|个|名|位)?(?P<r>[A-Za-z][A-Za-z ]{{1,30}}?)(?=$|[，,。！!])"
+        ),
+        "has_role",
+        0.75,
+    ),
     (
         re.compile(rf"^{S}{ADV}在(?P<o>{ENT})(?:当|做|担任|任)(?:一名|一个|个|名|位)?{ROLE_ANY}"),
         "works_at",

@@ -200,6 +200,29 @@ def test_chat_style_english():
     }
 
 
+def test_long_chat_messages():
+    text = (
+        "Hi! I'm Sam. I'm 34, I work as a nurse at Boston General, and I'm married to Chris who is "
+        "a chef. We don't have kids yet but we have a cat named Mochi."
+    )
+    assert triples(text) == {
+        (USER, "works_at", "Boston General"),
+        (USER, "has_role", "nurse"),
+        (USER, "married_to", "Chris"),
+        ("Chris", "has_role", "chef"),
+        (USER, "owns", "Mochi"),
+    }
+    assert triples("My brother Tom, who lives in Chicago, is a lawyer at Baker McKenzie.") == {
+        (USER, "sibling_of", "Tom"),
+        ("Tom", "lives_in", "Chicago"),
+        ("Tom", "works_at", "Baker McKenzie"),
+        ("Tom", "has_role", "lawyer"),
+    }
+    assert keys("i used to live in LA but now i live in san diego with my gf") == {
+        (USER, "lives_in", "san diego")
+    }
+
+
 def test_colloquial_chinese():
     assert triples("俺在富士康上班，住在郑州") == {
         (USER, "works_at", "富士康"),

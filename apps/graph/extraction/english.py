@@ -82,6 +82,15 @@ def tidy(sentence: str) -> str:
     return text
 
 
+_REGIONS = frozenset(
+    """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
+    hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+    michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon
+    pennsylvania tennessee texas utah vermont virginia washington wisconsin wyoming ontario quebec
+    canada usa uk england scotland china japan germany france india australia""".split()
+)
+
+
 def _capitalise(match: re.Match[str]) -> str:
     lead, first = match.group(1), match.group(2)
     second = match.group(3) if match.lastindex and match.lastindex >= 3 else ""
@@ -89,6 +98,8 @@ def _capitalise(match: re.Match[str]) -> str:
         return match.group(0)
     out = lead + first.capitalize()
     words = (second or "").split()
+    if words and words[0] in _REGIONS:
+        return out + (second or "")  # "portland oregon": the city alone, as "Portland, Oregon"
     if words and words[0] not in _STOPWORDS and not words[0].endswith(("ing", "ed", "s")):
         return out + "".join(" " + w.capitalize() for w in words)
     return out + (second or "")
@@ -96,21 +107,27 @@ def _capitalise(match: re.Match[str]) -> str:
 
 # --- clauses --------------------------------------------------------------------------------
 
-_SUBJECT_START = (rf"(?:I|I'm|I've|my|My|our|Our|he|she|He|She|they|They|{t.PERSON} (?:is|works|lives|was|has|"
+_SUBJECT_START = (rf"(?:I|I'm|I've|my|My|our|Our|we|We|he|she|He|She|they|They|{t.PERSON} (?:is|works|lives|was|has|"
                   r"loves|likes|owns|studied|studies|moved))\b")  # fmt: skip
 _VERB_START = (r"(?:works?|lives?|living|moved|loves?|likes?|enjoys?|owns?|has|have|studied|"
                r"studies|graduated|is|am|was|joined|plays?|sings?|married|got|goes|go|teaches|"
                r"runs|attends|belongs|drives|born|living|based|raised|working|married)\b")  # fmt: skip
 _CONJ = re.compile(
-    rf",?\s+(?:and|but|while|whereas|although|though|so|yet|plus|and also|and now|also)\s+"
-    rf"(?={_SUBJECT_START}|{_VERB_START})|[,;:–—]\s+(?:and |but |so )?(?={_SUBJECT_START}|(?:born|living|based|raised|working) )|\s+-\s+"
+    rf",?\s+(?:and|but|while|whereas|although|though|so|yet|plus|and also|and now|also)\s+(?:now |also |then |currently |these days )?"
+    rf"(?={_SUBJECT_START}|{_VERB_START})|[,;:–—]\s+(?:and |but |so )?(?={_SUBJECT_START}|(?:born|living|based|raised|working|is|was|works|lives) )|\s+-\s+"
 )
 _LEAD_SUBJECT = re.compile(
     rf"^(?:[Mm]y {t.ADJ}(?:{t.ANY_KIN}),? )?(?P<n>I|he|she|He|She|They|they|{t.PERSON})\b"
 )
 
 
+_WHO = re.compile(
+    rf"\b({t.PERSON}),? who (?=(?:is|lives|works|studies|was|has|loves|likes|owns)\b)"
+)
+
+
 def clauses(sentence: str) -> list[str]:
+    sentence = _WHO.sub(r"\1, \1 ", sentence)  # "Tom, who lives in Chicago, is ...": his own clause
     pieces: list[str] = []
     start = 0
     for match in _CONJ.finditer(sentence):

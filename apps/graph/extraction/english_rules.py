@@ -330,7 +330,7 @@ RULES: list[tuple[re.Pattern[str], str, float]] = [
     # likes
     (
         re.compile(
-            rf"{SUBJ} {ADV}(?:really |absolutely |totally )?(?:like|likes|love|loves|enjoy|enjoys|adore|adores|dig|digs) (?!to\b|it\b|that\b|this\b|them\b|you\b|him\b|her\b|my job\b|working\b|living\b|being\b|when\b|how\b|the fact\b)(?P<o>[\w' -]+)"
+            rf"{SUBJ} {ADV}(?:really |absolutely |totally )?(?:like|likes|love|loves|enjoy|enjoys|adore|adores|dig|digs) (?!to\b|it\b|my\b|our\b|that\b|this\b|them\b|you\b|him\b|her\b|my job\b|working\b|living\b|being\b|when\b|how\b|the fact\b)(?P<o>[\w' -]+)"
         ),
         "likes",
         0.8,

@@ -82,6 +82,7 @@ def tidy(sentence: str) -> str:
     return text
 
 
+_OCC_WORDS = frozenset(t.OCC.split("|"))
 _REGIONS = frozenset(
     """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
     hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
@@ -94,7 +95,9 @@ _REGIONS = frozenset(
 def _capitalise(match: re.Match[str]) -> str:
     lead, first = match.group(1), match.group(2)
     second = match.group(3) if match.lastindex and match.lastindex >= 3 else ""
-    if first in _STOPWORDS or (first in t.KIN_WORDS and not lead.endswith("name is ")):
+    if first in _STOPWORDS or first in _OCC_WORDS:
+        return match.group(0)
+    if first in t.KIN_WORDS and not lead.endswith("name is "):
         return match.group(0)
     out = lead + first.capitalize()
     words = (second or "").split()

@@ -57,7 +57,12 @@ OCC = (
     "composer|conductor|poet|novelist|reporter|anchor|copywriter|ux designer|ui designer|"
     "data scientist|product manager|software engineer|web developer|teaching assistant"
 )
-OCC_ALT = "|".join(sorted(set(OCC.split("|")), key=len, reverse=True))
+# Words that name something else as often as a job ("a team player", "a proud dog owner"): a
+# role only with a job word after them ("head chef", "volunteer firefighter").
+AMBIGUOUS = frozenset(
+    "owner player partner host fellow resident lead head associate server rep admin agent volunteer".split()
+)
+OCC_ALT = "|".join(sorted(set(OCC.split("|")) - AMBIGUOUS, key=len, reverse=True))
 ROLE = rf"(?:(?:[a-z0-9][\w-]*|[A-Z]{{2,5}}) ){{0,3}}(?:{OCC_ALT}|RN|LPN|EMT|CPA|SDE|SWE|PM|MD|DJ|HR manager)s?"
 NAME = r"(?:St\.|Mt\.|Ft\.|Dr\.|[A-Z][\w'&-]*)(?:\s(?:[A-Z][\w'.&-]*|\d+\w*|(?:of|de|du|la|le|van|von|der|da|del|on|upon|am)\b|&|and(?= [A-Z]\w+ (?:Inc|Co|LLC|Ltd|Company|Group|Partners)))){0,5}"
 HANNAME = r"[\u4e00-\u9fff]{1,10}"
@@ -238,7 +243,7 @@ RULES: list[tuple[re.Pattern[str], str, float]] = [
     ),
     (
         re.compile(
-            rf"{SUBJ}{BE}? {ADV}(?:live|lives|living|reside|resides|residing|based|settled|staying|located) (?:in|at|out of) (?P<o>{ENT})"
+            rf"{SUBJ}{BE}? {ADV}(?:live|lives|living|reside|resides|residing|based|settled|located) (?:in|at|out of) (?P<o>{ENT})"
         ),
         "lives_in",
         0.85,

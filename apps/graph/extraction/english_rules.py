@@ -89,7 +89,7 @@ NEGATION = re.compile(
     r"\b(?:not|never|no longer|neither|nor|no|nobody|none|hardly|barely|without)\b|n't\b|\bnt\b|"
     r"\bdont\b|\bdoesnt\b|\bdidnt\b|\bisnt\b|\bwasnt\b|\bcant\b|\bwont\b|\bused to\b|\bformer(?:ly)?\b|"
     r"\bex-|\bback then\b|\banymore\b|\bany more\b|\buntil\b|\bquit\b|\bleft\b|\bdivorced\b|"
-    r"\bbroke up\b|\bsplit up\b|\bpassed away\b|\bdied\b|\bretired from\b|\bsold\b|\bgave up\b|"
+    r"\bbroke up\b|\bsplit up\b|\bpassed away\b|\bdied\b|\bretired\b|\bsold\b|\bgave up\b|"
     r"\bstopped\b|\bfired\b|\blaid off\b|\bago\b|\bin the past\b|\bpreviously\b|\bwhen I was\b|"
     r"\bwhen we were\b|\bas a kid\b|\bgrowing up\b|\bonce upon\b",
     re.I,

@@ -243,6 +243,16 @@ def test_colloquial_chinese():
     }
 
 
+def test_chinese_chat_idioms_for_home_likes_and_things():
+    assert triples("坐标杭州，做电商的") == {(USER, "lives_in", "杭州")}
+    assert triples("我人在深圳") == {(USER, "lives_in", "深圳")}
+    assert triples("我在公司加班") == set()  # 在 + a place that is no city: no home
+    assert triples("我的爱好是爬山") == {(USER, "likes", "爬山")}
+    assert triples("我是火锅爱好者") == {(USER, "likes", "火锅")}
+    assert triples("我的车是一辆特斯拉") == {(USER, "owns", "特斯拉")}
+    assert triples("I work in marketing at Nike.") == {(USER, "works_at", "Nike")}
+
+
 def test_mixed_language_sentences():
     assert triples("我在Google做software engineer，住在Mountain View") == {
         (USER, "works_at", "Google"),

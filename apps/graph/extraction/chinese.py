@@ -287,6 +287,8 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
         return []  # 是MIT的学生: studied_at says it
     if predicate == "works_at" and t.GROUPISH.search(obj):
         return []  # 是足球俱乐部的球员: member_of says it
+    if predicate == "lives_in" and confidence <= 0.6 and not t.PLACES.match(obj):
+        return []  # 我现在在X: a home only when X is a known place (我在公司, 我在开会 are not)
     if predicate in {"works_at", "member_of"} and t.PLACES.match(obj):
         return []  # 我在北京工作: a city, not an employer
     if predicate == "owns" and (

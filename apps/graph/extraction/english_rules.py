@@ -175,6 +175,25 @@ RULES: list[tuple[re.Pattern[str], str, float]] = [
         "works_at",
         0.7,
     ),
+    (
+        re.compile(rf"^{SUBJ}{BE} {ADV}(?:at|with) (?P<o>{NAME})(?: now| these days| currently)?$"),
+        "works_at",
+        0.7,
+    ),
+    (
+        re.compile(
+            rf"\b[Mm]y (?:new |current )?(?:job|internship|position) (?:is )?(?:at|with) (?P<o>{NAME})"
+        ),
+        "works_at",
+        0.7,
+    ),
+    (
+        re.compile(
+            rf"{SUBJ}{BE}? {ADV}(?:work|works|working|intern|interns) in [a-z]+(?: [a-z]+)? (?:at|for) (?P<o>{NAME})"
+        ),
+        "works_at",
+        0.75,
+    ),
     # has_role
     (
         re.compile(

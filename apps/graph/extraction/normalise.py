@@ -3,7 +3,7 @@ Chinese, sentence and clause cutting, and the comparable form of a name.
 
 `name_key` is the comparison the benchmark scores with (and what entity resolution may use):
 NFKC (full-width letters and digits folded), traditional characters mapped to simplified with
-OpenCC's character table (t2s.txt), casefolded, a leading English article and punctuation
+OpenCC (the `opencc` package's t2s tables), casefolded, a leading English article and punctuation
 stripped, whitespace collapsed. "The Google", "ＧＯＯＧＬＥ" and "google." are one key;
 "臺北" and "台北" are one key.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN = re.compile(f"[{HAN}]")
@@ -21,18 +20,16 @@ _EMOJI = re.compile(r"[\U0001F000-\U0001FFFF\u2600-\u27BF\uFE0F\u200D]+")
 
 
 @lru_cache(maxsize=1)
-def _t2s_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for line in (Path(__file__).with_name("t2s.txt")).read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#") and len(line) == 2:
-            table[ord(line[0])] = line[1]
-    return table
+def _t2s():  # noqa: ANN202 - opencc has no type hints
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 def to_simplified(text: str) -> str:
-    """Traditional characters as simplified ones, character by character (臺灣 -> 台湾);
-    everything else unchanged."""
-    return text.translate(_t2s_table())
+    """Traditional characters as simplified ones (臺灣 -> 台湾); everything else unchanged.
+    Text without a Han character is returned as it is (no call)."""
+    return _t2s().convert(text) if _HAN.search(text) else text
 
 
 def prepare(text: str) -> str:

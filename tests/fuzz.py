@@ -116,6 +116,23 @@ def _register_hooks() -> None:
             return True
         return response.json().get("error", {}).get("code") != "invalid_expiry"
 
+    @schemathesis.hook("filter_failure").apply_to(
+        method="POST", path="/v1/multimodal/search/embedding"
+    )
+    def mutation_of_an_undeclared_property(
+        context: Any, failure: Any, case: Any, response: Any
+    ) -> bool:
+        """Seen once (seed 332288057142426886432941646506173382275): a body made invalid only
+        inside an extra property the schema does not declare (`"error": {"details": {}}`,
+        "missing required property: embedding" under it) was counted as schema-violating; the
+        schema allows extra properties and the server ignores them. Only that case is dropped."""
+        if getattr(failure, "code", None) != "ST201" or not isinstance(case.body, dict):
+            return True
+        declared = {"user_id", "limit", "embedding", "modality"}
+        text = str(getattr(failure, "message", "")) + str(getattr(failure, "title", ""))
+        first = text.split("Invalid component:", 1)[-1].strip().split(" ", 1)[0]
+        return not (set(case.body) - declared and first in set(case.body) - declared)
+
 
 if os.environ.get("SCHEMATHESIS_HOOKS") == "tests.fuzz":
     _register_hooks()

@@ -55,12 +55,12 @@ class GraphPathIn(f.InputSerializer):
 class GraphTriplesIn(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
     offset = serializers.IntegerField(min_value=0, default=0)
-    user_id = serializers.CharField(max_length=200, required=False)
+    user_id = serializers.CharField(max_length=200, required=False, allow_blank=True)
     include_history = serializers.BooleanField(default=False)
 
 
 class GraphStatsIn(serializers.Serializer):
-    user_id = serializers.CharField(max_length=200, required=False)
+    user_id = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class GraphMergeIn(f.InputSerializer):

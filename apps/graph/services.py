@@ -255,9 +255,9 @@ def llm_response_parse(response: str) -> tuple[list[tuple[str, str]], list[Tripl
 
 
 def graph_llm_parse(*, tenant: Tenant, user_id: str, response: str) -> StoreResult:
+    # A response with no line in the format merges nothing: the answer says so (0 added), as it
+    # would for lines that only restate what the graph holds.
     entities, triples = llm_response_parse(response)
-    if not entities and not triples:
-        raise BadRequest("No 'Entity:' or 'Relation:' line could be parsed.", code="nothing_parsed")
     return graph_store(tenant=tenant, user_id=user_id, triples=triples, entities=entities)
 
 
@@ -279,7 +279,7 @@ def entity_merge(*, tenant: Tenant, entity_id: int, into_id: int, actor: str) ->
     """`entity_id` becomes an alias of `into_id`: its name and aliases move, its edges are
     repointed, and it is hidden (kept, so the merge can be undone)."""
     if entity_id == into_id:
-        raise BadRequest("An entity cannot be merged into itself.", code="merge_same_entity")
+        raise Conflict("An entity cannot be merged into itself.", code="merge_same_entity")
     with transaction.atomic():
         entity = _live_entity(tenant=tenant, entity_id=entity_id)
         into = _live_entity(tenant=tenant, entity_id=into_id)

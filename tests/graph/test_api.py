@@ -173,7 +173,6 @@ def test_triples_are_paginated(alice):
     [
         ("/v1/graph/extract", {"text": ""}, "invalid_request"),
         ("/v1/graph/extract", {"text": 5}, "invalid_request"),
-        ("/v1/graph/extract/llm-parse", {"response": "nothing here"}, "nothing_parsed"),
         ("/v1/graph/query", {}, "invalid_request"),
         ("/v1/graph/path", {"from": "a", "to": "b", "max_depth": 7}, "invalid_request"),
         ("/v1/graph/path", {"from": "a", "to": "b", "max_depth": "3"}, "invalid_request"),
@@ -235,3 +234,9 @@ def test_between_equally_similar_names_the_one_linked_to_the_same_context_wins(a
     with tenant_scope(alice.tenant.pk):
         assert Entity.objects.get(key="alexandra morgen").aliases == ["Alexandra Morgun"]
         assert Entity.objects.get(key="alexandra morgan").aliases == []
+
+
+def test_an_llm_response_without_a_parsable_line_merges_nothing(alice):
+    response = _post(alice, "/v1/graph/extract/llm-parse", {"response": "nothing here"})
+    assert response.status_code == 200, response.content
+    assert response.json()["entities_added"] == 0 and response.json()["triples"] == []

@@ -64,6 +64,9 @@ def test_english_contradiction_and_history(alice):
 
 
 def test_a_sentence_with_nothing_to_extract_stores_nothing(alice):
-    assert _extract(alice, "What a lovely day.") == {"entities_added": 0, "triples": [],
-                                                     "extractor": "rules"}
+    assert _extract(alice, "What a lovely day.") == {
+        "entities_added": 0,
+        "triples": [],
+        "extractor": "rules",
+    }
     assert alice.client().get("/v1/graph/stats").json()["entity_count"] == 0

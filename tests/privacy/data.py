@@ -50,9 +50,17 @@ def fill(actor, who: Person) -> None:
                       "messages": f"I live in {who.marker.capitalize()}"})  # fmt: skip
     post(actor, add, {"user_id": who.user_id, "infer": True,
                       "messages": "I just moved to Shanghai last month"})  # fmt: skip
-    post(actor, "/v1/graph/extract/llm-parse", {"user_id": who.user_id, "response": (
-        f"Entity: {who.marker.capitalize()} (Place)\n"
-        f"Relation: USER lives_in {who.marker.capitalize()}")})  # graph entities and edges
+    post(
+        actor,
+        "/v1/graph/extract/llm-parse",
+        {
+            "user_id": who.user_id,
+            "response": (
+                f"Entity: {who.marker.capitalize()} (Place)\n"
+                f"Relation: USER lives_in {who.marker.capitalize()}"
+            ),
+        },
+    )  # graph entities and edges
     post(actor, add, {"user_id": who.user_id, "infer": True, "messages": [
         {"role": "user", "content": who.question},
         {"role": "assistant", "content": f"A {who.marker} eats twice a day."}]})  # fmt: skip

@@ -106,6 +106,17 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index]
 
 
+def latency_summary(name: str, times: list[float], unit: str = "requests") -> dict[str, float]:
+    """n, p50, p95 and mean (ms) of `times`, printed as one line and returned for the results."""
+    import statistics
+
+    figures = {"n": len(times), "p50": round(percentile(times, 50), 2),
+               "p95": round(percentile(times, 95), 2), "mean": round(statistics.mean(times), 2)}  # fmt: skip
+    print(f"{name}: p50 {figures['p50']} ms, p95 {figures['p95']} ms, mean {figures['mean']} ms "
+          f"({figures['n']} {unit})", flush=True)  # fmt: skip
+    return figures
+
+
 def _recreate_database() -> None:
     import psycopg
     from django.db import connection

@@ -149,13 +149,9 @@ def timed(http, path: str, bodies: list[dict]) -> tuple[list[float], list[dict]]
 
 
 def summary(name: str, times: list[float]) -> dict[str, float]:
-    from bench.common import percentile
+    from bench.common import latency_summary
 
-    figures = {"n": len(times), "p50": round(percentile(times, 50), 2),
-               "p95": round(percentile(times, 95), 2), "mean": round(statistics.mean(times), 2)}  # fmt: skip
-    print(f"{name}: p50 {figures['p50']} ms, p95 {figures['p95']} ms, mean {figures['mean']} ms "
-          f"({figures['n']} requests)", flush=True)  # fmt: skip
-    return figures
+    return latency_summary(name, times, "requests")
 
 
 def main() -> None:

@@ -150,13 +150,9 @@ def timed_searches(http, user_id: str, queries: np.ndarray) -> tuple[list[float]
 
 
 def summary(name: str, times: list[float]) -> dict[str, float]:
-    from bench.common import percentile
+    from bench.common import latency_summary
 
-    figures = {"n": len(times), "p50": round(percentile(times, 50), 2),
-               "p95": round(percentile(times, 95), 2), "mean": round(statistics.mean(times), 2)}  # fmt: skip
-    print(f"{name}: p50 {figures['p50']} ms, p95 {figures['p95']} ms, mean {figures['mean']} ms "
-          f"({figures['n']} queries)", flush=True)  # fmt: skip
-    return figures
+    return latency_summary(name, times, "queries")
 
 
 RESULTS: dict[str, object] = {}

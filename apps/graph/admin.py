@@ -1,5 +1,5 @@
 """Console: entities, relations (read-only: edges change through extraction, contradictions,
-retraction) and merges, with an action that undoes merges (apps.graph.services.merge_undo)."""
+retraction) and merges, with an action that undoes merges (apps.graph.merges.merge_undo)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.http import HttpRequest
 
 from apps.core.errors import AppError
 from apps.core.tenancy import tenant_scope
+from apps.graph.merges import merge_undo
 from apps.graph.models import Entity, EntityMerge, Relation
-from apps.graph.services import merge_undo
 
 
 class ReadOnly(admin.ModelAdmin):

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from apps.core import fields as f
 from apps.core.api import TenantAPIView
-from apps.graph import selectors, services
+from apps.graph import merges, selectors, services
 from apps.memories import registry
 
 TAGS = ["graph"]
@@ -261,7 +261,7 @@ class MergeView(GraphView):
                    responses={200: GraphMergeOut})  # fmt: skip
     def post(self, request: Request) -> Response:
         data = _valid(GraphMergeIn, request.data)
-        merge = services.entity_merge(tenant=request.tenant, entity_id=data["entity_id"],
+        merge = merges.entity_merge(tenant=request.tenant, entity_id=data["entity_id"],
                                       into_id=data["into_id"], actor=self.actor)  # fmt: skip
         self.set_audit_target("entity", merge.entity_id)
         return Response(selectors.merge_out(merge))
@@ -271,7 +271,7 @@ class UndoView(GraphView):
     @extend_schema(operation_id="graph_merge_undo", request=None, tags=TAGS,
                    responses={200: GraphMergeOut})  # fmt: skip
     def post(self, request: Request, merge_id: int) -> Response:
-        merge = services.merge_undo(tenant=request.tenant, merge_id=merge_id)
+        merge = merges.merge_undo(tenant=request.tenant, merge_id=merge_id)
         return Response(selectors.merge_out(merge))
 
 

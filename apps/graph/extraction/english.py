@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (regular expressions: a pattern reads best on one line)
-"""English relation rules (the tables are in english_rules).
+"""English relation rules (the vocabulary is in english_words, the patterns in english_rules).
 
 Chat text is tidied first: emoji and fillers ("lol", "btw") out, a lower-case "i"/"im" is "I"/
 "I'm", and in an all-lower-case sentence the word after a kinship word ("my sister anna") or
@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from apps.graph.extraction import english_rules as t
+from apps.graph.extraction import english_words as t
 from apps.graph.extraction.english_kinship import NOT_NAMES as _NOT_NAMES
 from apps.graph.extraction.english_kinship import kinship
+from apps.graph.extraction.english_rules import RULES
 from apps.graph.extraction.triple import OBJECT_TYPE, USER, Context, Found
 
 # --- tidying ------------------------------------------------------------------------------------
@@ -232,7 +233,7 @@ def extract_clause(clause: str, ctx: Context) -> Iterator[Found]:
         ctx.pair = (pair.group("a"), pair.group("b"))
         text = "They " + text[pair.end() :]
     seen: set[tuple[str, str, str]] = set()
-    for pattern, predicate, confidence in t.RULES:
+    for pattern, predicate, confidence in RULES:
         for match in pattern.finditer(text):
             for found in _triples(match, predicate, confidence, ctx):
                 if predicate == "owns" and found[0] in named_pets and found[3][:1].islower():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from apps.graph.extraction import english_rules as t
+from apps.graph.extraction import english_words as t
 from apps.graph.extraction.triple import USER, Context, Found
 
 # --- kinship --------------------------------------------------------------------------------

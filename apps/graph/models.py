@@ -22,6 +22,7 @@ SINGLE_VALUED = frozenset({"lives_in", "works_at", "married_to", "born_in"})
 PREDICATES = (
     "works_at", "has_role", "lives_in", "born_in", "married_to", "parent_of", "child_of",
     "sibling_of", "friend_of", "likes", "owns", "studied_at", "member_of", "located_in",
+    "attended", "does",
 )  # fmt: skip
 
 
@@ -76,6 +77,16 @@ class Relation(TenantOwnedModel):
             models.Index(fields=["tenant", "subject", "predicate"], name="graph_rel_subject_idx"),
             models.Index(fields=["tenant", "object"], name="graph_rel_object_idx"),
             models.Index(fields=["tenant", "user_id", "recorded_at"], name="graph_rel_user_idx"),
+        ]
+        # One current edge per fact: two stores of the same triple at once (two workers, or a
+        # request and a worker) cannot both insert one; the loser takes the winner's edge
+        # (services._relation_store).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "user_id", "subject", "predicate", "object"],
+                condition=Q(valid_to__isnull=True, invalidated_at__isnull=True),
+                name="graph_relation_one_current",
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,10 @@
 """Entity resolution without an LLM.
 
-A name is first reduced to its key: Unicode NFKC (full-width letters and digits become ASCII),
-case folded, traditional Chinese turned into simplified (OpenCC's t2s tables), spaces collapsed
-and surrounding punctuation dropped. An existing entity whose key or one of whose alias keys is
+A name is first reduced to its key, the same comparable form the extraction rules and their
+benchmark use (apps.graph.extraction.normalise.name_key): Unicode NFKC (full-width letters and
+digits become ASCII), case folded, traditional Chinese turned into simplified (OpenCC's t2s
+tables), punctuation and a leading English article dropped, spaces collapsed (removed between
+Chinese characters). An existing entity whose key or one of whose alias keys is
 equal is the same entity. Otherwise, for Latin names only (trigram similarity means little for
 two- or three-character Chinese names), the most similar entity of the same type at or above
 GRAPH_TRIGRAM_THRESHOLD is taken and the name becomes one of its aliases. Similarity is
@@ -17,12 +19,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection
-from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import F, FloatField, Func, Q
 from django.db.models.expressions import RawSQL
 
+from apps.graph.extraction.normalise import name_key as extraction_name_key
 from apps.graph.models import Entity, Relation
 from apps.tenants.models import Tenant
 
@@ -34,19 +36,10 @@ _LATIN = re.compile(r"[a-z0-9][a-z0-9 .'&-]*")
 TIE_MARGIN = 0.05
 
 
-@lru_cache(maxsize=1)
-def _t2s():  # noqa: ANN202 - opencc has no type hints
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def name_key(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = _SPACES.sub(" ", text).strip(_EDGE_PUNCT)
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        text = _t2s().convert(text)
-    return text[:200]
+    """The lookup key of a name: the extraction rules' comparable form (one normalisation for
+    both, apps.graph.extraction.normalise.name_key), within the column's 200 characters."""
+    return extraction_name_key(name)[:200]
 
 
 def key_slug(key: str) -> str:

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.graph.models import SINGLE_VALUED, Entity, EntityMerge, Relation, RelationSource
 from apps.graph.resolution import entity_resolve, name_key
-from apps.memories.models import Memory
+from apps.memories.selectors import memory_ids_live
 from apps.tenants.models import Tenant
 
 USER = "USER"  # the extractor's name for the speaking user
@@ -61,10 +61,12 @@ def graph_store(
     memory_id: str | None = None,
     message_id: int | None = None,
     valid_from: datetime | None = None,
+    speaker: str | None = None,
 ) -> StoreResult:
     """Store triples in the user's graph ("" = tenant-wide). An edge already current gains the
     source only (a redelivered task writes nothing twice); a single-valued predicate closes the
-    subject's current edge to another object."""
+    subject's current edge to another object. The triples' USER is `speaker` when the text
+    names who said it (a transcript's "Caroline: ..."), else the user themself."""
     result = StoreResult()
     moment = valid_from or timezone.now()
     with transaction.atomic():
@@ -86,7 +88,7 @@ def graph_store(
                 (triple.object, triple.object_type),
             ):
                 if name == USER:
-                    name, entity_type = _user_label(user_id), "Person"
+                    name, entity_type = speaker or _user_label(user_id), "Person"
                 entity, made = entity_resolve(
                     tenant=tenant,
                     user_id=user_id,
@@ -147,9 +149,50 @@ def _relation_store(
         if confidence > same.confidence:
             Relation.objects.filter(pk=same.pk).update(confidence=confidence)
         return same
+    try:
+        # A savepoint: two stores of this fact at once both find no current edge; the second
+        # insert waits for the first transaction and then breaks the one-current-edge
+        # constraint. Its closing of other edges is undone with it, and it takes the winner's
+        # edge (its caller adds its source there).
+        with transaction.atomic():
+            return _relation_create(
+                tenant=tenant,
+                user_id=user_id,
+                subject=subject,
+                obj=obj,
+                predicate=predicate,
+                confidence=confidence,
+                moment=moment,
+                others=[r for r in current if r.object_id != obj.pk],
+            )
+    except IntegrityError:
+        winner = Relation.objects.select_for_update().get(
+            tenant=tenant,
+            user_id=user_id,
+            subject=subject,
+            predicate=predicate,
+            object=obj,
+            valid_to__isnull=True,
+            invalidated_at__isnull=True,
+        )
+        if confidence > winner.confidence:
+            Relation.objects.filter(pk=winner.pk).update(confidence=confidence)
+        return winner
+
+
+def _relation_create(
+    *,
+    tenant: Tenant,
+    user_id: str,
+    subject: Entity,
+    obj: Entity,
+    predicate: str,
+    confidence: float,
+    moment: datetime,
+    others: list[Relation],
+) -> Relation:
     valid_to = None
     if predicate in SINGLE_VALUED:  # a contradiction closes, never deletes
-        others = [r for r in current if r.object_id != obj.pk]
         newer = [r.valid_from for r in others if r.valid_from > moment]
         if newer:  # stated before what is known now (a late task): recorded as already closed
             valid_to = min(newer)
@@ -278,10 +321,13 @@ def graph_memories_removed(*, tenant: Tenant, memory_ids: Iterable[str], erase: 
         )
         if not touched:
             return 0
+        sources = RelationSource.objects.filter(tenant=tenant, relation_id__in=touched)
+        # memories still standing: not among those removed now, nor deleted or archived before
+        live = memory_ids_live(tenant=tenant, ids=sources.values("memory_id"), exclude=ids)
         others = set(
-            RelationSource.objects.filter(tenant=tenant, relation_id__in=touched)
-            .filter(Q(memory_id__isnull=True) | Q(memory_id__in=_live_memories(tenant, ids)))
-            .values_list("relation_id", flat=True)
+            sources.filter(Q(memory_id__isnull=True) | Q(memory_id__in=live)).values_list(
+                "relation_id", flat=True
+            )
         )
         orphaned = touched - others
         if erase:
@@ -295,15 +341,6 @@ def graph_memories_removed(*, tenant: Tenant, memory_ids: Iterable[str], erase: 
             ).update(invalidated_at=timezone.now())
         entities_prune(tenant=tenant, entity_ids=ends)
     return len(orphaned)
-
-
-def _live_memories(tenant: Tenant, removed: list[str]) -> QuerySet:
-    """Memories still standing: not among those removed now, nor deleted or archived before."""
-    return (
-        Memory.objects.filter(tenant=tenant, status=Memory.Status.ACTIVATED)
-        .exclude(pk__in=removed)
-        .values("pk")
-    )
 
 
 def _ends(relation_ids: Iterable[int]) -> set[int]:

@@ -3,7 +3,7 @@ segment."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -120,3 +120,17 @@ def memory_segment_ids(*, tenant: Tenant, memory_ids: Sequence[str | UUID]) -> l
         .distinct()
     )
     return [str(segment_id) for segment_id in rows]
+
+
+def memory_ids_live(
+    *, tenant: Tenant, ids: Iterable[str | UUID] | QuerySet, exclude: Collection[str] = ()
+) -> QuerySet[Memory]:
+    """The ids among `ids` (a list, or a query of ids) of memories still standing: active, and
+    not in `exclude`. Lazy (`.values("pk")`): an app above uses it as a subquery of its own
+    query, so the answer stays one SQL statement."""
+    ids = ids if isinstance(ids, QuerySet) else [str(i) for i in ids]
+    return (
+        Memory.objects.filter(tenant=tenant, status=Memory.Status.ACTIVATED, pk__in=ids)
+        .exclude(pk__in=list(exclude))
+        .values("pk")
+    )

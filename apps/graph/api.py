@@ -91,13 +91,18 @@ class GraphEntityOut(serializers.Serializer):
     user_id = serializers.CharField()
 
 
-class GraphExtractOut(serializers.Serializer):
+class GraphStoredOut(serializers.Serializer):
     entities_added = serializers.IntegerField()
     triples = GraphTripleOut(many=True)
+
+
+class GraphExtractOut(GraphStoredOut):
     extractor = serializers.CharField(help_text="rules, or llm (GRAPH_LLM_EXTRACT)")
 
 
-class GraphParseOut(GraphExtractOut):
+class GraphParseOut(GraphStoredOut):
+    """No `extractor`: the triples are the given answer's."""
+
     total_entities = serializers.IntegerField()
     total_relations = serializers.IntegerField()
 

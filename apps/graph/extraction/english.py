@@ -59,7 +59,8 @@ _CAP_PLACE = re.compile(
 
 # "been working at X", "moved to Y last year": the speaker is the implied subject
 _NO_SUBJECT = re.compile(
-    r"^(been|working|living|studying|moved|started|got|joined|graduated|married)\b", re.I
+    r"^((?:just|recently|finally) )?(been|working|living|studying|moved|started|got|joined|graduated|married)\b",
+    re.I,
 )
 _IMPLIED = {"been": "I've", "working": "I'm", "living": "I'm", "studying": "I'm"} | dict.fromkeys(
     ("moved", "started", "got", "joined", "graduated", "married"), "I"
@@ -71,7 +72,12 @@ def tidy(sentence: str) -> str:
     for pattern, replacement in _LOWER_I:
         text = pattern.sub(replacement, text)
     text = " ".join(text.split())
-    text = _NO_SUBJECT.sub(lambda m: _IMPLIED[m.group(1).lower()] + " " + m.group(1).lower(), text)
+    text = _NO_SUBJECT.sub(
+        lambda m: (
+            f"{_IMPLIED[m.group(2).lower()]} {(m.group(1) or '').lower()}{m.group(2).lower()}"
+        ),
+        text,
+    )
     # chat style (starts in lower case, a lower-case "i", or no capital at all): names may have
     # lost their capital too
     casual = sentence.lstrip()[:1].islower() or re.search(r"\bi\b|\bim\b", sentence)
@@ -93,6 +99,12 @@ _REGIONS = frozenset(
 )
 
 
+_INSTITUTION = re.compile(
+    r"elementary|high|school|university|college|academy|hospital|clinic|inc|corp|club|team|bank|"
+    r"institute|center|centre|library"
+)
+
+
 def _capitalise(match: re.Match[str]) -> str:
     lead, first = match.group(1), match.group(2)
     second = match.group(3) if match.lastindex and match.lastindex >= 3 else ""
@@ -102,6 +114,8 @@ def _capitalise(match: re.Match[str]) -> str:
         return match.group(0)
     out = lead + first.capitalize()
     words = (second or "").split()
+    if len(words) == 2 and _INSTITUTION.fullmatch(words[1]) and words[0] not in _STOPWORDS:
+        return out + "".join(" " + w.capitalize() for w in words)  # "st marys hospital"
     if words and words[0] in _REGIONS:
         return out + (second or "")  # "portland oregon": the city alone, as "Portland, Oregon"
     if words and words[0] not in _STOPWORDS and not words[0].endswith(("ing", "ed", "s")):
@@ -171,12 +185,42 @@ _STOP_TAIL = re.compile(
     r"near|for|from|at|on|in|by|after|before|during|every|each|these|this|last|now|too|"
     r"as well|a lot|so much|very much|lately|nowadays|today|yesterday|right now|full[- ]time|"
     r"part[- ]time|remotely|as an?|as the|these days|currently|anyway|though|tho|haha|lol|"
-    r"again|already|recently|a few|for now|over there|ever since|all day)\b.*$"
+    r"again|already|recently|a few|for now|over there|ever since|all day|(?-i:rn|atm))\b.*$"
     r"|(?<!\bSt)(?<!\bMt)(?<!\bFt)(?<!\bDr)[.](?=\s|$).*$|[,;:!?()\"].*$",
     re.I,
 )
 _LEAD_ART = re.compile(r"^(?:the|a|an|my|our|some|his|her|their|local)\s+", re.I)
 _ROLE_TAIL = re.compile(r"\s+(?:at|for|with|of|in|and|who|since|by|from|based|on)\b.*$", re.I)
+# "head of marketing", "VP of Sales": a title keeps its department
+_DEPT = re.compile(rf"^(?:the )?{t.DEPT}(?= at\b| for\b| with\b|$)")
+_OFFICER = re.compile(rf"\b{t.OFFICER}s?$", re.I)
+# Offices held only in a club, board, team or troop ("the treasurer of Rotary"); other officers
+# ("the president of Acme") are members only of a group word ("the president of the chess club").
+_CIVIC = re.compile(
+    r"(?:treasurer|trustee|chair(?:man|woman|person)?|board member|organi[sz]er|deacon|"
+    r"(?:scout|troop|youth|den|pack) leader)s?$",
+    re.I,
+)
+
+
+def _officer_of_group(match: re.Match[str]) -> bool:
+    """ "the treasurer of the garden club", "a scout leader with Troop 42": an office in a group."""
+    role = match.groupdict().get("r") or ""
+    if not _OFFICER.search(role) and not _CIVIC.search(role):
+        return False
+    link = match.string[match.end("r") : match.start("o")].split()
+    if not link or link[0] not in {"of", "for", "with", "at"}:
+        return False
+    if link[0] == "at":  # "a deacon at First Baptist Church", not "the treasurer at Acme"
+        return bool(_CIVIC.search(role) and t.GROUPISH.search(match.group("o")))
+    return bool(_CIVIC.search(role) or t.GROUPISH.search(match.group("o")))
+
+
+def _role(raw: str) -> str:
+    dept = _DEPT.match(raw)
+    return minimal(dept.group(0) if dept else _ROLE_TAIL.sub("", raw))
+
+
 _PRONOUNS = frozenset(
     {
         "it",
@@ -255,11 +299,14 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
         r"(?:student|freshman|sophomore|junior|senior|undergrad|alum\w*)s?$", groups.get("r") or ""
     ):
         return []  # "a sophomore at NYU": studied_at says it
+    if groups.get("r") and predicate in {"works_at", "member_of"}:
+        # an officer of a group is its member; of a company, its employee
+        predicate = "member_of" if _officer_of_group(match) else "works_at"
     called = re.match(rf",? (?:called|named) (?P<o>{t.NAME})", match.string[match.end() :])
     if called and predicate in {"owns", "member_of", "works_at"}:
         groups = {**groups, "o": called.group("o")}  # "a book club called Page Turners"
     raw = re.sub(r"^.*\b(?:called|named) ", "", groups["o"])  # "a startup called Brightline"
-    obj = minimal(_ROLE_TAIL.sub("", raw) if predicate == "has_role" else raw)
+    obj = _role(raw) if predicate == "has_role" else minimal(raw)
     if predicate == "likes":
         obj = " ".join(obj.split()[:4])
         raw_o = _STOP_TAIL.sub("", groups["o"].replace(" and ", " _and_ ")).replace(
@@ -306,9 +353,8 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
         out.append((subject, "Person", predicate, obj, kind, confidence))
         role = groups.get("r")
         if role:
-            out.append(
-                (subject, "Person", "has_role", minimal(_ROLE_TAIL.sub("", role)), "Role", 0.8)
-            )
+            if _good_object("has_role", _role(role)):
+                out.append((subject, "Person", "has_role", _role(role), "Role", 0.8))
     if predicate in {"works_at", "studied_at", "member_of"}:
         ctx.last_org = obj
     return out
@@ -322,4 +368,8 @@ def _good_object(predicate: str, obj: str) -> bool:
         return False  # "I work at a startup", "I live in a small town": nothing to name
     if predicate == "studied_at" and not (named or t.SCHOOLISH.search(obj)):
         return False  # "I study economics": a subject, not a school
+    if predicate == "has_role" and obj.split()[0].lower() in t.NOT_ROLE:
+        return False  # "a good cook", "an aspiring writer": a judgement or a wish, not a job
+    if predicate == "member_of" and (obj.lower() in t.BARE_GROUP or t.WORK_TEAM.match(obj)):
+        return False  # "I'm on the team": which team is not said; "the sales team": a department
     return True

@@ -79,7 +79,7 @@ HOME: list[tuple[re.Pattern[str], str, float]] = [
     ),
     (
         re.compile(
-            rf"{SUBJ} (?:got|earned|received|did|finished) (?:my|his|her|a|an) [\w' ]+? (?:from|at) (?P<o>{ENT})"
+            rf"{SUBJ} (?:got|earned|received|did|finished) (?:my|his|her|a|an) (?![\w' ]*\b(?:job|position|role|gig|offer|promotion|raise|shift|contract)\b)[\w' ]+? (?:from|at) (?P<o>{ENT})"
         ),
         "studied_at",
         0.8,

@@ -4,11 +4,10 @@ has_role, member_of) and english_life (lives_in, born_in, studied_at, likes, own
 
 from __future__ import annotations
 
-import re
-
 from apps.graph.extraction.english_life import HOME, PLACES, TASTES
+from apps.graph.extraction.english_words import Rule
 from apps.graph.extraction.english_work import GROUPS, WORK
 
 # (pattern, predicate, confidence); groups: s (subject, absent for USER-only patterns), o (the
 # object), r (a role that comes with a works_at).
-RULES: list[tuple[re.Pattern[str], str, float]] = [*WORK, *HOME, *GROUPS, *TASTES, *PLACES]
+RULES: list[Rule] = [*WORK, *HOME, *GROUPS, *TASTES, *PLACES]

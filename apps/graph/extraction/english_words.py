@@ -5,6 +5,7 @@ are built from, and what gives nothing (see english; the patterns are in english
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Kinship and pet words of "my <word> <Name>": the predicate they give, from the speaker.
 KIN = {
@@ -56,7 +57,15 @@ OCC = (
     "sophomore|graduate student|grad student|phd student|phd candidate|apprentice|volunteer|"
     "player|goalkeeper|striker|midfielder|guitarist|drummer|bassist|pianist|violinist|"
     "composer|conductor|poet|novelist|reporter|anchor|copywriter|ux designer|ui designer|"
-    "data scientist|product manager|software engineer|web developer|teaching assistant"
+    "data scientist|product manager|software engineer|web developer|teaching assistant|"
+    "cop|welder|machinist|contractor|landscaper|roofer|hygienist|bookkeeper|underwriter|actuary|"
+    "statistician|worker|custodian|mailman|ranger|dispatcher|trucker|medic|psychiatrist|"
+    "pediatrician|cardiologist|dermatologist|anesthesiologist|chiropractor|dietitian|"
+    "nutritionist|phlebotomist|sonographer|historian|geologist|archaeologist|linguist|teller|"
+    "vet tech|lab tech|pharmacy tech|nail tech|team lead|tech lead|shift lead|team leader|"
+    "scout leader|troop leader|youth leader|real estate agent|travel agent|insurance agent|"
+    "sales rep|sales associate|research associate|research fellow|treasurer|chairman|"
+    "chairwoman|chairperson|organizer|organiser|trustee|board member|deacon|homemaker|practitioner"
 )
 # Words that name something else as often as a job ("a team player", "a proud dog owner"): a
 # role only with a job word after them ("head chef", "volunteer firefighter").
@@ -64,7 +73,26 @@ AMBIGUOUS = frozenset(
     "owner player partner host fellow resident lead head associate server rep admin agent volunteer".split()
 )
 OCC_ALT = "|".join(sorted(set(OCC.split("|")) - AMBIGUOUS, key=len, reverse=True))
-ROLE = rf"(?:(?:[a-z0-9][\w-]*|[A-Z]{{2,5}}) ){{0,3}}(?:{OCC_ALT}|RN|LPN|EMT|CPA|SDE|SWE|PM|MD|DJ|HR manager)s?"
+# A job's modifiers are words of its own ("senior", "ER", "night shift"), never a function word:
+# "a friend of a doctor", "a mom and a nurse" name no "friend" or "mom" role.
+_ROLE_WORD = r"(?!(?:and|or|of|the|a|an|at|in|on|for|with|to|from|by|my|our|his|her|their|who|that|as)\b)[a-z0-9][\w-]*"
+ROLE = rf"(?:(?:{_ROLE_WORD}|[A-Z]{{2,5}}) ){{0,3}}(?:{OCC_ALT}|RN|LPN|LVN|CNA|EMT|CPA|SDE|SWE|PM|MD|DJ|HR manager|CEO|CTO|CFO|COO|CMO|CIO|VP|SVP|EVP)s?"
+# Words before a job that judge the speaker rather than name a job ("a good cook", "a terrible
+# singer", "an aspiring writer"): no role.
+NOT_ROLE = frozenset(
+    """good great bad terrible awful decent lousy horrible excellent amazing fantastic better
+    worse best worst natural born wannabe aspiring would-be future failed frustrated closet
+    armchair budding huge big massive total real proper poor mediocre hard fast slow quick
+    lazy messy sloppy picky fussy""".split()
+)
+# Officers of a club, board or team: "the treasurer of the garden club" is a member of it.
+OFFICER = (
+    r"(?:co-|vice[- ]|assistant |deputy )?(?:president|treasurer|secretary|chair|chairman|"
+    r"chairwoman|chairperson|captain|trustee|board member|organi[sz]er|leader|coordinator)"
+)
+# A department head's title keeps its department ("head of marketing", "VP of Sales").
+DEPT_TITLE = r"(?:head|director|[Vv][Pp]|vice president|chief|manager|professor)"
+DEPT = rf"{DEPT_TITLE} of (?!the\b|an?\b|my\b|our\b|his\b|her\b|their\b)[A-Za-z]+(?: [a-z]+)?"
 NAME = r"(?:St\.|Mt\.|Ft\.|Dr\.|[A-Z][\w'&-]*)(?:\s(?:[A-Z][\w'.&-]*|\d+\w*|(?:of|de|du|la|le|van|von|der|da|del|on|upon|am)\b|&|and(?= [A-Z]\w+ (?:Inc|Co|LLC|Ltd|Company|Group|Partners)))){0,5}"
 HANNAME = r"[\u4e00-\u9fff]{1,10}"
 ENT = rf"(?:the |an? (?:[\w-]+ ){{0,3}}?(?:called|named) )?(?:{NAME}|{HANNAME})"
@@ -79,10 +107,27 @@ GROUP_WORDS = (
     r"club|team|band|choir|association|society|union|party|league|group|committee|orchestra|"
     r"guild|chapter|community|council|troupe|ensemble|circle|crew|squad|church|federation|"
     r"fraternity|sorority|lodge|network|chorus|corps|army|navy|guard|reserve|brigade|"
-    r"quartet|trio|collective|co-op|cooperative|foundation|scouts|rotary|lions"
+    r"quartet|trio|collective|co-op|cooperative|foundation|scouts|rotary|lions|pta|pto|hoa|"
+    r"ymca|ywca|troop"
 )
 GROUPISH = re.compile(GROUP_WORDS, re.I)
-GROUP = rf"(?:the |a |an |our |my )?(?:[\w'-]+ ){{0,4}}(?i:{GROUP_WORDS})s?\b"
+# A group: its words before the group word are its name or kind ("Boston Running Club",
+# "company softball team"), never a preposition ("a meeting with the team" is no group).
+_GROUP_WORD = (
+    r"(?!(?:with|at|in|on|for|from|to|and|or|the|a|an|my|our|his|her|of|is|was|about|by)\b)[\w'&-]+"
+)
+GROUP = rf"(?:the |a |an |our |my )?(?:{_GROUP_WORD} ){{0,4}}(?i:{GROUP_WORDS})s?\b(?! (?:chat|text|call|meeting|project|photo|discount|rate|ticket|session|thread)s?\b)"
+# A group word alone names no group ("I'm on the team"): it needs a kind or a name.
+BARE_GROUP = frozenset(
+    "team group crew squad community network circle party chapter collective society".split()
+)
+# A team at work is a department, not a membership ("I'm on the sales team at HubSpot").
+WORK_TEAM = re.compile(
+    r"^(?:[\w-]+ )?(?:marketing|sales|engineering|design|product|data|support|finance|legal|hr|"
+    r"ops|operations|dev|development|research|security|it|platform|infrastructure|growth|"
+    r"management|leadership|accounting|customer success|customer service) (?:team|group|department)s?$",
+    re.I,
+)
 
 # --- what gives nothing ---------------------------------------------------------------------
 
@@ -130,3 +175,27 @@ ADV = (
 )
 BE = r"(?:'m|'s|'re| am| is| are)"
 HAVE = r"(?:'ve|'s| have| has)"
+
+
+class Gated:
+    """A pattern tried only on a clause that holds one of its literal words: most clauses hold
+    none, and a failed substring test costs far less than a failed regular expression."""
+
+    __slots__ = ("needles", "pattern")
+
+    def __init__(self, pattern: str, *needles: str) -> None:
+        self.pattern = re.compile(pattern)
+        self.needles = needles
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if any(needle in text for needle in self.needles):
+            return self.pattern.finditer(text)
+        return iter(())
+
+
+def gated(pattern: str, *needles: str) -> Gated:
+    return Gated(pattern, *needles)
+
+
+# (pattern, predicate, confidence)
+Rule = tuple[re.Pattern[str] | Gated, str, float]

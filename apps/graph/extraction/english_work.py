@@ -8,18 +8,30 @@ import re
 from apps.graph.extraction.english_words import (
     ADV,
     BE,
+    DEPT,
     ENT,
     GROUP,
+    GROUP_WORDS,
     HAVE,
     NAME,
     OCC_ALT,
+    OFFICER,
+    PERSON,
     ROLE,
     SUBJ,
+    Rule,
+    gated,
 )
 
+# "we", "my wife and I", "me and my friends": the speaker among others
+_CHAPTER = (
+    r"(?:the |our |my )?(?:local |regional |state |national |[A-Z]\w+ )?(?:chapter|branch) of "
+)
+_WE_ALL = rf"(?:\b[Ww]e|\b[Mm]y \w+ and I|\b[Mm]e and my \w+|\b{PERSON} and I)(?:'re| are)"
+
 # (pattern, predicate, confidence); groups: s (subject, absent for USER-only patterns), o (the
-# object), r (a role that comes with a works_at).
-WORK: list[tuple[re.Pattern[str], str, float]] = [
+# object), r (a role that comes with a works_at or a member_of).
+WORK: list[Rule] = [
     # works_at
     (
         re.compile(
@@ -47,10 +59,58 @@ WORK: list[tuple[re.Pattern[str], str, float]] = [
         "works_at",
         0.8,
     ),
+    # "I'm head of marketing at Acme", "she's VP of Sales for Initech"
+    (
+        gated(
+            rf"{SUBJ}{BE} {ADV}(?:the )?(?P<r>{DEPT}) (?:at|for|with) (?P<o>(?:the )?{NAME})",
+            " of ",
+        ),
+        "works_at",
+        0.75,
+    ),
+    # "I'm co-founder of Tandem Labs", "she's CEO at Loom": a company's officer without an article
+    (
+        gated(
+            rf"{SUBJ}{BE} {ADV}(?P<r>(?:co-?)?founder|CEO|CTO|CFO|COO|CMO|CIO|owner|managing director|general manager) (?:of|at) (?P<o>{NAME})",
+            "founder",
+            "CEO",
+            "CTO",
+            "CFO",
+            "COO",
+            "CMO",
+            "CIO",
+            "owner",
+            "managing director",
+            "general manager",
+        ),
+        "works_at",
+        0.75,
+    ),
+    # "I'm on the marketing team at HubSpot"
+    (
+        gated(
+            rf"{SUBJ}{BE} {ADV}(?:on|in) (?:the|a) (?:[\w-]+ ){{1,3}}(?:team|group|department) (?:at|for) (?P<o>{NAME})",
+            "team",
+            "group",
+            "department",
+        ),
+        "works_at",
+        0.7,
+    ),
+    # "I got a job as a cashier at Walmart", "I just started as a junior developer at Shopify"
+    (
+        gated(
+            rf"{SUBJ}{HAVE}? {ADV}(?:got|took|landed|found|started|start|starting|have|has)(?: a| my| the)?(?: new| first| full-time| part-time| summer)? (?:job|position|role|gig|internship|work|working|there)? ?as (?:a|an|the) (?P<r>{ROLE}) (?:at|for|with) (?P<o>(?:the )?{NAME})",
+            " as ",
+        ),
+        "works_at",
+        0.75,
+    ),
     (re.compile(rf"{SUBJ}{BE} {ADV}(?P<o>{NAME})'s (?P<r>{ROLE})\b"), "works_at", 0.75),
     (
-        re.compile(
-            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working) as (?:a |an |the )?(?P<r>[\w -]+?) (?:at|for|with|in) (?P<o>{NAME})"
+        gated(
+            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working) as (?:a |an |the )?(?P<r>[\w -]+?) (?:at|for|with|in) (?P<o>(?:the )?{NAME})",
+            " as ",
         ),
         "works_at",
         0.8,
@@ -83,23 +143,73 @@ WORK: list[tuple[re.Pattern[str], str, float]] = [
     ),
     # has_role
     (
-        re.compile(
-            rf"{SUBJ}\b.*\b(?:job|jobs|position|role|gig|internship)\b.*? as (?:a|an) (?P<o>{ROLE})\b"
+        gated(
+            rf"{SUBJ}\b.*\b(?:job|jobs|position|role|gig|internship)\b.*? as (?:a|an) (?P<o>{ROLE})\b",
+            " as ",
         ),
         "has_role",
         0.7,
     ),
-    (re.compile(rf"{SUBJ}(?:{BE}|{HAVE} been) {ADV}(?:a|an|the) (?P<o>{ROLE})\b"), "has_role", 0.8),
+    # (a department title, "the director of operations", is read whole below)
     (
         re.compile(
-            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working) as (?:a |an |the )?(?P<o>[\w -]+)"
+            rf"{SUBJ}(?:{BE}|{HAVE} been) {ADV}(?:(?:a|an) [\w-]+ and )?(?:a|an|the) (?!{DEPT})(?P<o>{ROLE})\b"
+        ),
+        "has_role",
+        0.8,
+    ),
+    # "As a nurse, I ...": the clause before the speaker's own
+    (gated(rf"^As (?:a|an) (?P<o>{ROLE})$", "As a"), "has_role", 0.7),
+    # "I just became a nurse", "she's become a partner" (a job word only)
+    (
+        gated(
+            rf"{SUBJ}(?:{HAVE})? {ADV}(?:became|become) (?:a|an|the) (?P<o>{ROLE})\b",
+            "became",
+            "become",
+        ),
+        "has_role",
+        0.75,
+    ),
+    # "I'm head of marketing", "I'm CEO of Brightline": a title without an article
+    (
+        gated(rf"{SUBJ}{BE} {ADV}(?:the )?(?P<o>{DEPT})(?= (?:at|for|with)\b|[,.!;]|$)", " of "),
+        "has_role",
+        0.75,
+    ),
+    (
+        gated(
+            rf"{SUBJ}{BE} {ADV}(?!{DEPT})(?P<o>CEO|CTO|CFO|COO|CMO|CIO|VP|SVP|EVP|head chef|sous chef)\b",
+            "CEO",
+            "CTO",
+            "CFO",
+            "COO",
+            "CMO",
+            "CIO",
+            "VP",
+            "head chef",
+            "sous chef",
+        ),
+        "has_role",
+        0.75,
+    ),
+    # "my husband Tom, a pilot, ...": a role in apposition to a name
+    (
+        gated(rf"\b(?P<s>{PERSON}), (?:a|an) (?P<o>{ROLE})(?=,|$)", ", a"),
+        "has_role",
+        0.7,
+    ),
+    (
+        gated(
+            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working)(?: nights| days| weekends| evenings| part-time| full-time)? as (?:a |an |the )?(?P<o>[\w -]+)",
+            " as ",
         ),
         "has_role",
         0.8,
     ),
     (
-        re.compile(
-            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working) (?:at|for|with) {ENT}(?: \w+){{0,4}} as (?:a |an |the )?(?P<o>[\w -]+)"
+        gated(
+            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working) (?:at|for|with) {ENT}(?: \w+){{0,4}} as (?:a |an |the )?(?P<o>[\w -]+)",
+            " as ",
         ),
         "has_role",
         0.8,
@@ -119,37 +229,95 @@ WORK: list[tuple[re.Pattern[str], str, float]] = [
         0.7,
     ),
     (
-        re.compile(
-            rf"{SUBJ}{HAVE}? (?:just )?(?:been |got |gotten )?promoted to (?:a |an |the )?(?P<o>[\w -]+)"
+        gated(
+            rf"{SUBJ}{HAVE}? (?:just )?(?:been |got |gotten )?promoted to (?:a |an |the )?(?P<o>[\w -]+)",
+            "promoted",
         ),
         "has_role",
         0.75,
     ),
     (
-        re.compile(
-            r"\b(?:[Mm]y) (?:job|profession|occupation|title|position|role) is (?:a |an |the )?(?P<o>[\w -]+)"
+        gated(
+            rf"\b(?:[Mm]y) (?:job|profession|occupation|position|role|day job) is (?:a |an |the )?(?P<o>{ROLE})\b",
+            "job",
+            "profession",
+            "occupation",
+            "position",
+            "role",
         ),
         "has_role",
         0.75,
     ),
     (
-        re.compile(
-            rf"{SUBJ}{BE} {ADV}(?:a |an )?(?P<o>(?:[a-z]+ ){{0,2}}(?:{OCC_ALT})) by (?:profession|trade)"
+        gated(r"\b(?:[Mm]y) (?:job )?title is (?:a |an |the )?(?P<o>[\w -]+)", "title is"),
+        "has_role",
+        0.75,
+    ),
+    (
+        gated(
+            rf"{SUBJ}{BE} {ADV}(?:a |an )?(?P<o>(?:[a-z]+ ){{0,2}}(?:{OCC_ALT})) by (?:profession|trade)",
+            " by ",
         ),
         "has_role",
         0.8,
     ),
 ]
 
-GROUPS: list[tuple[re.Pattern[str], str, float]] = [
+GROUPS: list[Rule] = [
     (
-        re.compile(rf"{SUBJ}{BE} {ADV}(?:a |an )?(?:\w+ )?member of (?P<o>{ENT}|{GROUP})"),
+        gated(
+            rf"{SUBJ}(?:{BE}|{HAVE} been) {ADV}(?:(?:a|an) (?:[\w-]+ ){{0,3}}?and )?(?:a |an )?(?:[\w-]+ ){{0,2}}members? of (?:{_CHAPTER})?(?P<o>{ENT}|{GROUP})",
+            "member",
+        ),
         "member_of",
         0.85,
     ),
     (
+        gated(
+            rf"{_WE_ALL} {ADV}(?:\w+ ){{0,2}}members of (?:{_CHAPTER})?(?P<o>{ENT}|{GROUP})",
+            "members",
+        ),
+        "member_of",
+        0.8,
+    ),
+    # "I'm the treasurer of the garden club", "I serve as captain of the Hawks": role and group
+    (
+        gated(
+            rf"{SUBJ}(?:{BE}|{HAVE} been| {ADV}serves?| {ADV}serving| {ADV}acts?) {ADV}(?:as )?(?:the |a |an )?(?P<r>{OFFICER})(?: of| for) (?P<o>{GROUP}|(?:the )?{NAME})",
+            "president",
+            "treasurer",
+            "secretary",
+            "chair",
+            "captain",
+            "trustee",
+            "board member",
+            "organi",
+            "leader",
+            "coordinator",
+        ),
+        "member_of",
+        0.75,
+    ),
+    # "I'm on the board of the Red Cross", "I serve on the school board"
+    (
+        gated(
+            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:been |sit |sits |sitting |serve |serves |serving )?on the (?:[\w'-]+ ){{0,2}}?board(?: of (?:directors|trustees|governors))? (?:of|at|for) (?P<o>{ENT}|{GROUP})",
+            "board",
+        ),
+        "member_of",
+        0.75,
+    ),
+    (
+        gated(
+            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:been |sit |sits |sitting |serve |serves |serving )?on the (?P<o>(?:school|city|county|library|hospital|museum|advisory|editorial|HOA|condo|co-op|parish|zoning|planning|town|village|state) board)\b(?! of)",
+            "board",
+        ),
+        "member_of",
+        0.75,
+    ),
+    (
         re.compile(
-            rf"{SUBJ}{BE}? {ADV}(?:belong|belongs|play|plays|sing|sings|playing|singing|volunteer|volunteers|row|rows|dance|dances|run|runs|drum|drums|perform|performs)(?: \w+)? (?:to|in|on|for|with) (?P<o>{GROUP})"
+            rf"{SUBJ}{BE}? {ADV}(?:belong|belongs|play|plays|sing|sings|playing|singing|volunteer|volunteers|row|rows|dance|dances|run|runs|drum|drums|perform|performs|serve|serves|serving)(?: \w+)? (?:to|in|on|for|with) (?P<o>{GROUP})"
         ),
         "member_of",
         0.75,
@@ -162,6 +330,25 @@ GROUPS: list[tuple[re.Pattern[str], str, float]] = [
         0.7,
     ),
     (re.compile(rf"{SUBJ}{BE} {ADV}(?:on|in|part of|with) (?P<o>{GROUP})"), "member_of", 0.75),
-    (re.compile(rf"{SUBJ}{HAVE}? {ADV}joined (?P<o>{GROUP})"), "member_of", 0.75),
-    (re.compile(rf"{SUBJ}{BE} (?:a |an )?(?P<o>{NAME}) member\b"), "member_of", 0.7),
+    (
+        gated(
+            rf"{SUBJ}{BE} {ADV}(?:a part of|part of|involved with|involved in|active in|active with) (?P<o>{GROUP}|(?:the )?{NAME})",
+            "part of",
+            "involved",
+            "active",
+        ),
+        "member_of",
+        0.7,
+    ),
+    (gated(rf"{SUBJ}{HAVE}? {ADV}joined (?P<o>{GROUP})", "joined"), "member_of", 0.75),
+    (gated(rf"{SUBJ}{BE} (?:a |an )?(?P<o>{NAME}) member\b", "member"), "member_of", 0.7),
+    # "I'm a union member", "a proud church member"; a team or crew member is staff, not a member
+    (
+        gated(
+            rf"{SUBJ}{BE} {ADV}(?:a |an )?(?:proud |longtime |long-time |active |card-carrying )?(?P<o>(?:[a-z]+ )?(?!team\b|crew\b)(?:{GROUP_WORDS})) member\b",
+            "member",
+        ),
+        "member_of",
+        0.7,
+    ),
 ]

@@ -34,12 +34,16 @@ def _setup(env: dict[str, str], *args: str) -> str:
     return out.stdout
 
 
+BENCH_REDIS_DB = "7"  # the benchmarks' queues, apart from a platform running on db 0
+
+
 def bench_env(database: str, backend: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_NAME": database,
         "EMBEDDING_BACKEND": backend,
         "RATE_LIMIT_PER_MINUTE": "100000000",
+        "REDIS_DB": os.environ.get("BENCH_REDIS_DB", BENCH_REDIS_DB),
     }
 
 
@@ -60,11 +64,13 @@ def spawned_server(
     prepare: bool = True,
     key: str | None = None,
     extra_env: dict[str, str] | None = None,
+    worker_queues: str | None = None,
 ) -> Iterator[tuple[str, str]]:
     """(base_url, api key) of a server on DATABASE_NAME=`database`, for `tenant` (made if new);
     `prepare=False` when the caller has already migrated that database, `key` when it has made
     the tenant and its key too (`prepare_database(env, tenant)`); `extra_env` for the server's
-    own settings."""
+    own settings; `worker_queues` ("graph") starts a Celery worker on those queues as well,
+    after emptying them (`queues_wait` waits for it to finish what was queued)."""
     env = {**bench_env(database, backend), **(extra_env or {})}
     if key is None:
         slug = tenant or f"bench-{int(time.time())}"
@@ -77,6 +83,15 @@ def spawned_server(
         cwd=ROOT, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    worker = None
+    if worker_queues:
+        celery = [PYTHON, "-m", "celery", "-A", "memplatform"]
+        subprocess.run([*celery, "purge", "-f", "-Q", worker_queues], cwd=ROOT, env=env,
+                       check=True, capture_output=True)  # fmt: skip
+        worker = subprocess.Popen(
+            [*celery, "worker", "-Q", worker_queues, "--concurrency", "1", "--loglevel", "WARNING"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -90,8 +105,28 @@ def spawned_server(
             time.sleep(0.3)
         yield base, key
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        for running in (proc, worker):
+            if running is not None:
+                running.terminate()
+                running.wait(timeout=60)
+
+
+def queues_wait(base: str, queues: str, *, timeout: float = 3600) -> float:
+    """Seconds until the server's /metrics shows `queues` empty three polls in a row (a worker
+    takes one task at a time: acks late, prefetch 1)."""
+    started = time.monotonic()
+    names = queues.split(",")
+    empty = 0
+    while empty < 3 and time.monotonic() - started < timeout:
+        text = httpx.get(f"{base}/metrics", timeout=10).text
+        waiting = sum(
+            float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+            if line.startswith("memplatform_celery_queue_length")
+            and any(f'queue="{name}"' in line for name in names)
+        )  # fmt: skip
+        empty = empty + 1 if waiting == 0 else 0
+        time.sleep(1)
+    return round(time.monotonic() - started, 1)
 
 
 def client(base: str, key: str) -> httpx.Client:

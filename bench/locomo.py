@@ -4,6 +4,7 @@
     python bench/locomo.py --backends use --modes hybrid  # one configuration
     python bench/locomo.py --base-url http://127.0.0.1:8000 --key mpk_...   # a running server
     python bench/locomo.py --infer                        # with the extraction pipeline on
+    python bench/locomo.py --infer --modes hybrid,hybrid-unlinked   # with and without the graph
     python bench/locomo.py --tiny                         # seconds: proves it runs (smoke test)
 
 Each conversation is one user_id holding both speakers' turns; messages are
@@ -24,7 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import client, spawned_server
+from bench.common import client, queues_wait, spawned_server
 
 KS = (1, 5, 10, 25, 50)
 BUDGETS = (500, 1000, 2000)
@@ -123,10 +124,12 @@ def evaluate(http, qrels: list[dict], run: str, mode: str) -> dict:
     rows, latencies, hit_tokens, hit_ids_count = [], [], [], []
     for q in tqdm(qrels, desc=f"search {mode}", unit="q"):
         started = time.perf_counter()
+        # "hybrid-unlinked": hybrid without the ranking of memories linked through the graph
         response = http.post(
             "/v1/memory/search",
             json={"query": q["question"], "user_id": f"{run}-{q['sample_id']}",
-                  "limit": max(KS), "mode": mode},
+                  "limit": max(KS), "mode": mode.removesuffix("-unlinked"),
+                  "linked": not mode.endswith("-unlinked")},
         )  # fmt: skip
         latencies.append((time.perf_counter() - started) * 1000)
         response.raise_for_status()
@@ -209,8 +212,9 @@ def run_against(http, samples, qrels, modes, infer, label) -> list[dict]:
     run = f"locomo{'-infer' if infer else ''}"
     ingest_stats = ingest(http, samples, run, infer)
     print(f"ingested {ingest_stats}")
-    if infer:
-        time.sleep(1)
+    if infer:  # the graph stage runs on its own queue after each add
+        ingest_stats["graph_wait_s"] = queues_wait(str(http.base_url).rstrip("/"), "graph")
+        print(f"graph stage done {ingest_stats['graph_wait_s']} s after the last add")
     results = []
     for mode in modes:
         summary = report(f"{label} {mode}", evaluate(http, qrels, run, mode))
@@ -236,7 +240,12 @@ def main() -> None:
     )
     parser.add_argument("--questions", type=int, default=None, help="only the first N questions")
     parser.add_argument("--backends", default="use,e5", help="embedders to spawn servers with")
-    parser.add_argument("--modes", default="hybrid,vector,keyword")
+    parser.add_argument(
+        "--modes",
+        default="hybrid,vector,keyword",
+        help="search modes, comma-separated; hybrid-unlinked is hybrid without the ranking of "
+        "memories linked through the knowledge graph (graph-aware retrieval)",
+    )
     parser.add_argument("--infer", action="store_true", help="extraction pipeline on")
     parser.add_argument("--base-url", help="use a running server instead of spawning one")
     parser.add_argument("--key", help="API key for --base-url")
@@ -265,7 +274,9 @@ def main() -> None:
     else:
         for backend in args.backends.split(","):
             database = f"{args.database}_{backend}"
-            with spawned_server(database=database, backend=backend) as (base, key):
+            queues = "graph" if args.infer else None
+            server = spawned_server(database=database, backend=backend, worker_queues=queues)
+            with server as (base, key):
                 results += run_against(client(base, key), samples, qrels, modes, args.infer,
                                        backend)  # fmt: skip
     args.out.mkdir(exist_ok=True)

@@ -8,6 +8,7 @@ class GraphConfig(AppConfig):
     label = "graph"
 
     def ready(self) -> None:
+        from apps.graph.ranking import linked_memories
         from apps.graph.services import graph_memories_removed
         from apps.graph.stage import graph_stage
         from apps.graph.userdata import graph_user_data
@@ -19,5 +20,7 @@ class GraphConfig(AppConfig):
         )
         # A memory's deletion retracts (erasure deletes) the edges it was the only source of.
         registry.memory_removal_hook_register(graph_memories_removed)
+        # Search fuses the memories linked to the entities a query names (graph-aware retrieval).
+        registry.linked_memories_register(linked_memories)
         for entry in graph_user_data():  # GDPR export and erasure (apps.privacy)
             registry.user_data_register(entry)

@@ -17,6 +17,8 @@ floor must call back into those apps is registered here instead, from their
   user's data (the privacy app's GDPR export and erasure walk it).
 - *processing gates*: checks (consent, suppression) asked before anything is stored or
   processed for an end user.
+- *linked memories*: memories linked to what a search query names (the graph's neighbourhood
+  of the entities named), fused by search as one more ranking.
 
 Registering is idempotent: `ready()` may run more than once (tests, management commands).
 """
@@ -162,6 +164,39 @@ def memories_removed(*, tenant: Tenant, memory_ids: list[str], erase: bool) -> N
         return
     for hook in _memory_removal_hooks:
         hook(tenant=tenant, memory_ids=memory_ids, erase=erase)
+
+
+# --- linked memories (graph-aware retrieval) -----------------------------------------------------
+# Search asks every provider which memories are linked to what the query names (the graph: the
+# sources of edges within two hops of the entities named) and fuses them, nearest first, as one
+# more ranking (apps.memories.selectors.linked). Without a provider there is no such ranking.
+
+
+class LinkedMemories(Protocol):
+    def __call__(
+        self, *, tenant: Tenant, user_id: str | None, text: str, limit: int
+    ) -> dict[str, int]: ...  # {memory id: hops from an entity the text names (1, 2, ...)}
+
+
+_linked_memories: list[LinkedMemories] = []
+
+
+def linked_memories_register(provider: LinkedMemories) -> None:
+    if provider not in _linked_memories:
+        _linked_memories.append(provider)
+
+
+def linked_memories(
+    *, tenant: Tenant, user_id: str | None, text: str, limit: int
+) -> dict[str, int]:
+    """{memory id: fewest hops} over every provider ({} without one)."""
+    found: dict[str, int] = {}
+    for provider in _linked_memories:
+        for memory_id, hops in provider(
+            tenant=tenant, user_id=user_id, text=text, limit=limit
+        ).items():
+            found[memory_id] = min(hops, found.get(memory_id, hops))
+    return found
 
 
 # --- per-user data (privacy: GDPR export and erasure) ------------------------------------------

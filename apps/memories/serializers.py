@@ -311,6 +311,13 @@ class SearchSerializer(f.InputSerializer):
     threshold = f.FloatField(required=False, min_value=-1.0, max_value=1.0)
     mode = f.ChoiceField(choices=["hybrid", "vector", "keyword"], default="hybrid")
     mmr = f.BooleanField(required=False, default=False)
+    linked = f.BooleanField(
+        required=False,
+        default=True,
+        help_text="In hybrid mode, also rank the memories linked to what the query names "
+        "(the knowledge graph's edges within two hops of the entities named); false leaves "
+        "that ranking out.",
+    )
     vector = VectorField(
         required=False,
         help_text="Your own query embedding (same model and dimension as the server's).",

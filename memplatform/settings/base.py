@@ -360,6 +360,11 @@ SEARCH_RRF_K = env_int("SEARCH_RRF_K", 10, minimum=1, maximum=1000)
 # A user with at most this many memories is searched exactly (all distances, via the btree);
 # above it the HNSW index answers (approximate, faster on big scopes). bench/latency.py measures.
 SEARCH_EXACT_MAX = env_int("SEARCH_EXACT_MAX", 20000, minimum=0)
+# Weight, in the fusion of a hybrid search, of the memories linked to what the query names (the
+# knowledge graph's neighbourhood: apps.memories.selectors.linked); 0 leaves that ranking out.
+SEARCH_LINKED_WEIGHT = env.float("SEARCH_LINKED_WEIGHT", default=1.0)
+if not 0.0 <= SEARCH_LINKED_WEIGHT <= 10.0:
+    raise ImproperlyConfigured("SEARCH_LINKED_WEIGHT must be between 0 and 10")
 
 # GDPR export and erasure (apps.privacy). An export of at most this many records in all is
 # answered inline; a larger one needs {"async": true} (a job that writes a zip).

@@ -8,7 +8,8 @@
 The speaking user is the subject "USER". Predicates are `triple.PREDICATES`: works_at,
 has_role, lives_in, born_in, married_to, parent_of ("my daughter Emma": USER parent_of Emma),
 child_of ("my mom Linda": USER child_of Linda), sibling_of, friend_of, likes, owns ("a dog named
-Max": USER owns Max), studied_at, member_of, located_in. Objects are the minimal span
+Max": USER owns Max), studied_at, member_of, located_in; what the speaker takes part in and
+does (`ACTIVITY_PREDICATES`: attended, does; extraction/activities.py). Objects are the minimal span
 ("Google", "上海", "senior engineer"). Negations, questions, plans, suppositions and ended
 facts give nothing. Traditional Chinese is read as simplified (names come out simplified);
 a sentence with Chinese characters is read by the Chinese rules, then by the English ones for
@@ -19,9 +20,10 @@ from __future__ import annotations
 
 import re
 
-from apps.graph.extraction import chinese, english
+from apps.graph.extraction import activities, chinese, english
 from apps.graph.extraction.normalise import has_han, is_question, name_key, prepare, sentences
 from apps.graph.extraction.triple import (
+    ACTIVITY_PREDICATES,
     ENTITY_TYPES,
     PREDICATES,
     USER,
@@ -30,7 +32,15 @@ from apps.graph.extraction.triple import (
     Found,
 )
 
-__all__ = ["ENTITY_TYPES", "PREDICATES", "USER", "ExtractedTriple", "extract", "name_key"]
+__all__ = [
+    "ACTIVITY_PREDICATES",
+    "ENTITY_TYPES",
+    "PREDICATES",
+    "USER",
+    "ExtractedTriple",
+    "extract",
+    "name_key",
+]
 
 MAX_TEXT = 20_000  # characters read from one text; the rest is ignored
 
@@ -63,6 +73,7 @@ def extract(text: str) -> list[ExtractedTriple]:
                 (_as_written(f[0], sentence), *f[1:3], _as_written(f[3], sentence), *f[4:])
                 for f in found
             ]
+        found += activities.extract_sentence(sentence)
         for subject, subject_type, predicate, obj, object_type, confidence in found:
             if not subject or not obj or subject == obj:
                 continue

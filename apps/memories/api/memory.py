@@ -84,6 +84,7 @@ class SearchView(MemoryView):
                 mode=v["mode"],
                 mmr=v["mmr"],
                 vector=v.get("vector"),
+                linked=v["linked"],
             ),
         )
         return Response({"results": [s.hit_data(hit) for hit in hits]})

@@ -28,6 +28,7 @@ from apps.memories.embeddings import get_embedder, get_second_embedder, use_bina
 from apps.memories.filters import compile_filters
 from apps.memories.models import Memory, TermStat
 from apps.memories.query import LookupText, lookup_text
+from apps.memories.selectors.linked import linked_ranking
 from apps.memories.selectors.rerank import (
     Hit,
     OneAnswer,
@@ -62,6 +63,8 @@ class SearchQuery:
     mode: str = "hybrid"  # hybrid | vector | keyword
     mmr: bool = False
     vector: list[float] | None = None  # a client-supplied query embedding
+    # Fuse the memories linked to what the query names (the graph; hybrid mode only).
+    linked: bool = True
 
 
 def _scope_sql(tenant: Tenant, q: SearchQuery) -> tuple[str, list[Any]]:
@@ -297,6 +300,10 @@ def _rankings(
         faqs = [(str(mid), float(faq)) for mid, faq in rows if faq is not None]
         second = _second_ranking(tenant, q, lookup, n, exact=exact)
         rankings.append((second, weights["second"]))
+    if q.mode == "hybrid" and q.linked:
+        linked = linked_ranking(tenant=tenant, user_id=q.user_id, text=lookup.text, scope=scope,
+                                params=params, qvector=qvector, n=n)  # fmt: skip
+        rankings.append((linked, settings.SEARCH_LINKED_WEIGHT))
     return Rankings([(r, w) for r, w in rankings if r and w], qvector, faqs, terms)
 
 

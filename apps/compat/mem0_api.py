@@ -26,9 +26,9 @@ from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest, NotFound
 from apps.core.fields import utc
 from apps.jobs.models import Job
-from apps.memories import selectors, services
+from apps.memories import registry, selectors, services
 from apps.memories import serializers as s
-from apps.memories.models import Memory
+from apps.memories.models import AddBatch, Memory
 from apps.memories.services.turns import add_event
 
 TAGS = ["mem0 compatibility"]
@@ -89,16 +89,42 @@ class AddView(Mem0View):
             async_mode=v["async_mode"], actor=self.actor,
         )  # fmt: skip
         self.set_audit_target("add_batch", result.batch.pk)
+        graph = {}
+        if body["enable_graph"]:  # mem0's graph memory: what the add did to the user's graph
+            graph["relations"] = _added_relations(result, actor=self.actor)
         if v["async_mode"] == "async":
             queued = {"message": "Memory processing has been queued.", "status": "PENDING",
                       "event_id": str(result.batch.pk)}  # fmt: skip
-            return Response({"results": [queued]})
+            return Response({"results": [queued], **graph})
         events = {d.get("memory_id"): d["event"] for d in result.batch.decisions or []}
         return Response({"results": [
             {**mem0.memory_out(m),
              "event": events.get(str(m.pk)) or add_event(m, result.message_ids)}
             for m in result.memories
-        ]})  # fmt: skip
+        ], **graph})  # fmt: skip
+
+
+def _added_relations(result: services.AddResult, *, actor: str) -> dict[str, list[Any]]:
+    """mem0's `relations` of an add: the edges its messages are a source of and those they
+    closed. A synchronous add with `infer` on runs the graph's stage here (the queued run then
+    writes nothing twice); an asynchronous one has none yet (`get_all` shows them later)."""
+    provider = registry.relation_provider()
+    empty: dict[str, list[Any]] = {"deleted_entities": [], "added_entities": []}
+    batch = result.batch
+    if provider is None or not batch.infer or batch.status != AddBatch.Status.DONE:
+        return empty
+    if provider.stage:
+        services.stage_run(batch=batch, stage_name=provider.stage, actor=actor)
+    return provider.changes(tenant=batch.tenant, message_ids=list(result.message_ids))
+
+
+def _relations(tenant: Any, *, user_id: str | None, query: str | None, limit: int) -> list:
+    """mem0's `relations` of a search or listing: the user's current edges ("" is the
+    tenant-wide graph, where adds without a user_id put theirs)."""
+    provider = registry.relation_provider()
+    if provider is None:
+        return []
+    return provider.relations(tenant=tenant, user_id=user_id or "", query=query, limit=limit)
 
 
 def _scoped_query(body: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +155,15 @@ class SearchView(Mem0View):
                 threshold=body.get("threshold"), **_scoped_query(body),
             ),
         )  # fmt: skip
-        return Response({"results": [mem0.memory_out(h.memory, h.score) for h in hits]})
+        out: dict[str, Any] = {"results": [mem0.memory_out(h.memory, h.score) for h in hits]}
+        if body["enable_graph"]:
+            out["relations"] = _relations(
+                request.tenant,
+                user_id=_scoped_query(body)["user_id"],
+                query=body["query"],
+                limit=body.get("top_k") or 10,
+            )
+        return Response(out)
 
 
 class ListView(Mem0View):
@@ -156,6 +190,8 @@ class ListView(Mem0View):
             "next": f"{base}?page={page + 1}&page_size={size}" if more else None,
             "previous": f"{base}?page={page - 1}&page_size={size}" if page > 1 else None,
             "results": [mem0.memory_out(m) for m in rows],
+            **({"relations": _relations(request.tenant, user_id=_scoped_query(body)["user_id"],
+                                        query=None, limit=size)} if body["enable_graph"] else {}),
         })  # fmt: skip
 
 
@@ -245,9 +281,16 @@ class EntityView(Mem0View):
                 f"Unknown entity type {kind!r}; use user, agent or run.", code="invalid_parameter"
             )
         memories = list(selectors.memory_list(tenant=request.tenant, **{column: name}))
-        if not memories:
-            raise NotFound(f"No {kind} named {name!r}.", code="entity_not_found")
-        services.memories_delete(tenant=request.tenant, memories=memories, actor=self.actor)
+        provider = registry.relation_provider()
+        with transaction.atomic():
+            if memories:  # their edges are retracted by the graph's removal hook
+                services.memories_delete(tenant=request.tenant, memories=memories,
+                                         actor=self.actor)  # fmt: skip
+            # and a user's other edges (extracted through /v1/graph/*, or with no memory left)
+            forgotten = (provider.forget(tenant=request.tenant, user_id=name)
+                         if kind == "user" and provider else 0)  # fmt: skip
+            if not memories and not forgotten:
+                raise NotFound(f"No {kind} named {name!r}.", code="entity_not_found")
         self.set_audit_target(kind, name)
         return Response({"message": "Entity deleted successfully!"})
 

@@ -9,7 +9,8 @@ class GraphConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.graph.ranking import linked_memories
-        from apps.graph.services import graph_memories_removed
+        from apps.graph.selectors import relation_changes, relations_for_user
+        from apps.graph.services import graph_memories_removed, graph_user_forget
         from apps.graph.stage import graph_stage
         from apps.graph.userdata import graph_user_data
         from apps.memories import registry
@@ -24,3 +25,12 @@ class GraphConfig(AppConfig):
         registry.linked_memories_register(linked_memories)
         for entry in graph_user_data():  # GDPR export and erasure (apps.privacy)
             registry.user_data_register(entry)
+        # mem0's `relations` (enable_graph) on the compatibility paths.
+        registry.relations_register(
+            registry.RelationProvider(
+                relations=relations_for_user,
+                changes=relation_changes,
+                forget=graph_user_forget,
+                stage="graph",
+            )
+        )

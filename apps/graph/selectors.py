@@ -180,3 +180,75 @@ def merge_out(merge: EntityMerge) -> dict[str, Any]:
         "created_at": merge.created_at,
         "undone_at": merge.undone_at,
     }
+
+
+# --- mem0's `relations` (apps.compat through the floor's relation provider) --------------------
+
+
+def mem0_relation(relation: Relation) -> dict[str, Any]:
+    """mem0's hosted shape of an edge: lower-case names (our keys), its relationship and types."""
+    return {
+        "source": relation.subject.key,
+        "source_type": relation.subject.entity_type.lower(),
+        "relationship": relation.predicate,
+        "target": relation.object.key,
+        "target_type": relation.object.entity_type.lower(),
+    }
+
+
+def relations_for_user(
+    *, tenant: Tenant, user_id: str, query: str | None = None, limit: int
+) -> list[dict[str, Any]]:
+    """The user's current edges in mem0's shape ("" is the tenant-wide graph): with a query,
+    those touching an entity the query names come first; then the most recent."""
+    rows = current(_relations(tenant=tenant, user_id=user_id))
+    named = []
+    if query:
+        named = sql.entities_named_in(
+            tenant_id=tenant.pk, user_id=user_id, text_key=name_key(query), limit=QUERY_ENTITY_LIMIT
+        )
+    first: list[Relation] = []
+    if named:
+        touching = rows.filter(Q(subject_id__in=named) | Q(object_id__in=named))
+        first = list(touching.order_by("-recorded_at", "-pk")[:limit])
+    rest = rows.exclude(pk__in=[r.pk for r in first]).order_by("-recorded_at", "-pk")
+    return [mem0_relation(r) for r in [*first, *rest[: max(limit - len(first), 0)]]]
+
+
+def relation_changes(*, tenant: Tenant, message_ids: list[int]) -> dict[str, list[Any]]:
+    """What an add's messages did to the graph, as mem0's `Memory.add` reports it: the edges
+    they are a source of (`added_entities`) and the older edges of a single-valued predicate
+    those closed (`deleted_entities`), each as a list of one edge (mem0 gives one query result
+    per edge)."""
+    if not message_ids:
+        return {"deleted_entities": [], "added_entities": []}
+    added = list(
+        Relation.objects.filter(tenant=tenant, sources__message_id__in=message_ids)
+        .select_related("subject", "object")
+        .distinct()
+        .order_by("pk")
+    )
+    closed = Q(pk__in=[])
+    for edge in added:
+        closed |= Q(subject_id=edge.subject_id, predicate=edge.predicate,
+                    valid_to=edge.valid_from)  # fmt: skip
+    deleted = (
+        Relation.objects.filter(tenant=tenant, invalidated_at__isnull=True)
+        .filter(closed)
+        .exclude(pk__in=[e.pk for e in added])
+        .select_related("subject", "object")
+        .order_by("pk")
+    )
+    return {
+        "deleted_entities": [[_short(r)] for r in deleted],
+        "added_entities": [[_short(r)] for r in added],
+    }
+
+
+def _short(relation: Relation) -> dict[str, Any]:
+    """mem0's open-source shape of one edge (its graph store's query results)."""
+    return {
+        "source": relation.subject.key,
+        "relationship": relation.predicate,
+        "target": relation.object.key,
+    }

@@ -357,3 +357,12 @@ def entities_prune(*, tenant: Tenant, entity_ids: Iterable[int]) -> int:
         ~Exists(edges), ~Exists(merges)
     )
     return bare.delete()[0]
+
+
+def graph_user_forget(*, tenant: Tenant, user_id: str) -> int:
+    """Retract every edge of the user's graph not retracted yet (mem0's delete of a user: its
+    memories are deleted, and so is what the graph knows from anything the user said, sources
+    or not). History keeps the edges; an erasure (apps.privacy) removes them."""
+    return Relation.objects.filter(
+        tenant=tenant, user_id=user_id, invalidated_at__isnull=True
+    ).update(invalidated_at=timezone.now())

@@ -76,3 +76,27 @@ def paths_find(
                 f"The walk took longer than {timeout} ms: lower max_depth.",
             ) from error
         raise
+
+
+# A key appears in the text's key as whole words when it is Latin, as a substring otherwise
+# (Chinese has no spaces); one-letter Latin keys never match.
+_APPEARS = """(CASE WHEN {k} ~ '^[a-z0-9 &+#_]+$'
+    THEN length({k}) >= 2 AND strpos(' ' || %(text)s || ' ', ' ' || {k} || ' ') > 0
+    ELSE length({k}) >= 1 AND strpos(%(text)s, {k}) > 0 END)"""
+_NAMED_IN = f"""
+SELECT e.id FROM graph_entity e
+WHERE e.tenant_id = %(tenant)s AND e.user_id = %(user)s AND e.merged_into_id IS NULL
+  AND ({_APPEARS.format(k="e.key")}
+       OR EXISTS (SELECT 1 FROM unnest(e.alias_keys) AS alias WHERE {_APPEARS.format(k="alias")}))
+ORDER BY length(e.key) DESC, e.id
+LIMIT %(limit)s"""  # noqa: S608 - made of constants only
+
+
+def entities_named_in(*, tenant_id: int, user_id: str, text_key: str, limit: int) -> list[int]:
+    """Ids of the user's live entities whose key or an alias key the text (as a key) names."""
+    if not text_key:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_NAMED_IN, {"tenant": tenant_id, "user": user_id, "text": text_key,
+                                   "limit": limit})  # fmt: skip
+        return [row[0] for row in cursor.fetchall()]

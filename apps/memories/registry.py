@@ -9,6 +9,8 @@ floor must call back into those apps is registered here instead, from their
 - *access hooks*: once search-hit counters are folded into the memories (`access.access_flush`),
   every hook is called per tenant, inside that tenant's scope, with the ids of the memories that
   were hit. The pipeline registers the heat refresh of topic segments.
+- *relations*: a user's knowledge-graph edges in mem0's shapes, for the mem0 compatibility
+  paths (`enable_graph`). One provider, the graph; without one there are none.
 - *retrieve tiers*: what `/v1/memory/retrieve` shows beyond raw turns and search hits: the heat
   of each hit's topic segment (mid-term) and the user's profile and knowledge (long-term). One
   provider, the pipeline; without one, heat is 0.0 and long_term is None.
@@ -318,3 +320,49 @@ def content_parts_store(
     for name, parsed_parts in by_handler.items():
         _CONTENT_PART_HANDLERS[name].store(tenant=tenant, user_id=user_id, role=role,
                                            message_id=message_id, parsed=parsed_parts)  # fmt: skip
+
+
+# --- relations (mem0's `relations`, for apps.compat) ----------------------------------------------
+# mem0's add, search and get_all answer a `relations` key when asked (`enable_graph`). The compat
+# app cannot import the graph (both stand on the floor), so the graph registers what it answers
+# with here. Every function is tenant-scoped by its `tenant` argument; `user_id` "" is the
+# tenant-wide graph (adds without a user).
+
+
+class RelationList(Protocol):
+    def __call__(
+        self, *, tenant: Tenant, user_id: str, query: str | None = None, limit: int
+    ) -> list[dict[str, Any]]: ...  # [{source, source_type, relationship, target, target_type}]
+
+
+class RelationChanges(Protocol):
+    def __call__(self, *, tenant: Tenant, message_ids: list[int]) -> dict[str, list[Any]]: ...
+
+
+class RelationForget(Protocol):
+    def __call__(self, *, tenant: Tenant, user_id: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class RelationProvider:
+    # the user's current edges; with a query, those touching what it names first
+    relations: RelationList
+    # what an add's messages did: {"added_entities": [...], "deleted_entities": [...]}
+    changes: RelationChanges
+    # retracts every edge of the user (mem0's entity delete); returns how many
+    forget: RelationForget
+    # the stage that makes edges from an add: run in the request by a synchronous mem0 add that
+    # asks for its relations (it is idempotent, so the queued run writes nothing twice)
+    stage: str = ""
+
+
+_relation_providers: list[RelationProvider] = []
+
+
+def relations_register(provider: RelationProvider) -> None:
+    """One provider: registering again replaces it."""
+    _relation_providers[:] = [provider]
+
+
+def relation_provider() -> RelationProvider | None:
+    return _relation_providers[0] if _relation_providers else None

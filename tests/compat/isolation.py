@@ -3,12 +3,14 @@ from __future__ import annotations
 from django.test import override_settings
 
 from apps.core.tenancy import tenant_scope
+from apps.graph.models import Relation
 from apps.memories.models import Memory, Message
 from tests.isolation import Probe, Setup, case
 from tests.llm_server import LlmServer
 from tests.memories.factories import make_memories
 
 MARKER = "alice-marker-mem0"
+GRAPH_MARKER = "alicegraphmarker"
 
 
 def _snapshot(tenant, user_id: str) -> tuple[set, int]:
@@ -21,6 +23,16 @@ def _snapshot(tenant, user_id: str) -> tuple[set, int]:
             )
         )
         return memories, Message.objects.filter(tenant=tenant, user_id=user_id).count()
+
+
+def _edges(tenant, user_id: str) -> set:
+    """Tenant A's graph edges of one user with their validity: no probe may retract them."""
+    with tenant_scope(tenant.pk):
+        return set(
+            Relation.objects.filter(tenant=tenant, user_id=user_id).values_list(
+                "id", "valid_to", "invalidated_at"
+            )
+        )
 
 
 def _live(tenant, user_id: str) -> int:
@@ -36,10 +48,14 @@ def mem0_routes(alice) -> Setup:
     [memory] = make_memories(alice.tenant, "u1", [f"{MARKER} likes tea"])
     export = alice.client().post("/v1/exports/", {"filters": {"user_id": "u1"}}, format="json")
     mid = str(memory.pk)
-    before = _snapshot(alice.tenant, "u1")
+    # a graph edge of u1's (mem0's `relations` with enable_graph; the user entity's delete)
+    alice.client().post("/v1/graph/extract/llm-parse", {"user_id": "u1", "response":
+                        f"Relation: u1 likes {GRAPH_MARKER}"}, format="json")  # fmt: skip
+    before, edges = _snapshot(alice.tenant, "u1"), _edges(alice.tenant, "u1")
 
     def check() -> None:
         assert _snapshot(alice.tenant, "u1") == before
+        assert _edges(alice.tenant, "u1") == edges
 
     def added_by_alice(response) -> None:
         assert _snapshot(alice.tenant, "u1")[1] == before[1] + 1
@@ -58,6 +74,10 @@ def mem0_routes(alice) -> Setup:
                   marker=MARKER, control=True),
             Probe("POST", "/v3/memories/search/", {"query": "tea", **user}, expect_404=False,
                   marker=MARKER, control=True),
+            Probe("POST", "/v3/memories/search/", {"query": "tea", "enable_graph": True, **user},
+                  expect_404=False, marker=GRAPH_MARKER, control=True),
+            Probe("POST", "/v3/memories/", {**user, "enable_graph": True}, expect_404=False,
+                  marker=GRAPH_MARKER, control=True),
             Probe("DELETE", "/v1/memories/?user_id=u1", expect_404=False,
                   control=all_deleted_by_alice),
             Probe("GET", f"/v1/memories/{mid}/"),

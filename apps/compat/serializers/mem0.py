@@ -112,12 +112,18 @@ class Mem0AddIn(Mem0ScopeIn):
     async_mode = f.BooleanField(required=False, default=False)
     timestamp = Mem0TimestampField(required=False, allow_null=True)
     event_id = f.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
+    enable_graph = f.BooleanField(
+        required=False, default=False, help_text="answer the user's graph edges as `relations`"
+    )
 
 
 class Mem0SearchIn(Mem0QueryIn):
     query = f.CharField(max_length=QUERY_MAX_CHARS)
     top_k = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=100)
     threshold = f.FloatField(required=False, allow_null=True)
+    enable_graph = f.BooleanField(
+        required=False, default=False, help_text="answer the user's graph edges as `relations`"
+    )
 
 
 class Mem0MomentField(f.SchemaField):
@@ -139,6 +145,9 @@ class Mem0ListIn(Mem0QueryIn):
     # mem0 lists what it extracted (or, with infer off, the messages it stored): one entry per
     # piece of information, so `distilled` by default
     view = view_field("distilled")
+    enable_graph = f.BooleanField(
+        required=False, default=False, help_text="answer the user's graph edges as `relations`"
+    )
 
 
 class Mem0PageQuery(serializers.Serializer):

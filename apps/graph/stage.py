@@ -27,9 +27,10 @@ logger = logging.getLogger(__name__)
 # "Caroline: ...", "Mary Ann: ...", "张伟：...": a name of one to three capitalised words or of
 # two to four Chinese characters, then a colon.
 _SPEAKER = re.compile(
-    r"^\s*(?P<name>[A-Z][\w.'-]{0,20}(?: [A-Z][\w.'-]{0,20}){0,2}|[\u4e00-\u9fff]{2,4})\s*[:：]\s+?"
+    r"^\s*(?P<name>[A-Z][\w.'-]{0,20}(?: [A-Z][\w.'-]{0,20}){0,2}|[\u4e00-\u9fff]{2,4})\s*[:：]\s*"
 )
 _NOT_NAMES = frozenset({"User", "Assistant", "System", "Human", "Note", "Update", "Edit", "PS"})
+_PRONOUN = "我你您他她它这那"  # "我觉得：..." is not a speaker
 
 
 def _named(message: Message) -> str | None:
@@ -39,7 +40,7 @@ def _named(message: Message) -> str | None:
         if isinstance(meta.get(key), str) and meta[key].strip():
             return meta[key].strip()[:100]
     match = _SPEAKER.match(message.content)
-    if match and match.group("name") not in _NOT_NAMES:
+    if match and match.group("name") not in _NOT_NAMES and match.group("name")[0] not in _PRONOUN:
         return match.group("name")
     return None
 

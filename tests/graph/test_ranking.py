@@ -92,6 +92,9 @@ def test_a_single_turn_with_a_name_prefix_is_the_users_own():
     two = [Message(pk=1, role="user", content="Tom: I live in Paris", metadata={}),
            Message(pk=2, role="user", content="Ana: I live in Rome", metadata={})]  # fmt: skip
     assert speakers(two) == {1: "Tom", 2: "Ana"}
+    zh = [Message(pk=4, role="user", content="张伟：我住在北京。", metadata={}),
+          Message(pk=5, role="user", content="李娜：我在上海工作。", metadata={})]  # fmt: skip
+    assert speakers(zh) == {4: "张伟", 5: "李娜"}
     meta = [Message(pk=3, role="user", content="I live in Oslo", metadata={"speaker": "Kim"})]
     assert speakers(meta) == {3: "Kim"}
 

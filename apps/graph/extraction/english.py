@@ -253,7 +253,7 @@ def minimal(raw: str) -> str:
 def _subjects(raw: str | None, ctx: Context) -> list[str]:
     if raw is None:
         return [USER]
-    word = raw.strip()
+    word = re.sub(r"'s$", "", raw.strip())  # "Tom's on the board": Tom is
     lower = word.lower()
     if lower in {"i", "i'm", "i've", "me", "we", "my family", "our family"}:
         return [USER]
@@ -361,8 +361,14 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
 
 
 def _good_object(predicate: str, obj: str) -> bool:
-    if not obj or obj.lower() in _PRONOUNS or obj.split()[0].lower() in _NOT_NAMES:
+    if not obj or obj.lower() in _PRONOUNS:
         return False
+    if obj.split()[0].lower() in _NOT_NAMES and not (
+        predicate == "member_of" and " " in obj and t.GROUPISH.search(obj)
+    ):
+        return False  # ("a Sunday league" is a group)
+    if predicate == "works_at" and obj in t.UNITS:
+        return False  # "an ICU nurse": a unit, not an employer
     named = obj[:1].isupper() or obj[:1].isdigit() or obj[:1] >= "\u3400"
     if predicate in {"works_at", "lives_in", "born_in", "located_in"} and not named:
         return False  # "I work at a startup", "I live in a small town": nothing to name

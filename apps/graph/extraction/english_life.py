@@ -48,7 +48,7 @@ HOME: list[tuple[re.Pattern[str], str, float]] = [
     ),
     (
         re.compile(
-            rf"{SUBJ}{BE} {ADV}(?:a |an )?(?:[\w-]+ ){{0,3}}(?:{OCC_ALT})s? (?:at|for|with) {ENT} (?:in) (?P<o>{ENT})"
+            rf"{SUBJ}{BE} {ADV}(?:a |an )?(?:[\w-]+ ){{0,3}}(?:{OCC_ALT})s? (?:at|for|with) (?:{ENT}|(?:a|an) (?:(?!(?:in|at|for|with|of|and)\b)[\w-]+ ){{0,3}}[a-z][\w-]*) (?:in) (?P<o>{ENT})"
         ),
         "lives_in",
         0.6,
@@ -108,7 +108,7 @@ TASTES: list[tuple[re.Pattern[str], str, float]] = [
     ),
     (
         re.compile(
-            rf"{SUBJ}{BE} (?:a |an )?(?:huge |big |massive |die-hard )?(?P<o>[\w ]+?) (?:fan|lover|enthusiast|nerd|junkie|addict)\b(?! of)"
+            rf"{SUBJ}{BE} (?:a |an )?(?:huge |big |massive |die-hard )?(?!(?:huge|big|massive|total|complete|real|such|bit|an?|the)\b)(?P<o>[\w ]+?) (?:fan|lover|enthusiast|nerd|junkie|addict)\b(?! of)"
         ),
         "likes",
         0.7,

@@ -85,6 +85,10 @@ NOT_ROLE = frozenset(
     armchair budding huge big massive total real proper poor mediocre hard fast slow quick
     lazy messy sloppy picky fussy""".split()
 )
+# Departments and units written in capitals: "an ICU nurse" works in no organisation "ICU".
+UNITS = frozenset("ICU NICU PICU CCU ER OR ED EMS HR IT QA PR UX UI ESL IB AP".split())
+# Jobs whose word names something else too ("a partner", "a server"): a role before "at <place>".
+AT_JOB = r"(?:(?:senior|junior|managing|equity|sales|research|medical|chief|surgical|lead) )?(?:partner|associate|resident|fellow|server|host|hostess|rep|agent)"
 # Officers of a club, board or team: "the treasurer of the garden club" is a member of it.
 OFFICER = (
     r"(?:co-|vice[- ]|assistant |deputy )?(?:president|treasurer|secretary|chair|chairman|"
@@ -108,7 +112,7 @@ GROUP_WORDS = (
     r"guild|chapter|community|council|troupe|ensemble|circle|crew|squad|church|federation|"
     r"fraternity|sorority|lodge|network|chorus|corps|army|navy|guard|reserve|brigade|"
     r"quartet|trio|collective|co-op|cooperative|foundation|scouts|rotary|lions|pta|pto|hoa|"
-    r"ymca|ywca|troop"
+    r"ymca|ywca|troop|force|marines"
 )
 GROUPISH = re.compile(GROUP_WORDS, re.I)
 # A group: its words before the group word are its name or kind ("Boston Running Club",
@@ -119,7 +123,8 @@ _GROUP_WORD = (
 GROUP = rf"(?:the |a |an |our |my )?(?:{_GROUP_WORD} ){{0,4}}(?i:{GROUP_WORDS})s?\b(?! (?:chat|text|call|meeting|project|photo|discount|rate|ticket|session|thread)s?\b)"
 # A group word alone names no group ("I'm on the team"): it needs a kind or a name.
 BARE_GROUP = frozenset(
-    "team group crew squad community network circle party chapter collective society".split()
+    "team group crew squad community network circle party chapter collective society staff family "
+    "public household audience".split()
 )
 # A team at work is a department, not a membership ("I'm on the sales team at HubSpot").
 WORK_TEAM = re.compile(

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (tables of regular expressions: a pattern reads best on one line)
-"""English patterns for work and groups: works_at, has_role, member_of (see english_rules)."""
+"""English patterns for work: works_at and has_role (see english_rules)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,19 @@ import re
 
 from apps.graph.extraction.english_words import (
     ADV,
+    AT_JOB,
     BE,
     DEPT,
     ENT,
-    GROUP,
-    GROUP_WORDS,
     HAVE,
     NAME,
     OCC_ALT,
-    OFFICER,
     PERSON,
     ROLE,
     SUBJ,
     Rule,
     gated,
 )
-
-# "we", "my wife and I", "me and my friends": the speaker among others
-_CHAPTER = (
-    r"(?:the |our |my )?(?:local |regional |state |national |[A-Z]\w+ )?(?:chapter|branch) of "
-)
-_WE_ALL = rf"(?:\b[Ww]e|\b[Mm]y \w+ and I|\b[Mm]e and my \w+|\b{PERSON} and I)(?:'re| are)"
 
 # (pattern, predicate, confidence); groups: s (subject, absent for USER-only patterns), o (the
 # object), r (a role that comes with a works_at or a member_of).
@@ -97,6 +89,22 @@ WORK: list[Rule] = [
         "works_at",
         0.7,
     ),
+    # "I'm a partner at McKinsey", "I'm a server at Olive Garden"
+    (
+        gated(
+            rf"{SUBJ}{BE} {ADV}(?:a|an|the) (?P<r>{AT_JOB}) (?:at|with) (?P<o>(?:the )?{NAME})",
+            "partner",
+            "associate",
+            "resident",
+            "fellow",
+            "server",
+            "host",
+            "rep",
+            "agent",
+        ),
+        "works_at",
+        0.7,
+    ),
     # "I got a job as a cashier at Walmart", "I just started as a junior developer at Shopify"
     (
         gated(
@@ -158,6 +166,21 @@ WORK: list[Rule] = [
         "has_role",
         0.8,
     ),
+    (
+        gated(
+            rf"{SUBJ}{BE} {ADV}(?:a|an|the) (?P<o>{AT_JOB}) (?:at|with|for) (?:a|an|the) ",
+            "partner",
+            "associate",
+            "resident",
+            "fellow",
+            "server",
+            "host",
+            "rep",
+            "agent",
+        ),
+        "has_role",
+        0.7,
+    ),
     # "As a nurse, I ...": the clause before the speaker's own
     (gated(rf"^As (?:a|an) (?P<o>{ROLE})$", "As a"), "has_role", 0.7),
     # "I just became a nurse", "she's become a partner" (a job word only)
@@ -200,7 +223,7 @@ WORK: list[Rule] = [
     ),
     (
         gated(
-            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working)(?: nights| days| weekends| evenings| part-time| full-time)? as (?:a |an |the )?(?P<o>[\w -]+)",
+            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working)(?: nights| days| weekends| evenings| part[- ]time| full[- ]time)? as (?:a |an |the )?(?P<o>[\w -]+)",
             " as ",
         ),
         "has_role",
@@ -260,95 +283,5 @@ WORK: list[Rule] = [
         ),
         "has_role",
         0.8,
-    ),
-]
-
-GROUPS: list[Rule] = [
-    (
-        gated(
-            rf"{SUBJ}(?:{BE}|{HAVE} been) {ADV}(?:(?:a|an) (?:[\w-]+ ){{0,3}}?and )?(?:a |an )?(?:[\w-]+ ){{0,2}}members? of (?:{_CHAPTER})?(?P<o>{ENT}|{GROUP})",
-            "member",
-        ),
-        "member_of",
-        0.85,
-    ),
-    (
-        gated(
-            rf"{_WE_ALL} {ADV}(?:\w+ ){{0,2}}members of (?:{_CHAPTER})?(?P<o>{ENT}|{GROUP})",
-            "members",
-        ),
-        "member_of",
-        0.8,
-    ),
-    # "I'm the treasurer of the garden club", "I serve as captain of the Hawks": role and group
-    (
-        gated(
-            rf"{SUBJ}(?:{BE}|{HAVE} been| {ADV}serves?| {ADV}serving| {ADV}acts?) {ADV}(?:as )?(?:the |a |an )?(?P<r>{OFFICER})(?: of| for) (?P<o>{GROUP}|(?:the )?{NAME})",
-            "president",
-            "treasurer",
-            "secretary",
-            "chair",
-            "captain",
-            "trustee",
-            "board member",
-            "organi",
-            "leader",
-            "coordinator",
-        ),
-        "member_of",
-        0.75,
-    ),
-    # "I'm on the board of the Red Cross", "I serve on the school board"
-    (
-        gated(
-            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:been |sit |sits |sitting |serve |serves |serving )?on the (?:[\w'-]+ ){{0,2}}?board(?: of (?:directors|trustees|governors))? (?:of|at|for) (?P<o>{ENT}|{GROUP})",
-            "board",
-        ),
-        "member_of",
-        0.75,
-    ),
-    (
-        gated(
-            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:been |sit |sits |sitting |serve |serves |serving )?on the (?P<o>(?:school|city|county|library|hospital|museum|advisory|editorial|HOA|condo|co-op|parish|zoning|planning|town|village|state) board)\b(?! of)",
-            "board",
-        ),
-        "member_of",
-        0.75,
-    ),
-    (
-        re.compile(
-            rf"{SUBJ}{BE}? {ADV}(?:belong|belongs|play|plays|sing|sings|playing|singing|volunteer|volunteers|row|rows|dance|dances|run|runs|drum|drums|perform|performs|serve|serves|serving)(?: \w+)? (?:to|in|on|for|with) (?P<o>{GROUP})"
-        ),
-        "member_of",
-        0.75,
-    ),
-    (
-        re.compile(
-            rf"{SUBJ}{BE}? {ADV}(?:play|plays|playing) (?:\w+ )?(?:for|on|with) (?P<o>(?:the )?{NAME})"
-        ),
-        "member_of",
-        0.7,
-    ),
-    (re.compile(rf"{SUBJ}{BE} {ADV}(?:on|in|part of|with) (?P<o>{GROUP})"), "member_of", 0.75),
-    (
-        gated(
-            rf"{SUBJ}{BE} {ADV}(?:a part of|part of|involved with|involved in|active in|active with) (?P<o>{GROUP}|(?:the )?{NAME})",
-            "part of",
-            "involved",
-            "active",
-        ),
-        "member_of",
-        0.7,
-    ),
-    (gated(rf"{SUBJ}{HAVE}? {ADV}joined (?P<o>{GROUP})", "joined"), "member_of", 0.75),
-    (gated(rf"{SUBJ}{BE} (?:a |an )?(?P<o>{NAME}) member\b", "member"), "member_of", 0.7),
-    # "I'm a union member", "a proud church member"; a team or crew member is staff, not a member
-    (
-        gated(
-            rf"{SUBJ}{BE} {ADV}(?:a |an )?(?:proud |longtime |long-time |active |card-carrying )?(?P<o>(?:[a-z]+ )?(?!team\b|crew\b)(?:{GROUP_WORDS})) member\b",
-            "member",
-        ),
-        "member_of",
-        0.7,
     ),
 ]

@@ -65,7 +65,8 @@ _ASKED_WORDS = {
     "located_in": "where located based 在哪 位于",
     "attended": "event attend attended attending participate participated participating "
     "partake went visit visited join joined class workshop conference parade festival concert "
-    "trip 参加 活动 去了 去过",
+    "trip travel traveled travelled vacation vacationed visit toured country countries city "
+    "cities place places location locations 参加 活动 去了 去过 旅行 旅游 国家 城市",
     "does": "activity activities hobby hobbies doing partake play played pastime sport destress "
     "de-stress relax exercise 爱好 运动 做什么 玩",
 }

@@ -34,7 +34,8 @@ _HAVE = r"(?:(?:'ve|have|had)\s+(?:been\s+)?)?"
 _ATTEND_VERB = (
     r"(?:went|go|been|attended|attend|joined|join|signed up for|sign up for|enrolled in|"
     r"took part in|participated in|participate in|volunteered at|volunteer at|visited|visit|"
-    r"checked out|started going to|go to|went to)"
+    r"checked out|started going to|go to|went to|traveled to|travelled to|flew to|drove to|"
+    r"hiked|toured|explored)"
 )
 _GATE = re.compile(
     r"\b(?:not|never|no|nobody|none|without|hardly|barely|will|shall|going to|gonna|plan|plans|"

@@ -12,12 +12,16 @@ DUPLICATES = """
     WHERE id <> keeper
 """
 MERGE_DUPLICATES = [
+    # foreign keys checked per statement: deferred checks would leave trigger events pending,
+    # and PostgreSQL refuses to build the index below in that transaction
+    "SET CONSTRAINTS ALL IMMEDIATE",
     f"""INSERT INTO graph_relationsource (tenant_id, relation_id, memory_id, message_id)
         SELECT s.tenant_id, d.keeper, s.memory_id, s.message_id
         FROM graph_relationsource AS s JOIN ({DUPLICATES}) AS d ON s.relation_id = d.id
         ON CONFLICT DO NOTHING""",
     f"DELETE FROM graph_relationsource WHERE relation_id IN (SELECT id FROM ({DUPLICATES}) AS d)",
     f"DELETE FROM graph_relation WHERE id IN (SELECT id FROM ({DUPLICATES}) AS d)",
+    "SET CONSTRAINTS ALL DEFERRED",
 ]
 
 

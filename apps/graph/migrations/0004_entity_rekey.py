@@ -25,6 +25,7 @@ def rekey(apps, schema_editor) -> None:  # noqa: ANN001 - a migration's signatur
         elif entity.merged_into_id is None:
             taken.discard((entity.tenant_id, entity.user_id, entity.key))
             taken.add(slot)
+        alias_keys = [k for k in alias_keys if k != key]
         if (key, alias_keys) != (entity.key, entity.alias_keys):
             entity_model._base_manager.filter(pk=entity.pk).update(
                 key=key, alias_keys=alias_keys, trigrams=trigrams(key)

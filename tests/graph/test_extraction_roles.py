@@ -170,3 +170,39 @@ def test_an_officer_of_a_company_works_there_and_of_a_club_is_a_member():
     assert keys("I'm a captain at Delta.") == want(
         (USER, "has_role", "captain"), (USER, "works_at", "Delta")
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我担任公司的财务总监。", [(USER, "has_role", "财务总监")]),
+        ("我在学校担任班主任。", [(USER, "has_role", "班主任")]),
+        ("我是合唱团的成员。", [(USER, "member_of", "合唱团")]),
+        ("我加入了公司的篮球队。", [(USER, "member_of", "篮球队")]),
+        ("我是共产党员。", [(USER, "member_of", "共产党")]),
+    ],
+)
+def test_chinese_roles_and_groups(text, expected):
+    assert keys(text) == want(*expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是这个群的成员。",  # a demonstrative: which group is not named
+        "我是家庭的一员。",
+        "我是公司的一员。",
+        "我是他们的粉丝。",  # a pronoun is no group and nothing liked by name
+        "我加入了微信群。",  # a chat, not a group one is a member of
+        "我加入了他们的讨论。",
+        "我加入了购物车。",
+        "我在群里说了这件事。",
+        "我在团队里负责设计。",
+        "我是一名党员。",  # which party is not said
+        "我担任过班长。",
+        "我退出了合唱团。",
+        "我想加入登山协会。",
+    ],
+)
+def test_chinese_what_is_no_group(text):
+    assert keys(text) == set()

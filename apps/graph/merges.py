@@ -4,6 +4,7 @@ relations; the merge is recorded with what it moved, so an undo puts everything 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.errors import BadRequest, Conflict, NotFound
@@ -47,14 +48,13 @@ def entity_merge(*, tenant: Tenant, entity_id: int, into_id: int, actor: str) ->
         moved = list(dict.fromkeys(moved))
         subjects = list(Relation.objects.filter(subject=entity).values_list("pk", flat=True))
         objects = list(Relation.objects.filter(object=entity).values_list("pk", flat=True))
-        Relation.objects.filter(pk__in=subjects).update(subject=into)
-        Relation.objects.filter(pk__in=objects).update(object=into)
+        collapsed = _collapsed(entity=entity, into=into)
         into.aliases = [*into.aliases, *moved]
         into.alias_keys = [*into.alias_keys, *[name_key(n) for n in moved]]
         into.save(update_fields=["aliases", "alias_keys", "updated_at"])
         entity.merged_into = into
         entity.save(update_fields=["merged_into", "updated_at"])
-        return EntityMerge.objects.create(
+        merge = EntityMerge.objects.create(
             tenant=tenant,
             user_id=entity.user_id,
             entity=entity,
@@ -62,8 +62,31 @@ def entity_merge(*, tenant: Tenant, entity_id: int, into_id: int, actor: str) ->
             aliases_moved=moved,
             subject_relation_ids=subjects,
             object_relation_ids=objects,
+            collapsed_relation_ids=collapsed,
             actor=actor,
         )
+        Relation.objects.filter(pk__in=collapsed).update(invalidated_at=merge.created_at)
+        Relation.objects.filter(pk__in=subjects).update(subject=into)
+        Relation.objects.filter(pk__in=objects).update(object=into)
+        return merge
+
+
+def _collapsed(*, entity: Entity, into: Entity) -> list[int]:
+    """The entity's current edges that, repointed to `into`, would repeat a current edge (of
+    `into`, or another of these): the fact is already there once."""
+    touching = Q(subject=entity) | Q(object=entity) | Q(subject=into) | Q(object=into)
+    rows = Relation.objects.filter(touching, valid_to__isnull=True, invalidated_at__isnull=True)
+    swap = {entity.pk: into.pk}
+    seen: set[tuple[str, int, str, int]] = set()
+    collapsed = []
+    # `into`'s own edges first (they stay), then the entity's oldest first
+    for edge in sorted(rows, key=lambda r: (entity.pk in (r.subject_id, r.object_id), r.pk)):
+        fact = (edge.user_id, swap.get(edge.subject_id, edge.subject_id), edge.predicate,
+                swap.get(edge.object_id, edge.object_id))  # fmt: skip
+        if fact in seen:
+            collapsed.append(edge.pk)
+        seen.add(fact)
+    return collapsed
 
 
 def merge_undo(*, tenant: Tenant, merge_id: int) -> EntityMerge:
@@ -91,6 +114,9 @@ def merge_undo(*, tenant: Tenant, merge_id: int) -> EntityMerge:
             subject=entity
         )
         Relation.objects.filter(pk__in=merge.object_relation_ids, object=into).update(object=entity)
+        Relation.objects.filter(
+            pk__in=merge.collapsed_relation_ids, invalidated_at=merge.created_at
+        ).update(invalidated_at=None)
         moved = {name_key(n) for n in merge.aliases_moved}
         kept = [
             (n, k) for n, k in zip(into.aliases, into.alias_keys, strict=False) if k not in moved

@@ -126,6 +126,9 @@ class EntityMerge(TenantOwnedModel):
     aliases_moved = ArrayField(models.CharField(max_length=200), blank=True, default=list)
     subject_relation_ids = ArrayField(models.BigIntegerField(), blank=True, default=list)
     object_relation_ids = ArrayField(models.BigIntegerField(), blank=True, default=list)
+    # repointed edges that would have repeated a current edge of `into` (one current edge per
+    # fact): retracted at the merge's time, current again on undo
+    collapsed_relation_ids = ArrayField(models.BigIntegerField(), blank=True, default=list)
     actor = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     undone_at = models.DateTimeField(null=True, blank=True)

@@ -116,3 +116,26 @@ def test_width_case_and_chinese_script_variants_resolve_to_one_entity(alice):
 )
 def test_resolution_uses_the_extraction_key(name):
     assert name_key(name) == extraction_key(name)[:200]
+
+
+@pytest.mark.django_db
+def test_a_merge_that_would_repeat_a_fact_keeps_one_current_edge_and_undo_restores_both(alice):
+    client = alice.client()
+    parse = (
+        "Relation: Bob works_at Google\nRelation: Bobby works_at Google\nRelation: Bobby likes tea"
+    )
+    assert client.post("/v1/graph/extract/llm-parse", {"response": parse},
+                       format="json").status_code == 200  # fmt: skip
+    with tenant_scope(alice.tenant.pk):
+        bob, bobby = (Entity.objects.get(tenant=alice.tenant, key=k).pk for k in ("bob", "bobby"))
+    merged = client.post("/v1/graph/entities/merge", {"entity_id": bobby, "into_id": bob},
+                         format="json")  # fmt: skip
+    assert merged.status_code == 200, merged.content
+    current = client.get("/v1/graph/triples").json()["triples"]
+    assert sorted((t["subject"], t["predicate"], t["object"]) for t in current) == [
+        ("bob", "likes", "tea"), ("bob", "works_at", "google")]  # fmt: skip
+    undone = client.post(f"/v1/graph/merges/{merged.json()['merge_id']}/undo")
+    assert undone.status_code == 200, undone.content
+    current = client.get("/v1/graph/triples").json()["triples"]
+    assert sorted((t["subject"], t["predicate"], t["object"]) for t in current) == [
+        ("bob", "works_at", "google"), ("bobby", "likes", "tea"), ("bobby", "works_at", "google")]  # fmt: skip

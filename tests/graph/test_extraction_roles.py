@@ -206,3 +206,40 @@ def test_chinese_roles_and_groups(text, expected):
 )
 def test_chinese_what_is_no_group(text):
     assert keys(text) == set()
+
+
+def test_chat_messages_with_several_facts():
+    assert keys("grew up in ohio, went to ohio state, now im a nurse in columbus") == want(
+        (USER, "studied_at", "Ohio State"),
+        (USER, "has_role", "nurse"),
+        (USER, "lives_in", "Columbus"),
+    )
+    assert keys("Work at Google, live in SF.") == want(
+        (USER, "works_at", "Google"), (USER, "lives_in", "SF")
+    )
+    assert keys("i live in leeds w my gf") == want((USER, "lives_in", "leeds"))
+    assert keys("Been at Microsoft for about 6 yrs now as a PM.") == want(
+        (USER, "works_at", "Microsoft"), (USER, "has_role", "PM")
+    )
+    assert keys("Quick update - I moved to Austin last month for a new job at Dell.") == want(
+        (USER, "lives_in", "Austin"), (USER, "works_at", "Dell")
+    )
+    assert keys("btw my daughter Mia started at Oakwood Elementary this fall!") == want(
+        (USER, "parent_of", "Mia"), ("Mia", "studied_at", "Oakwood Elementary")
+    )
+    assert keys("My best friend Aisha just got married to her boyfriend Omar!") == want(
+        (USER, "friend_of", "Aisha"), ("Aisha", "married_to", "Omar")
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I went to Paris last week.",  # a trip, not a school
+        "I go to Trader Joe's every Sunday.",
+        "We went to Disneyland.",
+        "I'm looking for a job at Google.",  # a search, not a job
+    ],
+)
+def test_trips_and_searches_give_nothing(text):
+    assert keys(text) == set()

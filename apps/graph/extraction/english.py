@@ -42,7 +42,7 @@ _STOPWORDS = frozenset(
     lives live living works work working named called loves likes went goes love like i me we
     you he she they him them us up down out over about after before into onto than then remotely
     currently mostly together hard nights weekends full part time there since until ago today
-    tonight tomorrow yesterday lately recently anymore though""".split()
+    tonight tomorrow yesterday lately recently anymore though w""".split()
 )
 _CAP_KIN = re.compile(
     rf"\b((?:[Mm]y|[Hh]is|[Hh]er|[Oo]ur) {t.ADJ}(?:{t.ANY_KIN})s?,? (?:named |called )?|(?:his|her|its) name is )([a-z][\w'-]*)\b"
@@ -59,11 +59,12 @@ _CAP_PLACE = re.compile(
 
 # "been working at X", "moved to Y last year": the speaker is the implied subject
 _NO_SUBJECT = re.compile(
-    r"^((?:just|recently|finally) )?(been|working|living|studying|moved|started|got|joined|graduated|married)\b",
+    r"^((?:just|recently|finally) )?(been|working|living|studying|moved|started|got|joined|graduated|married|grew|went|live|work)\b",
     re.I,
 )
 _IMPLIED = {"been": "I've", "working": "I'm", "living": "I'm", "studying": "I'm"} | dict.fromkeys(
-    ("moved", "started", "got", "joined", "graduated", "married"), "I"
+    ("moved", "started", "got", "joined", "graduated", "married", "grew", "went", "live", "work"),
+    "I",
 )
 
 
@@ -129,10 +130,10 @@ _SUBJECT_START = (rf"(?:I|I'm|I've|my|My|our|Our|we|We|he|she|He|She|they|They|{
                   r"loves|likes|owns|studied|studies|moved))\b")  # fmt: skip
 _VERB_START = (r"(?:works?|lives?|living|moved|loves?|likes?|enjoys?|owns?|has|have|studied|"
                r"studies|graduated|is|am|was|joined|plays?|sings?|married|got|goes|go|teaches|"
-               r"runs|attends|belongs|drives|born|living|based|raised|working|married)\b")  # fmt: skip
+               r"runs|attends|belongs|drives|born|living|based|raised|working|married|went|grew)\b")  # fmt: skip
 _CONJ = re.compile(
     rf",?\s+(?:and|but|while|whereas|although|though|so|yet|plus|and also|and now|also)\s+(?:now |also |then |currently |these days )?"
-    rf"(?={_SUBJECT_START}|{_VERB_START})|[,;:–—]\s+(?:and |but |so )?(?={_SUBJECT_START}|(?:born|living|based|raised|working|is|was|works|lives) )|\s+-\s+"
+    rf"(?={_SUBJECT_START}|{_VERB_START})|[,;:–—]\s+(?:and |but |so )?(?:now |then )?(?={_SUBJECT_START}|(?:born|living|based|raised|working|is|was|works|lives|went|grew|live|work) )|\s+-\s+"
 )
 _LEAD_SUBJECT = re.compile(
     rf"^(?:[Mm]y {t.ADJ}(?:{t.ANY_KIN}),? )?(?P<n>I|he|she|He|She|They|they|{t.PERSON})\b"
@@ -185,7 +186,7 @@ _STOP_TAIL = re.compile(
     r"near|for|from|at|on|in|by|after|before|during|every|each|these|this|last|now|too|"
     r"as well|a lot|so much|very much|lately|nowadays|today|yesterday|right now|full[- ]time|"
     r"part[- ]time|remotely|as an?|as the|these days|currently|anyway|though|tho|haha|lol|"
-    r"again|already|recently|a few|for now|over there|ever since|all day|(?-i:rn|atm))\b.*$"
+    r"again|already|recently|a few|for now|over there|ever since|all day|(?-i:rn|atm|w))\b.*$"
     r"|(?<!\bSt)(?<!\bMt)(?<!\bFt)(?<!\bDr)[.](?=\s|$).*$|[,;:!?()\"].*$",
     re.I,
 )
@@ -295,6 +296,12 @@ def extract_clause(clause: str, ctx: Context) -> Iterator[Found]:
 
 def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Context) -> list[Found]:
     groups = match.groupdict()
+    if predicate == "studied_at" and re.search(r"\b(?:go|goes|going|went) to\b", match.group(0)):
+        if not (t.SCHOOLISH.search(groups["o"]) or re.search(r"\bState\b", groups["o"])):
+            return []  # "I went to Paris", "I go to Trader Joe's": a trip, not a school
+    if predicate == "works_at" and re.match(r"started at\b", match.group(0).split(" ", 1)[-1]):
+        if t.SCHOOLISH.search(groups["o"]):
+            predicate = "studied_at"  # "Mia started at Oakwood Elementary": a pupil
     if predicate == "works_at" and re.search(
         r"(?:student|freshman|sophomore|junior|senior|undergrad|alum\w*)s?$", groups.get("r") or ""
     ):

@@ -103,7 +103,7 @@ def kinship(clause: str, ctx: Context) -> tuple[str, list[Found]]:
                 ctx.person(name)
                 found.append((USER, "Person", "married_to", name, "Person", 0.85))
     for match in re.finditer(
-        rf"\b(?P<a>{t.PERSON}) (?:is|got|has been) (?:happily )?married to (?P<b>{t.PERSON})\b|\b(?P<c>{t.PERSON}) and (?P<d>{t.PERSON}) (?:are|got) (?:happily )?married\b",
+        rf"\b(?P<a>{t.PERSON}) (?:just |recently )?(?:is|got|has been) (?:happily )?married to (?:(?:his|her) (?:boyfriend|girlfriend|partner|fianc[eé]e?) )?(?P<b>{t.PERSON})\b|\b(?P<c>{t.PERSON}) and (?P<d>{t.PERSON}) (?:are|got) (?:happily )?married\b",
         text,
     ):
         a, b = match.group("a") or match.group("c"), match.group("b") or match.group("d")

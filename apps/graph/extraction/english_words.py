@@ -152,7 +152,8 @@ PLAN = re.compile(
     r"one day|soon|next (?:year|month|week|summer|spring|fall|autumn|winter)|tomorrow|"
     r"apply|applying|applied|trying to|try to|wish|wishes|would like|'d like|'ll|"
     r"if|unless|whether|suppose|imagine|pretend|probably|likely|rumor|rumour|"
-    r"not sure|supposed to|hypothetically|interview|interviewing|offer)\b",
+    r"not sure|supposed to|hypothetically|interview|interviewing|offer|looking for|searching for|"
+    r"hunting for)\b",
     re.I,
 )
 ASK = re.compile(

@@ -34,7 +34,7 @@ WORK: list[Rule] = [
     ),
     (
         re.compile(
-            rf"{SUBJ}{HAVE}? {ADV}(?:been working|worked|been|been employed) (?:at|for|with) (?P<o>{ENT}) (?:since|for (?:the )?(?:past|last)?\s?\w+ (?:years?|months?))\b"
+            rf"{SUBJ}{HAVE}? {ADV}(?:been working|worked|been|been employed) (?:at|for|with) (?P<o>{ENT}) (?:since|for (?:the )?(?:past |last )?(?:about |almost |over |nearly |like )?\w+ (?:years?|months?|yrs?|mos?))\b"
         ),
         "works_at",
         0.8,
@@ -102,6 +102,12 @@ WORK: list[Rule] = [
             "rep",
             "agent",
         ),
+        "works_at",
+        0.7,
+    ),
+    # "I moved to Austin for a new job at Dell"
+    (
+        gated(rf"{SUBJ}\b.*?\bfor (?:a|my) new job (?:at|with) (?P<o>{NAME})", "new job"),
         "works_at",
         0.7,
     ),
@@ -180,6 +186,15 @@ WORK: list[Rule] = [
         ),
         "has_role",
         0.7,
+    ),
+    # "I've been at Microsoft for six years as a PM"
+    (
+        gated(
+            rf"{SUBJ}{HAVE} {ADV}been (?:at|with) {ENT}(?: [\w-]+){{0,6}} as (?:a|an|the) (?P<o>{ROLE})\b",
+            " as ",
+        ),
+        "has_role",
+        0.75,
     ),
     # "As a nurse, I ...": the clause before the speaker's own
     (gated(rf"^As (?:a|an) (?P<o>{ROLE})$", "As a"), "has_role", 0.7),

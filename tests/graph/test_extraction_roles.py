@@ -243,3 +243,23 @@ def test_chat_messages_with_several_facts():
 )
 def test_trips_and_searches_give_nothing(text):
     assert keys(text) == set()
+
+
+def test_a_town_a_corps_and_a_committee():
+    assert keys("my sister Ana works as a paralegal in Miami") == want(
+        (USER, "sibling_of", "Ana"), ("Ana", "has_role", "paralegal"), ("Ana", "lives_in", "Miami")
+    )
+    assert keys("I'm a sergeant in the Marines.") == want(
+        (USER, "has_role", "sergeant"), (USER, "member_of", "Marines")
+    )
+    assert keys("I'm on the planning committee for the town fair.") == want(
+        (USER, "member_of", "planning committee")
+    )
+    assert keys("My wife and I are members of St. Luke's parish.") == want(
+        (USER, "member_of", "St. Luke's parish")
+    )
+    assert keys("I've worked as a pharmacist for 15 years.") == want(
+        (USER, "has_role", "pharmacist")
+    )
+    assert keys("I worked as a waiter in college.") == set()  # ended
+    assert keys("I'm planning a trip to Rome.") == set()

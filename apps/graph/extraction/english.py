@@ -309,6 +309,8 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
     if groups.get("r") and predicate in {"works_at", "member_of"}:
         # an officer of a group is its member; of a company, its employee
         predicate = "member_of" if _officer_of_group(match) else "works_at"
+        if match.string[match.end("r") : match.start("o")].strip() == "in":
+            predicate = "lives_in"  # "works as a paralegal in Miami": a town, not an employer
     called = re.match(rf",? (?:called|named) (?P<o>{t.NAME})", match.string[match.end() :])
     if called and predicate in {"owns", "member_of", "works_at"}:
         groups = {**groups, "o": called.group("o")}  # "a book club called Page Turners"
@@ -367,6 +369,12 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
     return out
 
 
+_GROUP_TAIL = frozenset(
+    """army navy marines corps force guard reserve reserves club team band choir league union
+    party society association committee council orchestra""".split()
+)
+
+
 def _good_object(predicate: str, obj: str) -> bool:
     if not obj or obj.lower() in _PRONOUNS:
         return False
@@ -374,6 +382,8 @@ def _good_object(predicate: str, obj: str) -> bool:
         predicate == "member_of" and " " in obj and t.GROUPISH.search(obj)
     ):
         return False  # ("a Sunday league" is a group)
+    if predicate in {"lives_in", "born_in"} and obj.split()[-1].lower() in _GROUP_TAIL:
+        return False  # "a sergeant in the Marines": a corps, not a town
     if predicate == "works_at" and obj in t.UNITS:
         return False  # "an ICU nurse": a unit, not an employer
     named = obj[:1].isupper() or obj[:1].isdigit() or obj[:1] >= "\u3400"

@@ -32,7 +32,7 @@ _WE_ALL = rf"(?:\b[Ww]e|\b[Mm]y \w+ and I|\b[Mm]e and my \w+|\b{PERSON} and I)(?
 GROUPS: list[Rule] = [
     (
         gated(
-            rf"{SUBJ}(?:{BE}|{HAVE} been) {ADV}(?:(?:a|an) (?:[\w-]+ ){{0,3}}?and )?(?:a |an )?(?:[\w-]+ ){{0,2}}members? of (?:{_CHAPTER})?(?P<o>{ENT}|{GROUP})",
+            rf"{SUBJ}(?:{BE}|{HAVE} been) {ADV}(?:(?:a|an) (?:[\w-]+ ){{0,3}}?and )?(?:a |an )?(?:[\w-]+ ){{0,2}}members? of (?:{_CHAPTER})?(?P<o>{GROUP}|{ENT})",
             "member",
         ),
         "member_of",
@@ -40,7 +40,7 @@ GROUPS: list[Rule] = [
     ),
     (
         gated(
-            rf"{_WE_ALL} {ADV}(?:\w+ ){{0,2}}members of (?:{_CHAPTER})?(?P<o>{ENT}|{GROUP})",
+            rf"{_WE_ALL} {ADV}(?:\w+ ){{0,2}}members of (?:{_CHAPTER})?(?P<o>{GROUP}|{ENT})",
             "members",
         ),
         "member_of",
@@ -108,7 +108,7 @@ GROUPS: list[Rule] = [
     # "I'm a bass player in a cover band", "a reservist in the Army", "the drummer of a band"
     (
         re.compile(
-            rf"{SUBJ}{BE} {ADV}(?:a|an|the) (?:[\w-]+ ){{0,2}}(?:player|singer|vocalist|drummer|guitarist|bassist|pianist|keyboardist|violinist|cellist|trumpeter|saxophonist|dancer|soprano|alto|tenor|baritone|reservist|soldier|sailor|officer|medic|chaplain|volunteer) (?:in|of|with|for) (?P<o>{GROUP})"
+            rf"{SUBJ}{BE} {ADV}(?:a|an|the) (?:[\w-]+ ){{0,2}}(?:player|singer|vocalist|drummer|guitarist|bassist|pianist|keyboardist|violinist|cellist|trumpeter|saxophonist|dancer|soprano|alto|tenor|baritone|reservist|soldier|sailor|officer|medic|chaplain|volunteer|sergeant|corporal|lieutenant|airman|seaman) (?:in|of|with|for) (?P<o>{GROUP})"
         ),
         "member_of",
         0.7,

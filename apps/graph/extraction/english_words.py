@@ -62,7 +62,9 @@ OCC = (
     "statistician|worker|custodian|mailman|ranger|dispatcher|trucker|medic|psychiatrist|"
     "pediatrician|cardiologist|dermatologist|anesthesiologist|chiropractor|dietitian|"
     "nutritionist|phlebotomist|sonographer|historian|geologist|archaeologist|linguist|teller|"
-    "vet tech|lab tech|pharmacy tech|nail tech|team lead|tech lead|shift lead|team leader|"
+    "vet tech|lab tech|pharmacy tech|nail tech|radiology tech|ultrasound tech|surgical tech|"
+    "dental tech|medical tech|x-ray tech|sound tech|sergeant|corporal|lieutenant|colonel|airman|"
+    "seaman|commander|team lead|tech lead|shift lead|team leader|"
     "scout leader|troop leader|youth leader|real estate agent|travel agent|insurance agent|"
     "sales rep|sales associate|research associate|research fellow|treasurer|chairman|"
     "chairwoman|chairperson|organizer|organiser|trustee|board member|deacon|homemaker|practitioner"
@@ -112,14 +114,12 @@ GROUP_WORDS = (
     r"guild|chapter|community|council|troupe|ensemble|circle|crew|squad|church|federation|"
     r"fraternity|sorority|lodge|network|chorus|corps|army|navy|guard|reserve|brigade|"
     r"quartet|trio|collective|co-op|cooperative|foundation|scouts|rotary|lions|pta|pto|hoa|"
-    r"ymca|ywca|troop|force|marines"
+    r"ymca|ywca|troop|force|marines|parish|congregation|synagogue|temple|mosque"
 )
 GROUPISH = re.compile(GROUP_WORDS, re.I)
 # A group: its words before the group word are its name or kind ("Boston Running Club",
 # "company softball team"), never a preposition ("a meeting with the team" is no group).
-_GROUP_WORD = (
-    r"(?!(?:with|at|in|on|for|from|to|and|or|the|a|an|my|our|his|her|of|is|was|about|by)\b)[\w'&-]+"
-)
+_GROUP_WORD = r"(?!(?:with|at|in|on|for|from|to|and|or|the|a|an|my|our|his|her|of|is|was|about|by)\b)[\w'.&-]+"
 GROUP = rf"(?:the |a |an |our |my )?(?:{_GROUP_WORD} ){{0,4}}(?i:{GROUP_WORDS})s?\b(?! (?:chat|text|call|meeting|project|photo|discount|rate|ticket|session|thread)s?\b)"
 # A group word alone names no group ("I'm on the team"): it needs a kind or a name.
 BARE_GROUP = frozenset(
@@ -146,7 +146,7 @@ NEGATION = re.compile(
     re.I,
 )
 PLAN = re.compile(
-    r"\b(?:will|shall|going to|gonna|plan|plans|planning|planned|want to|wants to|wanna|"
+    r"\b(?:will|shall|going to|gonna|plan|plans|planning(?! (?:committee|commission|board|department))|planned|want to|wants to|wanna|"
     r"hope to|hopes to|hoping|might|may|maybe|perhaps|would|could|should|must|thinking of|"
     r"thinking about|considering|about to|intend|intends|dream of|dreaming of|someday|"
     r"one day|soon|next (?:year|month|week|summer|spring|fall|autumn|winter)|tomorrow|"

@@ -47,7 +47,9 @@ WORK: list[Rule] = [
         0.8,
     ),
     (
-        re.compile(rf"{SUBJ}{BE} {ADV}(?:a|an|the) (?P<r>{ROLE}) (?:at|for|with|of) (?P<o>{NAME})"),
+        re.compile(
+            rf"{SUBJ}{BE} {ADV}(?:a|an|the) (?P<r>{ROLE}) (?:at|for|with|of) (?P<o>(?:the )?{NAME})"
+        ),
         "works_at",
         0.8,
     ),
@@ -238,7 +240,7 @@ WORK: list[Rule] = [
     ),
     (
         gated(
-            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working)(?: nights| days| weekends| evenings| part[- ]time| full[- ]time)? as (?:a |an |the )?(?P<o>[\w -]+)",
+            rf"{SUBJ}{BE}?{HAVE}? {ADV}(?:works?|working|been working|(?<='ve )worked|(?<= have )worked|(?<= has )worked)(?: nights| days| weekends| evenings| part[- ]time| full[- ]time)? as (?:a |an |the )?(?P<o>[\w -]+)",
             " as ",
         ),
         "has_role",

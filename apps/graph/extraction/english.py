@@ -267,13 +267,20 @@ def _subjects(raw: str | None, ctx: Context) -> list[str]:
     return [word]
 
 
+_PAIR = re.compile(rf"^(?P<a>{t.PERSON}) and (?P<b>{t.PERSON}) (?=\w)")
+_WHICH_IS_IN = re.compile(
+    rf"\b(?:which|that) is (?:located |based |headquartered )?in (?P<o>{t.ENT})"
+)
+_CALLED = re.compile(rf",? (?:called|named) (?P<o>{t.NAME})")
+
+
 def extract_clause(clause: str, ctx: Context) -> Iterator[Found]:
     if gives_nothing(clause):
         return
     text, kin = kinship(clause, ctx)
     yield from kin
     named_pets = {f[0] for f in kin if f[2] == "owns"}  # who owns a pet named in the clause
-    pair = re.match(rf"^(?P<a>{t.PERSON}) and (?P<b>{t.PERSON}) (?=\w)", text)
+    pair = _PAIR.match(text)
     if pair and pair.group("a") != "I":
         ctx.pair = (pair.group("a"), pair.group("b"))
         text = "They " + text[pair.end() :]
@@ -287,9 +294,7 @@ def extract_clause(clause: str, ctx: Context) -> Iterator[Found]:
                     continue
                 seen.add((found[0], found[2], found[3].lower()))
                 yield found
-    which = re.search(
-        rf"\b(?:which|that) is (?:located |based |headquartered )?in (?P<o>{t.ENT})", text
-    )
+    which = _WHICH_IS_IN.search(text)
     if which and ctx.last_org:
         yield (ctx.last_org, "Organization", "located_in", minimal(which.group("o")), "Place", 0.7)
 
@@ -311,7 +316,7 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
         predicate = "member_of" if _officer_of_group(match) else "works_at"
         if match.string[match.end("r") : match.start("o")].strip() == "in":
             predicate = "lives_in"  # "works as a paralegal in Miami": a town, not an employer
-    called = re.match(rf",? (?:called|named) (?P<o>{t.NAME})", match.string[match.end() :])
+    called = _CALLED.match(match.string, match.end())
     if called and predicate in {"owns", "member_of", "works_at"}:
         groups = {**groups, "o": called.group("o")}  # "a book club called Page Turners"
     raw = re.sub(r"^.*\b(?:called|named) ", "", groups["o"])  # "a startup called Brightline"

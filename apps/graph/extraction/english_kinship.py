@@ -21,6 +21,21 @@ _KIN_PATTERNS = [
     rf"\b(?:I|[Ww]e)(?: also)? (?:have|'ve got|have got|got|adopted|own|rescued|brought home|had) "
     rf"(?:a|an|one|two|three|\d+)? ?{t.ADJ}(?P<kin>{t.KIN_ALT})(?:s)?(?: named| called|,(?: (?:his|her|its|their) names? (?:is|are))?) {_NAME}\b",
 ]
+_KIN_RES = [re.compile(p) for p in _KIN_PATTERNS]
+_MARRIED = [
+    re.compile(p)
+    for p in (
+        rf"\bI(?:'m| am| got| have been|'ve been| was| got happily)? (?:happily )?married to {_NAME}\b",
+        rf"\b{_NAME} and I (?:are|got|have been|'ve been) (?:happily )?married\b",
+        rf"\bI married {_NAME}\b",
+    )
+]
+_THEY_MARRIED = re.compile(
+    rf"\b(?P<a>{t.PERSON}) (?:just |recently )?(?:is|got|has been) (?:happily )?married to (?:(?:his|her) (?:boyfriend|girlfriend|partner|fianc[eé]e?) )?(?P<b>{t.PERSON})\b|\b(?P<c>{t.PERSON}) and (?P<d>{t.PERSON}) (?:are|got) (?:happily )?married\b"
+)
+_AND_I_ARE = re.compile(
+    rf"\b(?P<name>{t.PERSON}) and I are (?:best |good |close |old |childhood |lifelong )?(?P<what>friends|siblings|brothers|sisters|twins|buddies|besties)\b"
+)
 _THIRD_KIN = re.compile(
     rf"\b(?P<a>{t.PERSON})'s? {t.ADJ}(?P<kin>{t.ANY_KIN})(?:,)? (?:(?:is )?(?:named|called) )?(?P<b>{t.PERSON})\b"
 )
@@ -51,8 +66,8 @@ def kinship(clause: str, ctx: Context) -> tuple[str, list[Found]]:
     mention replaced by the name ("my friend Tom works at Apple" -> "Tom works at Apple")."""
     found: list[Found] = []
     text = clause
-    for pattern in _KIN_PATTERNS:
-        for match in re.finditer(pattern, clause):
+    for pattern in _KIN_RES:
+        for match in pattern.finditer(clause):
             names = _names(match.group("name"))
             kin = match.group("kin").lower()
             predicate = t.KIN_WORDS.get(kin, "")
@@ -93,28 +108,18 @@ def kinship(clause: str, ctx: Context) -> tuple[str, list[Found]]:
         owner = ctx.last_person if owner.lower() in {"he", "she"} else owner
         if owner:
             found.append((owner, "Person", "owns", match.group("b"), "Thing", 0.8))
-    for pattern in (
-        rf"\bI(?:'m| am| got| have been|'ve been| was| got happily)? (?:happily )?married to {_NAME}\b",
-        rf"\b{_NAME} and I (?:are|got|have been|'ve been) (?:happily )?married\b",
-        rf"\bI married {_NAME}\b",
-    ):
-        for match in re.finditer(pattern, text):
+    for pattern in _MARRIED:
+        for match in pattern.finditer(text):
             for name in _names(match.group("name")):
                 ctx.person(name)
                 found.append((USER, "Person", "married_to", name, "Person", 0.85))
-    for match in re.finditer(
-        rf"\b(?P<a>{t.PERSON}) (?:just |recently )?(?:is|got|has been) (?:happily )?married to (?:(?:his|her) (?:boyfriend|girlfriend|partner|fianc[eé]e?) )?(?P<b>{t.PERSON})\b|\b(?P<c>{t.PERSON}) and (?P<d>{t.PERSON}) (?:are|got) (?:happily )?married\b",
-        text,
-    ):
+    for match in _THEY_MARRIED.finditer(text):
         a, b = match.group("a") or match.group("c"), match.group("b") or match.group("d")
         if a.split()[0].lower() not in NOT_NAMES and a not in {"I"}:
             ctx.persons.update({a, b})
             ctx.pair = (a, b)
             found.append((a, "Person", "married_to", b, "Person", 0.8))
-    for match in re.finditer(
-        rf"\b(?P<name>{t.PERSON}) and I are (?:best |good |close |old |childhood |lifelong )?(?P<what>friends|siblings|brothers|sisters|twins|buddies|besties)\b",
-        text,
-    ):
+    for match in _AND_I_ARE.finditer(text):
         predicate = (
             "friend_of"
             if match.group("what") in {"friends", "buddies", "besties"}

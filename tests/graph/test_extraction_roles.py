@@ -263,3 +263,8 @@ def test_a_town_a_corps_and_a_committee():
     )
     assert keys("I worked as a waiter in college.") == set()  # ended
     assert keys("I'm planning a trip to Rome.") == set()
+
+
+def test_chinese_likes_keep_activities_but_not_pronouns():
+    assert keys("我喜欢聊天。") == want((USER, "likes", "聊天"))
+    assert keys("我喜欢他们。") == set()

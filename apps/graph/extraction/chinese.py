@@ -268,16 +268,17 @@ def _object(raw: str, predicate: str) -> str:
     return obj.strip()
 
 
-# Objects that name no organisation, group or thing of their own: a pronoun or a demonstrative
-# (他们的粉丝, 这个群), a word for any such place (公司的一员, 在学校担任班主任), a chat group or a
-# web-shop basket (加入了微信群, 加入了购物车).
-_NO_NAME = re.compile(
-    r"^(?:他们|她们|我们|你们|咱们|大家|人家|别人|这个|那个|这些|那些|这|那)"
+# Objects that name nothing: a pronoun (他们的粉丝, 加入了他们的讨论) for any of _NAMED; for an
+# organisation or group also a demonstrative (这个群的成员), a word for any such place or body
+# (公司的一员, 在学校担任班主任, 在团队里), a chat group or a web-shop basket (加入了微信群, 加入了购物车).
+_PRONOUN = re.compile(r"^(?:他们|她们|我们|你们|咱们|大家|人家|别人)")
+_NO_ORG = re.compile(
+    r"^(?:这个|那个|这些|那些|这|那)"
     r"|^(?:家庭|家里|家|公司|单位|学校|医院|团队|集体|组织|部门|群聊|购物车|收藏夹?|讨论|聊天|对话|话题|会议|比赛|活动)$"
     r"|^(?:微信|QQ|qq|钉钉|工作|家族|家庭|同学|班级|业主|聊天)?群$"
 )
-
 _NAMED = frozenset({"works_at", "member_of", "likes", "owns", "studied_at"})
+_ORG = frozenset({"works_at", "member_of", "studied_at"})
 
 
 def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Context) -> list[Found]:
@@ -291,7 +292,9 @@ def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Conte
         or "叫" in obj
     ):
         return []
-    if predicate in _NAMED and _NO_NAME.search(obj):
+    if (predicate in _NAMED and _PRONOUN.search(obj)) or (
+        predicate in _ORG and _NO_ORG.search(obj)
+    ):
         if not (predicate == "works_at" and groups.get("r")):
             return []
         predicate = "has_role"  # 在学校担任班主任: the role alone

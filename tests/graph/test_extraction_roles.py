@@ -268,3 +268,9 @@ def test_a_town_a_corps_and_a_committee():
 def test_chinese_likes_keep_activities_but_not_pronouns():
     assert keys("我喜欢聊天。") == want((USER, "likes", "聊天"))
     assert keys("我喜欢他们。") == set()
+
+
+def test_a_school_without_a_school_word_needs_school_talk():
+    assert keys("I went to Rutgers for undergrad.") == want((USER, "studied_at", "Rutgers"))
+    assert keys("I went to Harvard.") == want((USER, "studied_at", "Harvard"))
+    assert keys("I went to Rutgers.") == set()  # a visit as much as a school

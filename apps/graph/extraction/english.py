@@ -267,6 +267,14 @@ def _subjects(raw: str | None, ctx: Context) -> list[str]:
     return [word]
 
 
+# "I went to Rutgers for undergrad", "she goes to Brookside, she's in third grade": a school named
+# without a school word, known by what the clause says about it
+_SCHOOL_TALK = re.compile(
+    r"\b(?:for (?:college|school|undergrad|grad school|university|my degree|my masters?|my MBA|"
+    r"my PhD|law school|med school)|graduated|majored|majoring|class of|(?:first|second|third|"
+    r"fourth|fifth|\d+(?:st|nd|rd|th)) grade|freshman|sophomore|junior year|senior year)\b",
+    re.I,
+)
 _PAIR = re.compile(rf"^(?P<a>{t.PERSON}) and (?P<b>{t.PERSON}) (?=\w)")
 _WHICH_IS_IN = re.compile(
     rf"\b(?:which|that) is (?:located |based |headquartered )?in (?P<o>{t.ENT})"
@@ -302,7 +310,8 @@ def extract_clause(clause: str, ctx: Context) -> Iterator[Found]:
 def _triples(match: re.Match[str], predicate: str, confidence: float, ctx: Context) -> list[Found]:
     groups = match.groupdict()
     if predicate == "studied_at" and re.search(r"\b(?:go|goes|going|went) to\b", match.group(0)):
-        if not (t.SCHOOLISH.search(groups["o"]) or re.search(r"\bState\b", groups["o"])):
+        school = t.SCHOOLISH.search(groups["o"]) or re.search(r"\bState\b", groups["o"])
+        if not (school or _SCHOOL_TALK.search(match.string)):
             return []  # "I went to Paris", "I go to Trader Joe's": a trip, not a school
     if predicate == "works_at" and re.match(r"started at\b", match.group(0).split(" ", 1)[-1]):
         if t.SCHOOLISH.search(groups["o"]):

@@ -147,11 +147,22 @@ def _chinese(clause: str) -> Iterator[Found]:
             yield USER, "Person", "attended", obj, "Event", CONFIDENCE
 
 
+# A sentence without one of these words cannot match an English pattern above: skipped cheaply.
+_ANY_VERB = re.compile(
+    r"\b(?:went|go|goes|going|been|attend|joined|join|sign|enrolled|took|took|take|taking|"
+    r"participat|volunteer|visit|checked|start|travel|flew|drove|hiked|toured|explored|do|did|"
+    r"play|practi|learn|tried|try|keep|kept|love|loves|enjoy|enjoyed)\w*|\bI'm|\bI am|\bwe're",
+    re.I,
+)
+_ANY_ZH = re.compile(r"去|参加|加入|报名|报了|参与|学|练|玩|打")
+
+
 def extract_sentence(sentence: str) -> list[Found]:
     """The speaker's activities and what they attended in one prepared sentence."""
     found: list[Found] = []
-    if has_han(sentence):
+    if has_han(sentence) and _ANY_ZH.search(sentence):
         found += _chinese(sentence)
-    for clause in english.clauses(english.tidy(sentence)):
-        found += _english(clause)
+    if _ANY_VERB.search(sentence):
+        for clause in english.clauses(english.tidy(sentence)):
+            found += _english(clause)
     return found

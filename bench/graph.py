@@ -101,9 +101,11 @@ def load(*, tenant_id: int, relations: int) -> tuple[list[int], dict[int, list[i
             "object_id, confidence, valid_from, recorded_at) FROM STDIN"
         ) as copy,
     ):
+        seen: set[tuple[int, int, int]] = set()
         for s, o, p in zip(subjects.tolist(), objects.tolist(), predicates.tolist(), strict=True):
-            if s == o:
+            if s == o or (s, p, o) in seen:  # one current edge per fact (a unique index)
                 continue
+            seen.add((s, p, o))
             copy.write_row((tenant_id, USER, ids[s], PREDICATES[p], ids[o], 0.9,
                             "2026-12-01T00:00:00Z", "2026-12-01T00:00:00Z"))  # fmt: skip
             neighbours.setdefault(s, []).append(o)

@@ -258,6 +258,15 @@ def _entities(tenant: Any) -> list[dict[str, Any]]:
                  "total_memories": row["n"], "owner": tenant.slug, "organization": tenant.slug,
                  "metadata": {}, "created_at": mem0._iso(row["first"]),
                  "updated_at": mem0._iso(row["last"])} for row in rows]  # fmt: skip
+    # users the graph knows and no memory names (edges from /v1/graph/*): deletable too
+    provider = registry.relation_provider()
+    named = {e["name"] for e in out if e["type"] == "user"}
+    graph_users = provider.users(tenant=tenant) if provider else {}
+    out += [{"id": user, "name": user, "type": "user", "total_memories": 0,
+             "owner": tenant.slug, "organization": tenant.slug, "metadata": {},
+             "created_at": mem0._iso(first), "updated_at": mem0._iso(last)}
+            for user, (first, last) in sorted(graph_users.items())
+            if user not in named]  # fmt: skip
     return out
 
 

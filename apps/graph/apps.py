@@ -9,7 +9,7 @@ class GraphConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.graph.ranking import linked_memories
-        from apps.graph.selectors import relation_changes, relations_for_user
+        from apps.graph.selectors import relation_changes, relation_users, relations_for_user
         from apps.graph.services import graph_memories_removed, graph_user_forget
         from apps.graph.stage import graph_stage
         from apps.graph.userdata import graph_user_data
@@ -31,6 +31,7 @@ class GraphConfig(AppConfig):
                 relations=relations_for_user,
                 changes=relation_changes,
                 forget=graph_user_forget,
+                users=relation_users,
                 stage="graph",
             )
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from apps.core.errors import NotFound
 from apps.graph import sql
@@ -213,6 +214,18 @@ def relations_for_user(
         first = list(touching.order_by("-recorded_at", "-pk")[:limit])
     rest = rows.exclude(pk__in=[r.pk for r in first]).order_by("-recorded_at", "-pk")
     return [mem0_relation(r) for r in [*first, *rest[: max(limit - len(first), 0)]]]
+
+
+def relation_users(*, tenant: Tenant) -> dict[str, tuple[datetime, datetime]]:
+    """End users with current edges (not the tenant-wide graph): when their first and last
+    current edges were recorded."""
+    rows = (
+        current(Relation.objects.filter(tenant=tenant))
+        .exclude(user_id="")
+        .values("user_id")
+        .annotate(first=Min("recorded_at"), last=Max("recorded_at"))
+    )
+    return {row["user_id"]: (row["first"], row["last"]) for row in rows}
 
 
 def relation_changes(*, tenant: Tenant, message_ids: list[int]) -> dict[str, list[Any]]:

@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from apps.memories.models import AddBatch, Memory, Message
     from apps.tenants.models import Tenant
 
@@ -343,6 +345,10 @@ class RelationForget(Protocol):
     def __call__(self, *, tenant: Tenant, user_id: str) -> int: ...
 
 
+class RelationUsers(Protocol):
+    def __call__(self, *, tenant: Tenant) -> dict[str, tuple[datetime, datetime]]: ...
+
+
 @dataclass(frozen=True)
 class RelationProvider:
     # the user's current edges; with a query, those touching what it names first
@@ -351,6 +357,8 @@ class RelationProvider:
     changes: RelationChanges
     # retracts every edge of the user (mem0's entity delete); returns how many
     forget: RelationForget
+    # the end users with current edges: {user_id: (first, last recorded)} (mem0's entity list)
+    users: RelationUsers
     # the stage that makes edges from an add: run in the request by a synchronous mem0 add that
     # asks for its relations (it is idempotent, so the queued run writes nothing twice)
     stage: str = ""

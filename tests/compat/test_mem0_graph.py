@@ -132,11 +132,23 @@ def test_deleting_a_user_entity_retracts_its_edges(alice):
     assert _current_edges(alice, "kim") == 1  # another user's graph is untouched
 
 
-def test_a_user_with_only_graph_edges_can_be_deleted_and_an_unknown_one_is_404(alice):
+def test_a_user_with_only_graph_edges_is_listed_and_deletable_and_an_unknown_one_is_404(
+    alice, charlie
+):
     _post(alice, "/v1/graph/extract/llm-parse", {"response": "Relation: lee likes tea",
                                                  "user_id": "lee"})  # fmt: skip
+    _add(alice, "I live in Paris.", enable_graph=True)  # joe: memories and edges, listed once
+
+    def users(actor):
+        listed = actor.client("Token").get("/v1/entities/").json()["results"]
+        return {e["name"]: e["total_memories"] for e in listed if e["type"] == "user"}
+
+    listed = users(alice)
+    assert list(listed) == ["joe", "lee"] and listed["lee"] == 0 and listed["joe"] >= 1
+    assert "lee" not in users(charlie)
     assert alice.client("Token").delete("/v2/entities/user/lee/").status_code == 200
     assert _current_edges(alice, "lee") == 0
+    assert "lee" not in users(alice)
     missing = alice.client("Token").delete("/v2/entities/user/nobody/")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "entity_not_found"
 

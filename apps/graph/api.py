@@ -16,6 +16,7 @@ from apps.graph import merges, selectors, services
 from apps.memories import registry
 
 TAGS = ["graph"]
+MAX_OFFSET = 10**9
 
 
 class GraphView(TenantAPIView):
@@ -54,7 +55,8 @@ class GraphPathIn(f.InputSerializer):
 
 class GraphTriplesIn(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
-    offset = serializers.IntegerField(min_value=0, default=0)
+    # bounded, so that a page past the end is an empty page and never an out-of-range OFFSET
+    offset = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, default=0)
     user_id = serializers.CharField(max_length=200, required=False, allow_blank=True)
     include_history = serializers.BooleanField(default=False)
 

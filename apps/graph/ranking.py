@@ -6,10 +6,11 @@ normalisation as resolution: case, width, traditional and simplified Chinese) an
 edges that are not retracted (current or closed: "where did I live before" needs closed ones)
 that the question is about:
 
+- an edge that joins two named entities ("When did Caroline go to the support group?"):
+  distance 0, the most specific;
 - one hop: an edge of a named entity whose relation the question asks for ("Where does Tom
   live?": lives_in; "What activities does Melanie do?": does, attended, likes; `ASKED`, English
-  and Chinese words), or that joins two named entities ("When did Caroline go to the support
-  group?");
+  and Chinese words);
 - two hops: from a named entity through a person or group it is tied to (family, friends,
   spouse, employer, school, club) to that one's edges of an asked relation ("Where does Tom's
   sister live?").
@@ -101,7 +102,8 @@ LINKED_SQL = """
           AND (r.subject_id IN (SELECT id FROM seeds) OR r.object_id IN (SELECT id FROM seeds))
     ),
     hop1 AS (
-        SELECT id FROM touching
+        SELECT id, CASE WHEN other IN (SELECT id FROM seeds) THEN 0 ELSE 1 END AS hops
+        FROM touching
         WHERE predicate = ANY(%s::varchar[]) OR other IN (SELECT id FROM seeds)
     ),
     hop2 AS (
@@ -111,7 +113,7 @@ LINKED_SQL = """
           AND r.subject_id IN (SELECT other FROM touching WHERE predicate = ANY(%s::varchar[]))
           AND r.id NOT IN (SELECT id FROM touching)
     ),
-    edges AS (SELECT id, 1 AS hops FROM hop1 UNION ALL SELECT id, 2 FROM hop2)
+    edges AS (SELECT id, hops FROM hop1 UNION ALL SELECT id, 2 FROM hop2)
     SELECT s.memory_id, MIN(e.hops) AS hops
     FROM edges e JOIN {source} s ON s.relation_id = e.id AND s.tenant_id = %s
     WHERE s.memory_id IS NOT NULL

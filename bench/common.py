@@ -34,7 +34,7 @@ def _setup(env: dict[str, str], *args: str) -> str:
     return out.stdout
 
 
-BENCH_REDIS_DB = "7"  # the benchmarks' queues, apart from a platform running on db 0
+BENCH_REDIS_DB = "7"  # the benchmarks' queues, apart from a platform running on db 0 (default)
 
 
 def bench_env(database: str, backend: str) -> dict[str, str]:
@@ -43,7 +43,10 @@ def bench_env(database: str, backend: str) -> dict[str, str]:
         "DATABASE_NAME": database,
         "EMBEDDING_BACKEND": backend,
         "RATE_LIMIT_PER_MINUTE": "100000000",
-        "REDIS_DB": os.environ.get("BENCH_REDIS_DB", BENCH_REDIS_DB),
+        # BENCH_REDIS_DB, else an explicit REDIS_DB (the smoke run's), else db 7
+        "REDIS_DB": os.environ.get("BENCH_REDIS_DB")
+        or os.environ.get("REDIS_DB")
+        or BENCH_REDIS_DB,
     }
 
 

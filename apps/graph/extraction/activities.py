@@ -149,7 +149,7 @@ def _chinese(clause: str) -> Iterator[Found]:
 
 # A sentence without one of these words cannot match an English pattern above: skipped cheaply.
 _ANY_VERB = re.compile(
-    r"\b(?:went|go|goes|going|been|attend|joined|join|sign|enrolled|took|took|take|taking|"
+    r"\b(?:went|go|goes|going|been|attend|joined|join|sign|enrolled|took|take|taking|"
     r"participat|volunteer|visit|checked|start|travel|flew|drove|hiked|toured|explored|do|did|"
     r"play|practi|learn|tried|try|keep|kept|love|loves|enjoy|enjoyed)\w*|\bI'm|\bI am|\bwe're",
     re.I,

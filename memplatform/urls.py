@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("apps.privacy.urls")),
     path("", include("apps.graph.urls")),
     path("", include("apps.multimodal.urls")),
+    path("", include("apps.wiki.urls")),
     path("", include("apps.defense.urls")),
 ]
 

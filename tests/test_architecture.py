@@ -28,6 +28,7 @@ LAYERS = {
     "privacy": 3,
     "graph": 3,
     "multimodal": 3,
+    "wiki": 3,
     "health": 3,  # probes and metrics look at everything; nothing imports them
     # next: wiki (3)
 }

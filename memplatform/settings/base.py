@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "apps.privacy",
     "apps.graph",
     "apps.multimodal",
+    "apps.wiki",
     "apps.defense",
 ]
 

@@ -53,3 +53,6 @@ class WikiPage(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.path
+
+
+from apps.wiki.connector_models import ConnectorSession, SavedConnector  # noqa: E402,F401

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401  (routes are added by the wiki's parts)
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("apps.wiki.connectors.urls")),
+]

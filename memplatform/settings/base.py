@@ -393,3 +393,21 @@ MULTIMODAL_EXACT_MAX = env_int("MULTIMODAL_EXACT_MAX", 20000, minimum=0)
 # The LLM (LLM_API_BASE / LLM_MODEL) accepts images: describe the image_url parts of adds with it
 # (a task after the add; the caption is searchable by /v1/multimodal/search).
 MULTIMODAL_CAPTION_IMAGES = env_bool("MULTIMODAL_CAPTION_IMAGES", False)
+
+# Wiki connectors (apps.wiki.connectors). Secrets of saved configurations are sealed with
+# AES-256-GCM: comma-separated base64 32-byte keys, the first encrypts and all decrypt (rotation:
+# put the new key first, run `manage.py wiki_connectors_reencrypt`, then drop the old one).
+# Empty: one key derived from SECRET_KEY with HKDF.
+WIKI_CONNECTOR_KEYS = env.str("WIKI_CONNECTOR_KEYS", default="")
+# Connectors refuse hosts that resolve to loopback, private, link-local or reserved addresses
+# unless this is true (development and tests only: it opens the internal network to tenants).
+WIKI_CONNECTORS_ALLOW_PRIVATE = env_bool("WIKI_CONNECTORS_ALLOW_PRIVATE", False)
+# How long a tested connector (a session) can be browsed and generated from, seconds.
+WIKI_CONNECTOR_SESSION_TTL = env_int("WIKI_CONNECTOR_SESSION_TTL", 3600, minimum=60)
+# A fetched tree is refused as a whole above these many files or bytes.
+WIKI_FETCH_MAX_FILES = env_int("WIKI_FETCH_MAX_FILES", 20000, minimum=1)
+WIKI_FETCH_MAX_BYTES = env_int("WIKI_FETCH_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+# Seconds a git clone may take.
+WIKI_FETCH_TIMEOUT = env_int("WIKI_FETCH_TIMEOUT", 300, minimum=5)
+# Where fetched trees are written, one directory per generation (never a served path).
+WIKI_WORK_DIR = env.str("WIKI_WORK_DIR", default="") or str(embedded.var_dir() / "wiki-work")

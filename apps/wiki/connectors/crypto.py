@@ -27,7 +27,9 @@ from apps.core.errors import AppError
 
 
 class SecretUndecryptable(AppError):
-    status = 500
+    """Sealed under a key no longer configured (or copied from elsewhere): save it again."""
+
+    status = 409
     default_code = "wiki_connector_secret_undecryptable"
 
 

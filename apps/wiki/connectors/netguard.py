@@ -72,7 +72,7 @@ def local_path_check(*, path: str) -> Path:
             "path is required", code="wiki_connector_config_invalid", details={"field": "path"}
         )
     real = Path(os.path.realpath(path))
-    for root in settings.WIKI_ALLOWED_ROOTS:
+    for root in getattr(settings, "WIKI_ALLOWED_ROOTS", []):  # set by the parsing part
         root_real = Path(os.path.realpath(root))
         if real == root_real or root_real in real.parents:
             return real

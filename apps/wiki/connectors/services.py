@@ -42,19 +42,24 @@ def _unseal(*, tenant_id: int, plain: dict, sealed: dict) -> dict[str, Any]:
 
 
 def saved_connector_out(*, saved: SavedConnector) -> dict[str, Any]:
-    config = dict(saved.config)
+    """The configuration with every secret masked; one that no configured key opens is shown
+    as "****" and named in `undecryptable` (the listing still answers)."""
+    config, undecryptable = dict(saved.config), []
     for name, blob in saved.secrets.items():
-        config[name] = crypto.mask(
-            crypto.secret_decrypt(tenant_id=saved.tenant_id, field=name, sealed=blob)
-        )
-    return {
-        "id": str(saved.id),
-        "name": saved.name,
-        "connector_type": saved.connector_type,
-        "config": config,
-        "created_at": saved.created_at.isoformat(),
+        try:
+            value = crypto.secret_decrypt(tenant_id=saved.tenant_id, field=name, sealed=blob)
+        except crypto.SecretUndecryptable:
+            value = ""
+            undecryptable.append(name)
+        config[name] = crypto.mask(value)
+    out = {
+        "id": str(saved.id), "name": saved.name, "connector_type": saved.connector_type,
+        "config": config, "created_at": saved.created_at.isoformat(),
         "updated_at": saved.updated_at.isoformat(),
-    }
+    }  # fmt: skip
+    if undecryptable:
+        out["undecryptable"] = undecryptable
+    return out
 
 
 def connector_save(

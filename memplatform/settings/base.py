@@ -316,6 +316,13 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", "")
 # Deprecated: true with no TRUSTED_PROXIES trusts every hop (the leftmost address wins, as before).
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
+# --- Code wiki parsing (apps.wiki.parsing) -------------------------------------------------
+# POST /v1/wiki/parse and the wiki jobs read at most this many source files of a repository (the
+# rest are counted as skipped "limit" and the answer says truncated) and skip files larger than
+# this many bytes (counted "oversized").
+WIKI_MAX_FILES = env_int("WIKI_MAX_FILES", 5000, minimum=1, maximum=200000)
+WIKI_MAX_FILE_BYTES = env_int("WIKI_MAX_FILE_BYTES", 1024 * 1024, minimum=1024, maximum=2**30)
+
 # --- IP defence (apps.defense) --------------------------------------------------------------
 IP_DEFENSE_ENABLED = env_bool("IP_DEFENSE_ENABLED", True)
 # Never banned, never counted: local health checks and the operator's own networks.

@@ -72,7 +72,7 @@ def runs(tmp_path_factory):
     made: list[str] = []
     scripts = ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
                "privacy.py", "ip_defense.py", "audit.py", "graph_extraction.py",
-               "multimodal.py", "graph.py")  # fmt: skip
+               "multimodal.py", "graph.py", "wiki_fetch.py")  # fmt: skip
     for script in scripts:
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
@@ -239,3 +239,11 @@ def test_graph_runs_from_an_empty_database(runs):
         assert results[name]["n"] == 20 and positive(results[name]["p50"]), name
     assert results["path depth 3, reachable"]["found"] == 20  # every planted path is found
     assert "/path depth 3, target 3 steps away: p50" in stdout
+
+
+def test_wiki_fetch_runs(runs):
+    stdout, out = runs["wiki_fetch.py"].wait()
+    results = written(out, "wiki_fetch")
+    assert results["files"] == 30 and results["bytes"] >= 30 * 1024
+    assert positive(results["files_per_s"]) and positive(results["mb_per_s"])
+    assert "s3 (moto, loopback): 30 files" in stdout

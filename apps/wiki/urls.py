@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("apps.wiki.connectors.urls")),
+    path("", include("apps.wiki.parsing.urls")),
 ]

@@ -1,0 +1,28 @@
+"""POST /v1/wiki/parse: the reference's IR figures for a local repository (no pages written)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core import fields as f
+from apps.core.api import TenantAPIView
+from apps.wiki.parsing.services import repository_parse
+
+
+class ParseIn(f.InputSerializer):
+    repo_path = f.CharField(max_length=4096)
+
+
+class ParseView(TenantAPIView):
+    required_scope = "wiki"
+    read_only = True  # reads a tree and stores nothing
+
+    @extend_schema(operation_id="wiki_parse", request=ParseIn, responses={200: dict},
+                   tags=["wiki"])  # fmt: skip
+    def post(self, request: Request) -> Response:
+        serializer = ParseIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return Response(repository_parse(repo_path=data["repo_path"]))

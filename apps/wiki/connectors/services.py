@@ -3,6 +3,8 @@ seconds), browse a path and generate a wiki from a session or a saved configurat
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import uuid
 from datetime import timedelta
@@ -84,8 +86,10 @@ def _saved_get(*, tenant: Tenant, connector_id: uuid.UUID) -> SavedConnector:
     return saved
 
 
-def _resolve(*, tenant: Tenant, connector_id: uuid.UUID) -> tuple[str, dict[str, Any]]:
-    """The type and plain configuration of a live session or a saved configuration."""
+def _resolve(*, tenant: Tenant, connector_id: uuid.UUID) -> tuple[str, dict[str, Any], str]:
+    """The type, plain configuration and a stable source key of a live session or a saved
+    configuration. The key is the saved configuration's id, else a hash of the type and the
+    non-secret fields: a later session on the same store regenerates the same wiki."""
     session = ConnectorSession.objects.filter(tenant=tenant, pk=connector_id).first()
     if session is not None:
         if session.expires_at <= timezone.now():
@@ -95,10 +99,15 @@ def _resolve(*, tenant: Tenant, connector_id: uuid.UUID) -> tuple[str, dict[str,
                 code="wiki_connector_session_expired",
             )
         record: ConnectorSession | SavedConnector = session
+        stable = str(session.saved_id) if session.saved_id else ""
     else:
         record = _saved_get(tenant=tenant, connector_id=connector_id)
+        stable = str(record.pk)
+    if not stable:
+        plain = json.dumps([record.connector_type, record.config], sort_keys=True)
+        stable = f"{record.connector_type}:{hashlib.sha256(plain.encode()).hexdigest()[:16]}"
     config = _unseal(tenant_id=tenant.pk, plain=record.config, sealed=record.secrets)
-    return record.connector_type, config
+    return record.connector_type, config, stable
 
 
 def connector_test(
@@ -135,7 +144,7 @@ def connector_test(
 
 
 def connector_browse(*, tenant: Tenant, connector_id: uuid.UUID, path: str) -> dict[str, Any]:
-    kind, config = _resolve(tenant=tenant, connector_id=connector_id)
+    kind, config, _ = _resolve(tenant=tenant, connector_id=connector_id)
     with backends.source_open(kind=kind, config=config) as source:
         entries = backends.tree_list(source=source, path=path)
     shown = "/" + path.strip("/")
@@ -147,26 +156,21 @@ def connector_generate(
 ) -> dict[str, Any]:
     """Fetch the tree into a working directory of its own (WIKI_WORK_DIR/<tenant>/<uuid>) and
     start the wiki job on it. A failed fetch leaves no directory behind."""
-    kind, conn_config = _resolve(tenant=tenant, connector_id=connector_id)
+    from apps.wiki import services as wiki  # the generation part (layer: the same app)
+
+    if hasattr(wiki, "generate_config_check"):
+        wiki.generate_config_check(config)  # a bad config is refused before any fetch
+    kind, conn_config, stable = _resolve(tenant=tenant, connector_id=connector_id)
     workdir = Path(settings.WIKI_WORK_DIR) / str(tenant.pk) / uuid.uuid4().hex
     workdir.mkdir(parents=True)
     try:
         with backends.source_open(kind=kind, config=conn_config) as source:
             fetched = backends.tree_fetch(source=source, dest=workdir)
-        from apps.wiki.services import wiki_job_start  # the generation part; lazily, see README
-
-        started = wiki_job_start(
-            tenant=tenant,
-            repo_path=workdir,
-            config=config,
-            actor=actor,
-            source={
-                "connector_type": kind,
-                "connector_id": str(connector_id),
-                "files": fetched.files,
-                "bytes": fetched.bytes,
-            },
-        )
+        started = wiki.wiki_job_start(
+            tenant=tenant, repo_path=workdir, config=config, actor=actor,
+            source={"connector_type": kind, "connector_id": stable, "working_dir": True,
+                    "files": fetched.files, "bytes": fetched.bytes},
+        )  # fmt: skip
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise

@@ -28,5 +28,6 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
     },
     "expire-gdpr-exports": {"task": "apps.privacy.tasks.expire_exports", "schedule": 600.0},
+    "fail-stale-wiki-jobs": {"task": "apps.wiki.tasks.fail_stale_jobs", "schedule": 60.0},
 }
 app.autodiscover_tasks()

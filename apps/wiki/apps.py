@@ -9,3 +9,12 @@ class WikiConfig(AppConfig):
 
     name = "apps.wiki"
     label = "wiki"
+
+    def ready(self) -> None:
+        from apps.jobs.kinds import job_kind_register
+        from apps.memories.registry import user_data_register
+        from apps.wiki.userdata import wiki_user_data
+
+        job_kind_register(kind="wiki", scope="wiki")  # wiki jobs are read with the wiki scope
+        for entry in wiki_user_data():  # GDPR export and erasure (apps.privacy)
+            user_data_register(entry)

@@ -401,6 +401,19 @@ MULTIMODAL_EXACT_MAX = env_int("MULTIMODAL_EXACT_MAX", 20000, minimum=0)
 # (a task after the add; the caption is searchable by /v1/multimodal/search).
 MULTIMODAL_CAPTION_IMAGES = env_bool("MULTIMODAL_CAPTION_IMAGES", False)
 
+# Code wiki (apps.wiki). Local repositories a tenant may read: absolute directories, comma
+# separated; empty (the default) refuses every local path. Generated Markdown is written only
+# under WIKI_OUTPUT_ROOT (empty: `output_dir` is refused); symlinks and `..` cannot leave either.
+WIKI_ALLOWED_ROOTS = env.list("WIKI_ALLOWED_ROOTS", default=[])
+WIKI_OUTPUT_ROOT = env.str("WIKI_OUTPUT_ROOT", default="")
+# A wiki job still `running` with no progress for this long lost its worker: the periodic sweep
+# marks it failed with a visible error (a redelivered task may also resume it after that).
+WIKI_JOB_STALE_SECONDS = env_int("WIKI_JOB_STALE_SECONDS", 900, minimum=30)
+# LLM narration (asked per job with "llm": true; needs LLM_API_BASE): bounds of a page's context.
+WIKI_LLM_PAGE_CHARS = env_int("WIKI_LLM_PAGE_CHARS", 6000, minimum=500)
+WIKI_LLM_CONTEXT_CHARS = env_int("WIKI_LLM_CONTEXT_CHARS", 8000, minimum=0)
+WIKI_LLM_SOURCE_LINES = env_int("WIKI_LLM_SOURCE_LINES", 40, minimum=1)
+
 # Wiki connectors (apps.wiki.connectors). Secrets of saved configurations are sealed with
 # AES-256-GCM: comma-separated base64 32-byte keys, the first encrypts and all decrypt (rotation:
 # put the new key first, run `manage.py wiki_connectors_reencrypt`, then drop the old one).

@@ -72,7 +72,7 @@ def runs(tmp_path_factory):
     made: list[str] = []
     scripts = ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
                "privacy.py", "ip_defense.py", "audit.py", "graph_extraction.py",
-               "multimodal.py", "graph.py", "wiki_fetch.py")  # fmt: skip
+               "multimodal.py", "graph.py", "wiki_fetch.py", "wiki_parse.py")  # fmt: skip
     for script in scripts:
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
@@ -247,3 +247,13 @@ def test_wiki_fetch_runs(runs):
     assert results["files"] == 30 and results["bytes"] >= 30 * 1024
     assert positive(results["files_per_s"]) and positive(results["mb_per_s"])
     assert "s3 (moto, loopback): 30 files" in stdout
+
+
+def test_wiki_parse_runs(runs):
+    stdout, out = runs["wiki_parse.py"].wait()
+    results = written(out, "wiki_parse")
+    ours, django = results["this repository (apps/wiki)"], results["django/urls"]
+    assert ours["files"] >= 10 and ours["symbols"] >= 50 and ours["endpoints"] >= 1
+    assert django["files"] >= 5 and django["symbols"] >= 50 and not django["truncated"]
+    assert positive(ours["seconds"]) and positive(django["files_per_s"])
+    assert "django/urls: " in stdout and " files/s" in stdout

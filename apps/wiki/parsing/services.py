@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -10,16 +9,13 @@ from typing import Any
 
 from django.conf import settings
 
-from apps.core.errors import BadRequest, Forbidden
+from apps.core.errors import Forbidden
 from apps.wiki.parsing import parse_repository
+from apps.wiki.paths import allowed_path
 
 
 def _server_dirs() -> list[Path]:
     return [Path(p).resolve() for p in (settings.BASE_DIR, sys.prefix, sys.base_prefix)]
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
 
 
 def _overlaps(path: Path, other: Path) -> bool:
@@ -37,19 +33,9 @@ def repository_path_check(*, repo_path: str) -> Path:
     virtualenv to every tenant: a path that contains the server's directory, or lies inside it,
     is refused whatever the roots say. The walk never follows symlinks, so nothing under an
     accepted path leads out of it."""
-    roots = [r for r in getattr(settings, "WIKI_ALLOWED_ROOTS", []) if r]
-    if not roots:
-        raise Forbidden("Local repositories are disabled (WIKI_ALLOWED_ROOTS is empty).",
-                        code="path_not_allowed")  # fmt: skip
-    if "\x00" in repo_path or not os.path.isabs(repo_path):
-        raise BadRequest("repo_path must be an absolute path.", code="invalid_path")
-    repo = Path(os.path.realpath(repo_path))
-    if not any(_inside(repo, Path(os.path.realpath(root))) for root in roots):
-        raise Forbidden("This path is outside the allowed roots.", code="path_not_allowed")
+    repo = allowed_path(repo_path, settings.WIKI_ALLOWED_ROOTS)
     if any(_overlaps(repo, server) for server in _server_dirs()):
         raise Forbidden("This path holds the server's own files.", code="path_not_allowed")
-    if not repo.is_dir():
-        raise BadRequest("repo_path is not a directory.", code="invalid_path")
     return repo
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -84,10 +85,18 @@ def wiki_job_start(
     under WIKI_ALLOWED_ROOTS), with the generate body's options in `config`. The wiki's key is
     the connector's, so the next fetch of the same connector regenerates incrementally."""
     options = generate_config_check(config)
+    source = {k: _plain(v) for k, v in (source or {}).items()} or None
     key = f"connector:{source['connector_id']}" if source else str(repo_path)
     job = _job_queue(tenant=tenant, repo=Path(repo_path), repo_key=key, source=source,
                      **options)  # fmt: skip
     return {"job_id": str(job.pk), "status": "pending", "message": "Wiki generation started"}
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value for the job's params (a connector kind object becomes its type name)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(getattr(value, "type", value))
 
 
 CONFIG_TYPES = {"output_dir": str, "namespace": str, "llm": bool, "languages": list}
@@ -171,6 +180,16 @@ def wiki_job_run(*, job_id: str) -> None:
     else:
         job_params_merge(job_id=job_id, values=counts)
         job_finish(job=job, ok=True, message="Wiki generated.")
+    _working_dir_remove(job)
+
+
+def _working_dir_remove(job: Job) -> None:
+    """A connector's fetched tree (its own working directory) is removed when its job ends."""
+    source = job.params.get("source") or {}
+    repo = Path(job.params["repo_path"])
+    work = getattr(settings, "WIKI_WORK_DIR", "")
+    if source.get("working_dir") and work and inside(repo, Path(work)) and repo.is_dir():
+        shutil.rmtree(repo, ignore_errors=True)
 
 
 def _check_cancel(job: Job) -> None:
@@ -236,7 +255,8 @@ def _render(draft: PageDraft, *, repo: Path, llm: bool) -> tuple[str, bool | Non
     skeleton = draft.render()
     if not llm:
         return skeleton, None
-    excerpts = source_excerpts(root=repo, symbols=draft.inputs.get("symbols", []))
+    symbols = draft.inputs["symbols"] if draft.inputs["page"] == "module" else []
+    excerpts = source_excerpts(root=repo, symbols=symbols)
     return narrated_page(skeleton=skeleton, narration=narrate(skeleton=skeleton, excerpts=excerpts))
 
 
@@ -247,12 +267,10 @@ def _page_write(
     with transaction.atomic():
         if page is None:
             page = WikiPage(tenant=job.tenant, wiki=wiki, path=draft.path)
-        page.title, page.content, page.narrated, page.inputs_hash = (
-            draft.title,
-            content,
-            narrated,
-            digest,
-        )
+        # A page whose narration failed keeps a hash no run matches: the next run tries again.
+        stored = digest if narrated is not False else "narration-failed:" + digest[:47]
+        page.title, page.content, page.narrated = draft.title, content, narrated
+        page.inputs_hash = stored
         if wiki.namespace:
             page.memory_id = _memory_put(job=job, wiki=wiki, page=page)
         page.save()

@@ -213,3 +213,20 @@ def test_local_is_refused_without_roots(alice, settings, tmp_path):
     r = alice.client().post("/v1/wiki/connectors/test", {"type": "local", "config": {
         "path": str(tmp_path)}}, format="json")  # fmt: skip
     assert r.status_code == 403 and r.json()["error"]["code"] == "wiki_connector_path_refused"
+
+
+def test_a_remote_key_with_dot_dot_cannot_leave_the_working_dir(alice, s3_server, wiki_settings,
+                                                                 monkeypatch):  # fmt: skip
+    s3_bucket(s3_server, "evil-repo", {"ok.py": b"x\n", "a/../../../escaped.txt": b"owned\n"})
+    config = {"endpoint": s3_server, "bucket": "evil-repo", "access_key": ACCESS,
+              "secret_key": SECRET}  # fmt: skip
+    r = alice.client().post("/v1/wiki/connectors/test", {"type": "s3", "config": config},
+                            format="json")  # fmt: skip
+    session = r.json()["connector_id"]
+    recorder = record_job_start(monkeypatch)
+    r = alice.client().post("/v1/wiki/connectors/generate", {"connector_id": session},
+                            format="json")  # fmt: skip
+    assert r.status_code == 400 and r.json()["error"]["code"] == "wiki_connector_unsafe_path"
+    assert recorder.calls == []
+    tmp = wiki_settings.parent
+    assert not list(tmp.rglob("escaped.txt"))

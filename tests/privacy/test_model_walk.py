@@ -14,6 +14,8 @@ from apps.memories import registry
 EXEMPT = {
     "tenants.ApiKey": "the tenant's keys: names, prefixes and hashes chosen by the tenant",
     "privacy.Suppression": "names the user only by subject (HMAC), must outlive the erasure",
+    "wiki.SavedConnector": "the tenant's storage connectors (where its repositories are), no user's",
+    "wiki.ConnectorSession": "a tested storage connector of the tenant for an hour, no user's",
 }
 USER_FIELDS = {"user_id", "end_user_id"}
 TEXT_FIELDS = (models.TextField, models.JSONField, models.CharField)

@@ -4,6 +4,7 @@ two things done with it: list a directory, fetch a whole tree, bounded."""
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import posixpath
 import shutil
@@ -25,6 +26,7 @@ from apps.core.errors import AppError, BadRequest, PayloadTooLarge
 from apps.wiki.connectors import netguard
 from apps.wiki.connectors.specs import TYPES
 
+logger = logging.getLogger(__name__)
 S3_LIKE = ("s3", "oss", "cos", "obs")
 BATCH = 64  # files fetched concurrently by an async filesystem (s3fs, sshfs)
 
@@ -246,6 +248,7 @@ def _guarded(call: Any, *args: Any, **kwargs: Any) -> Any:
     except (OSError, TimeoutError, ConnectionError, PermissionError) as exc:
         raise ConnectorUnreachable(f"the connector failed: {type(exc).__name__}") from None
     except Exception as exc:  # botocore, asyncssh, httpx errors: one answer, no secrets echoed
+        logger.warning("wiki connector call failed: %s", type(exc).__name__)
         raise ConnectorUnreachable(f"the connector failed: {type(exc).__name__}") from None
 
 

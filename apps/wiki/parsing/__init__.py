@@ -18,7 +18,7 @@ from django.conf import settings
 
 from apps.wiki.ir import Diagnostic, FileIR, Manifest, Reference, RepoIR, Symbol
 from apps.wiki.parsing import c, go, java, javascript, python, rust
-from apps.wiki.parsing.engine import FileContext, LanguageSpec, parse_source
+from apps.wiki.parsing.engine import FileContext, LanguageSpec, ParsedFile, parse_source
 from apps.wiki.parsing.manifests import manifest_parse
 from apps.wiki.parsing.walk import repository_walk
 
@@ -61,7 +61,13 @@ def parse_repository(
         if data is None:
             ir.skipped["unreadable"] = ir.skipped.get("unreadable", 0) + 1
             continue
-        parsed = parse_source(spec=SPECS[language], source=data, path=rel, context=context)
+        try:
+            parsed = parse_source(spec=SPECS[language], source=data, path=rel, context=context)
+        except (RecursionError, ValueError, RuntimeError) as exc:
+            # one pathological file (nesting, a grammar limit) is a diagnostic, not a failed parse
+            logger.warning("wiki parse of %s failed: %r", rel, exc)
+            failed = Diagnostic(path=rel, line=1, message="could not be parsed")
+            parsed = ParsedFile(diagnostics=[failed])
         ir.files.append(FileIR(
             path=rel, language=language, size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),

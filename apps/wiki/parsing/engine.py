@@ -171,13 +171,15 @@ def signature(node: ts.Node, source: bytes) -> str:
 
 
 def error_nodes(node: ts.Node) -> Iterator[ts.Node]:
-    """ERROR and MISSING nodes, without descending into the subtrees that have no error."""
-    if node.is_error or node.is_missing:
-        yield node
-        return
-    for child in node.children:
-        if child.has_error or child.is_missing:
-            yield from error_nodes(child)
+    """ERROR and MISSING nodes in source order, without descending into the subtrees that have
+    no error (iterative: a deeply nested file must not exhaust the stack)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.is_error or current.is_missing:
+            yield current
+            continue
+        stack.extend(c for c in reversed(current.children) if c.has_error or c.is_missing)
 
 
 def enclosing(node: ts.Node, defs: dict[int, Symbol]) -> Symbol | None:

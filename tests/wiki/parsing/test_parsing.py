@@ -176,3 +176,11 @@ def test_the_ir_is_json_and_round_trips(ir):
     data = json.loads(json.dumps(ir.to_dict()))
     assert RepoIR.from_dict(data) == ir
     assert module_of("shop/models.py") == "shop" and module_of("go.mod") == "."
+
+
+def test_a_pathological_file_is_a_diagnostic_not_a_failed_parse(repo):
+    (repo / "shop" / "deep.py").write_text("x = " + "[" * 5000 + "]" * 4999 + "\n")
+    (repo / "native" / "deep.c").write_text("int f() { " + "{" * 20000 + "\n")
+    ir = parse_repository(repo)
+    assert {"shop/deep.py", "native/deep.c"} <= {d.path for d in ir.diagnostics}
+    assert symbol(ir, "Cart.total").doc == "Sum of the item prices."  # the rest still parses

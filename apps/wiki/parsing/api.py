@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +13,11 @@ from apps.wiki.parsing.services import repository_parse
 
 
 class ParseIn(f.InputSerializer):
-    repo_path = f.CharField(max_length=4096)
+    repo_path = f.CharField(
+        max_length=4096,
+        validators=[RegexValidator(r"^/", "repo_path must be an absolute path.")],
+        help_text="an absolute directory under one of WIKI_ALLOWED_ROOTS",
+    )
 
 
 class ParseView(TenantAPIView):

@@ -33,11 +33,12 @@ def cart_view(request):
     """Show the cart."""
     return Cart().total([1, 2])
 ''',
-    "shop/urls.py": """from django.urls import path, re_path
+    "shop/urls.py": """from django.urls import include, path, re_path
 
 from . import views
 
 urlpatterns = [
+    path("api/", include("api.urls")),
     path("cart/", views.cart_view, name="cart"),
     re_path(r"^items/(?P<pk>[0-9]+)/$", views.cart_view),
 ]

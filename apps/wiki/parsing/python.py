@@ -105,6 +105,8 @@ def endpoints(root: ts.Node, source: bytes, path: str) -> list[Endpoint]:
         route = unquote(text(positional[0], source))
         if fn.type == "identifier" and is_urlconf and text(fn, source) in DJANGO_ROUTES:
             handler = text(positional[1], source) if len(positional) > 1 else ""
+            if handler.startswith("include("):
+                continue  # a prefix for another URLconf, whose own routes are found there
             out.append(Endpoint(method="ANY", path=route, handler=" ".join(handler.split())[:200],
                                 framework="django", file=path, line=line(call)))  # fmt: skip
             continue

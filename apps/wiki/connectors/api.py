@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from apps.core import fields as f
 from apps.core.api import TenantAPIView
 from apps.wiki.connectors import services
-from apps.wiki.connectors.specs import TYPES
+from apps.wiki.connectors.specs import TYPES, config_schema
 
 TAGS = ["wiki"]
 
@@ -29,32 +29,49 @@ class ObjectField(f.SchemaField):
         return {"type": "object"}
 
 
-class SaveIn(f.InputSerializer):
+def _per_type(type_field: str) -> list[dict[str, Any]]:
+    """One alternative per connector type: its name and the schema of its configuration."""
+    return [
+        {"required": [type_field, "config"],
+         "properties": {type_field: {"type": "string", "pattern": f"^{name}$"},
+                        "config": config_schema(kind)}}
+        for name, kind in TYPES.items()
+    ]  # fmt: skip
+
+
+class ConnectorSaveIn(f.InputSerializer):
+    schema_extra = {"oneOf": _per_type("connector_type")}
     name = f.CharField(max_length=200)
     connector_type = f.ChoiceField(choices=sorted(TYPES))
     config = ObjectField()
 
 
-class TestIn(f.InputSerializer):
-    schema_extra = f.one_of_required("type", "connector_id")
+class ConnectorTestIn(f.InputSerializer):
+    schema_extra = {
+        "oneOf": [
+            *[{**alt, "not": {"required": ["connector_id"]}} for alt in _per_type("type")],
+            {"required": ["connector_id"],
+             "not": {"anyOf": [{"required": ["type"]}, {"required": ["config"]}]}},
+        ]
+    }  # fmt: skip
     type = f.ChoiceField(choices=sorted(TYPES), required=False)
     config = ObjectField(required=False)
     connector_id = f.UUIDField(required=False, help_text="a saved configuration's id")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if ("type" in attrs) == ("connector_id" in attrs):
+        if ("type" in attrs or "config" in attrs) == ("connector_id" in attrs):
             raise serializers.ValidationError("give either type and config, or connector_id")
-        if "type" in attrs and "config" not in attrs:
-            raise serializers.ValidationError({"config": "required with type"})
+        if ("type" in attrs) != ("config" in attrs):
+            raise serializers.ValidationError("type and config go together")
         return attrs
 
 
-class BrowseIn(f.InputSerializer):
+class ConnectorBrowseIn(f.InputSerializer):
     connector_id = f.UUIDField(help_text="a session's id (from test) or a saved configuration's")
     path = f.CharField(max_length=1024, required=False, allow_blank=True, trim_whitespace=False)
 
 
-class GenerateIn(f.InputSerializer):
+class ConnectorGenerateIn(f.InputSerializer):
     connector_id = f.UUIDField(help_text="a session's id (from test) or a saved configuration's")
     config = ObjectField(
         required=False, help_text="the wiki generation config (POST /v1/wiki/generate)"
@@ -72,10 +89,13 @@ class ConnectorsView(ConnectorView):
         return Response({"connectors": services.connector_types_list()})
 
     @extend_schema(
-        operation_id="wiki_connector_save", tags=TAGS, request=SaveIn, responses={201: dict}
+        operation_id="wiki_connector_save",
+        tags=TAGS,
+        request=ConnectorSaveIn,
+        responses={201: dict},
     )
     def post(self, request: Request) -> Response:
-        data = SaveIn(data=request.data)
+        data = ConnectorSaveIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         saved = services.connector_save(
@@ -97,10 +117,13 @@ class SavedView(ConnectorView):
 
 class TestView(ConnectorView):
     @extend_schema(
-        operation_id="wiki_connector_test", tags=TAGS, request=TestIn, responses={200: dict}
+        operation_id="wiki_connector_test",
+        tags=TAGS,
+        request=ConnectorTestIn,
+        responses={200: dict},
     )
     def post(self, request: Request) -> Response:
-        data = TestIn(data=request.data)
+        data = ConnectorTestIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         out = services.connector_test(
@@ -117,10 +140,13 @@ class BrowseView(ConnectorView):
     read_only = True
 
     @extend_schema(
-        operation_id="wiki_connector_browse", tags=TAGS, request=BrowseIn, responses={200: dict}
+        operation_id="wiki_connector_browse",
+        tags=TAGS,
+        request=ConnectorBrowseIn,
+        responses={200: dict},
     )
     def post(self, request: Request) -> Response:
-        data = BrowseIn(data=request.data)
+        data = ConnectorBrowseIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         return Response(
@@ -132,10 +158,13 @@ class BrowseView(ConnectorView):
 
 class GenerateView(ConnectorView):
     @extend_schema(
-        operation_id="wiki_connector_generate", tags=TAGS, request=GenerateIn, responses={202: dict}
+        operation_id="wiki_connector_generate",
+        tags=TAGS,
+        request=ConnectorGenerateIn,
+        responses={202: dict},
     )
     def post(self, request: Request) -> Response:
-        data = GenerateIn(data=request.data)
+        data = ConnectorGenerateIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         out = services.connector_generate(

@@ -126,11 +126,11 @@ def _sftp(config: dict[str, Any]) -> Source:
 @contextmanager
 def _git(config: dict[str, Any]) -> Iterator[Source]:
     url = str(config["url"])
-    scheme = urlsplit(url).scheme
-    if scheme == "file":
-        netguard.local_path_check(path=urlsplit(url).path)
+    if url.startswith("file://"):
+        netguard.local_path_check(path=url.removeprefix("file://"))
     else:
         netguard.url_check(url=url)
+    scheme = urlsplit(url).scheme  # url_check parsed it
     args = [
         "git",
         "-c",

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from apps.core.errors import BadRequest, Forbidden
+from apps.core.errors import BadRequest, Forbidden, NotFound
 
 
 def host_check(*, host: str, port: int | None = None) -> None:
@@ -32,8 +32,8 @@ def host_check(*, host: str, port: int | None = None) -> None:
         return
     try:
         infos = socket.getaddrinfo(host.strip("[]"), port or 443, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        raise BadRequest(f"cannot resolve {host!r}", code="wiki_connector_unreachable") from None
+    except (OSError, UnicodeError, ValueError):
+        raise NotFound(f"cannot resolve {host!r}", code="wiki_connector_host_not_found") from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
         if not address.is_global or address.is_multicast:
@@ -45,7 +45,11 @@ def host_check(*, host: str, port: int | None = None) -> None:
 
 
 def url_check(*, url: str, schemes: tuple[str, ...] = ("https", "http")) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed [IPv6] host
+        raise NotFound("the URL's host cannot be resolved", code="wiki_connector_host_not_found",
+                       details={"field": "url"}) from None  # fmt: skip
     if parts.scheme not in schemes or not parts.hostname:
         raise BadRequest(
             f"the URL must be {' or '.join(schemes)} with a host",

@@ -3,9 +3,23 @@ are secrets (encrypted at rest, masked on output)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from apps.core.errors import BadRequest
+
+# What each field accepts, in the OpenAPI schema and in config_clean alike: a request the schema
+# calls valid is never refused as invalid, and one it refuses is a 400. No field takes NUL
+# (PostgreSQL's JSON cannot keep it).
+TEXT = r"^[^\u0000]*$"
+_HOST = r"(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\])"
+_PORT = (r"(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}"
+         r"|[1-9][0-9]{0,3}))?")  # fmt: skip
+_PATH = r"(?:/[^\u0000-\u0020]*)?"
+HTTP_URL = rf"^https?://{_HOST}{_PORT}{_PATH}$"
+GIT_URL = rf"^(?:https?://{_HOST}{_PORT}{_PATH}|file:///[^\u0000]*)$"
+HOSTNAME = r"^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$"
+REGION = r"^[a-z0-9][a-z0-9-]{0,39}$"
 
 
 @dataclass(frozen=True)
@@ -16,6 +30,7 @@ class Field:
     description: str
     secret: bool = False
     default: object = None
+    pattern: str = TEXT
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -28,6 +43,12 @@ class Field:
         if self.default is not None:
             out["default"] = self.default
         return out
+
+    def schema(self) -> dict[str, object]:
+        if self.type == "integer":
+            return {"type": "integer", "minimum": 1, "maximum": 65535}
+        return {"type": "string", "maxLength": MAX_VALUE, "pattern": self.pattern,
+                **({"minLength": 1} if self.required else {})}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -59,8 +80,14 @@ def _s3_like(region_default: str, region_help: str) -> tuple[Field, ...]:
     return (
         Field("bucket", "string", True, "Bucket name"),
         Field("prefix", "string", False, "Key prefix of the repository", default=""),
-        Field("region", "string", False, region_help, default=region_default),
-        Field("endpoint", "string", False, "Endpoint URL (default: the region's public endpoint)"),
+        Field("region", "string", False, region_help, default=region_default, pattern=REGION),
+        Field(
+            "endpoint",
+            "string",
+            False,
+            "Endpoint URL (default: the region's public endpoint)",
+            pattern=HTTP_URL,
+        ),
         Field("access_key", "string", True, "Access key id"),
         Field("secret_key", "string", True, "Secret access key", secret=True),
     )
@@ -85,6 +112,7 @@ TYPES: dict[str, ConnectorType] = {
                     "string",
                     True,
                     "Repository URL: https://, http://, file:// under an allowed root",
+                    pattern=GIT_URL,
                 ),
                 Field("branch", "string", False, "Branch or tag (default: the remote's HEAD)"),
                 Field(
@@ -103,7 +131,7 @@ TYPES: dict[str, ConnectorType] = {
             "WebDAV",
             "A WebDAV server (Nextcloud, ownCloud, Apache ...)",
             (
-                Field("url", "string", True, "Base URL of the WebDAV share"),
+                Field("url", "string", True, "Base URL of the WebDAV share", pattern=HTTP_URL),
                 Field("username", "string", False, "User name"),
                 Field("password", "string", False, "Password", secret=True),
             ),
@@ -113,7 +141,7 @@ TYPES: dict[str, ConnectorType] = {
             "SFTP",
             "A directory on an SSH server",
             (
-                Field("host", "string", True, "Host name or address"),
+                Field("host", "string", True, "Host name or address", pattern=HOSTNAME),
                 Field("port", "integer", False, "Port", default=22),
                 Field("username", "string", True, "User name"),
                 Field("password", "string", False, "Password", secret=True),
@@ -169,8 +197,8 @@ def config_clean(*, kind: ConnectorType, config: object) -> dict[str, object]:
         raise _invalid(f"unknown field {unknown[0]!r} for {kind.type}", field=unknown[0])
     out: dict[str, object] = {}
     for field in kind.fields:
-        value = config.get(field.name)
-        if value is None or value == "":
+        value = config.get(field.name, "")
+        if value == "":
             if field.required:
                 raise _invalid(f"{field.name} is required for {kind.type}", field=field.name)
             if field.default is not None:
@@ -179,10 +207,10 @@ def config_clean(*, kind: ConnectorType, config: object) -> dict[str, object]:
         if field.type == "integer":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
                 raise _invalid(f"{field.name} must be a whole number 1-65535", field=field.name)
-        elif not isinstance(value, str) or len(value) > MAX_VALUE or "\x00" in value:
-            raise _invalid(
-                f"{field.name} must be a string of at most {MAX_VALUE} characters", field=field.name
-            )
+        elif (not isinstance(value, str) or len(value) > MAX_VALUE
+              or not re.search(field.pattern, value)):  # fmt: skip
+            message = f"{field.name}: at most {MAX_VALUE} characters matching {field.pattern}"
+            raise _invalid(message, field=field.name)
         out[field.name] = value
     if kind.type == "sftp" and not (out.get("password") or out.get("private_key")):
         raise _invalid("sftp needs a password or a private_key", field="password")
@@ -191,3 +219,16 @@ def config_clean(*, kind: ConnectorType, config: object) -> dict[str, object]:
 
 def _invalid(message: str, *, field: str) -> BadRequest:
     return BadRequest(message, code="wiki_connector_config_invalid", details={"field": field})
+
+
+def config_schema(kind: ConnectorType) -> dict[str, object]:
+    schema: dict[str, object] = {
+        "type": "object", "additionalProperties": False,
+        "required": [f.name for f in kind.fields if f.required],
+        "properties": {f.name: f.schema() for f in kind.fields},
+    }  # fmt: skip
+    if kind.type == "sftp":
+        nonempty = {"type": "string", "minLength": 1}
+        schema["anyOf"] = [{"required": [name], "properties": {name: nonempty}}
+                           for name in ("password", "private_key")]  # fmt: skip
+    return schema

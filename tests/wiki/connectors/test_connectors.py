@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -165,9 +166,10 @@ def test_fetch_bounds_refuse_the_tree_and_leave_nothing(
     session = _test(alice, "local", {"path": str(wiki_settings / "repo")})["connector_id"]
     recorder = record_job_start(monkeypatch)
     for name, value in (("WIKI_FETCH_MAX_FILES", 2), ("WIKI_FETCH_MAX_BYTES", 20)):
-        monkeypatch.setattr(settings, name, value)
-        r = alice.client().post("/v1/wiki/connectors/generate", {"connector_id": session},
-                                format="json")  # fmt: skip
+        setattr(settings, name, value)  # the settings fixture restores both
+        r = alice.client().post(
+            "/v1/wiki/connectors/generate", {"connector_id": session}, format="json"
+        )
         assert r.status_code == 413 and r.json()["error"]["code"] == "wiki_connector_tree_too_large"
         setattr(settings, name, 10**9)
     assert recorder.calls == []
@@ -180,6 +182,7 @@ def test_fetch_bounds_refuse_the_tree_and_leave_nothing(
     ("oss", {"endpoint": "http://169.254.169.254", "bucket": "b", "access_key": "a",
              "secret_key": "s"}),
     ("webdav", {"url": "http://localhost:8080/dav"}),
+    ("cos", {"bucket": "b", "region": "ap-guangzhou", "endpoint": "http://0.0.0.0:80", "access_key": "a", "secret_key": "s"}),
     ("webdav", {"url": "http://10.0.0.5/dav"}),
     ("sftp", {"host": "192.168.1.1", "username": "u", "password": "p"}),
     ("git", {"url": "http://[::1]/repo.git"}),
@@ -200,6 +203,13 @@ def test_private_addresses_are_refused_by_default(alice, settings, kind, config)
      "wiki_connector_config_invalid"),
     ({"type": "local", "config": "path"}, "invalid"),
     ({"type": "local"}, "invalid"),
+    ({"type": "local", "config": {"path": None}}, "wiki_connector_config_invalid"),
+    ({"type": "s3", "config": {"bucket": "b", "access_key": "a", "secret_key": "s",
+                               "region": "../x"}}, "wiki_connector_config_invalid"),
+    ({"type": "webdav", "config": {"url": "ftp://host/dav"}}, "wiki_connector_config_invalid"),
+    ({"type": "git", "config": {"url": "https://user@host/r.git"}}, "wiki_connector_config_invalid"),
+    ({"type": "webdav", "config": {"url": "http://h:70000/"}}, "wiki_connector_config_invalid"),
+    ({"type": "local", "config": {"path": "/x"}, "connector_id": str(uuid.uuid4())}, "invalid"),
 ])  # fmt: skip
 def test_bad_input_is_a_clear_400(alice, wiki_settings, body, code):
     r = alice.client().post("/v1/wiki/connectors/test", body, format="json")
@@ -230,3 +240,10 @@ def test_a_remote_key_with_dot_dot_cannot_leave_the_working_dir(alice, s3_server
     assert recorder.calls == []
     tmp = wiki_settings.parent
     assert not list(tmp.rglob("escaped.txt"))
+
+
+def test_an_unresolvable_host_is_a_404(alice, settings):
+    settings.WIKI_CONNECTORS_ALLOW_PRIVATE = False
+    r = alice.client().post("/v1/wiki/connectors/test", {"type": "webdav", "config": {
+        "url": "http://no-such-host.invalid/dav"}}, format="json")  # fmt: skip
+    assert r.status_code == 404 and r.json()["error"]["code"] == "wiki_connector_host_not_found"

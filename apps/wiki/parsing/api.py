@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,11 +21,27 @@ class ParseIn(f.InputSerializer):
     )
 
 
+class ParseOut(serializers.Serializer):
+    files = serializers.IntegerField(help_text="source files parsed")
+    symbols = serializers.IntegerField()
+    references = serializers.IntegerField(help_text="imports and calls")
+    endpoints = serializers.IntegerField(help_text="HTTP routes found")
+    diagnostics = serializers.IntegerField(help_text="parse errors, unreadable manifests")
+    manifests = serializers.IntegerField()
+    repo_path = serializers.CharField(help_text="the resolved directory")
+    languages = serializers.DictField(child=serializers.IntegerField(), help_text="files each")
+    skipped = serializers.DictField(child=serializers.IntegerField(),
+                                    help_text="files left out, by reason")  # fmt: skip
+    truncated = serializers.BooleanField(help_text="WIKI_MAX_FILES cut the walk")
+    max_files = serializers.IntegerField()
+    seconds = serializers.FloatField()
+
+
 class ParseView(TenantAPIView):
     required_scope = "wiki"
     read_only = True  # reads a tree and stores nothing
 
-    @extend_schema(operation_id="wiki_parse", request=ParseIn, responses={200: dict},
+    @extend_schema(operation_id="wiki_parse", request=ParseIn, responses={200: ParseOut},
                    tags=["wiki"])  # fmt: skip
     def post(self, request: Request) -> Response:
         serializer = ParseIn(data=request.data)

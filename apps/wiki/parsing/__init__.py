@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -31,6 +32,8 @@ SPECS: dict[str, LanguageSpec] = {
 }  # fmt: skip
 LANGUAGES = tuple(SPECS)
 EXTENSIONS = {ext: spec.name for spec in SPECS.values() for ext in spec.extensions}
+# A `.h` header is C unless it reads as C++ (parsed as C it would be all syntax errors).
+CPP_HEADER = re.compile(rb"^\s*(class|namespace|template\s*<)\b|\bpublic:|\bstd::", re.MULTILINE)
 
 __all__ = ["EXTENSIONS", "LANGUAGES", "parse_repository"]
 
@@ -61,6 +64,8 @@ def parse_repository(
         if data is None:
             ir.skipped["unreadable"] = ir.skipped.get("unreadable", 0) + 1
             continue
+        if language == "c" and rel.endswith(".h") and CPP_HEADER.search(data):
+            language = "cpp"
         try:
             parsed = parse_source(spec=SPECS[language], source=data, path=rel, context=context)
         except (RecursionError, ValueError, RuntimeError) as exc:

@@ -184,3 +184,14 @@ def test_a_pathological_file_is_a_diagnostic_not_a_failed_parse(repo):
     ir = parse_repository(repo)
     assert {"shop/deep.py", "native/deep.c"} <= {d.path for d in ir.diagnostics}
     assert symbol(ir, "Cart.total").doc == "Sum of the item prices."  # the rest still parses
+
+
+def test_a_cpp_header_named_h_is_parsed_as_cpp(repo):
+    (repo / "native" / "widget.h").write_text(
+        "namespace ui {\n/** A widget. */\nclass Widget {\n  public:\n    void draw();\n};\n}\n"
+    )
+    ir = parse_repository(repo)
+    assert {f.path: f.language for f in ir.files}["native/widget.h"] == "cpp"
+    assert symbol(ir, "ui.Widget").doc == "A widget."
+    assert "native/widget.h" not in {d.path for d in ir.diagnostics}
+    assert {f.path: f.language for f in ir.files}["native/util.h"] == "c"

@@ -27,7 +27,11 @@ def allowed_path(path: str, roots: list[str] | tuple[str, ...]) -> Path:
     resolved = Path(path).resolve()
     if not any(_inside(resolved, Path(root).resolve()) for root in roots if root):
         raise Forbidden("This path is outside the allowed roots.", code="path_not_allowed")
-    if not resolved.is_dir():
+    try:
+        is_dir = resolved.is_dir()
+    except OSError:  # a name too long for the file system, a permission refused
+        is_dir = False
+    if not is_dir:
         raise BadRequest("repo_path is not a directory.", code="invalid_path")
     return resolved
 
@@ -41,6 +45,8 @@ def output_path(output_dir: str, root: str) -> Path:
         raise BadRequest(
             "output_dir must be a non-empty path under WIKI_OUTPUT_ROOT.", code="invalid_path"
         )
+    if any(len(part.encode("utf-8", "surrogatepass")) > 255 for part in Path(output_dir).parts):
+        raise BadRequest("output_dir has a name longer than 255 bytes.", code="invalid_path")
     base = Path(root).resolve()
     candidate = Path(output_dir)
     resolved = (candidate if candidate.is_absolute() else base / candidate).resolve()

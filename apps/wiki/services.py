@@ -53,6 +53,7 @@ from apps.wiki.paths import inside, output_path
 
 logger = logging.getLogger(__name__)
 JOB_KIND = "wiki"
+MEMORY_BATCH = 64
 CANCELLED = "Cancelled by request."
 LOST = "The worker running this job was lost (no progress for {s} s); start the job again."
 
@@ -233,6 +234,7 @@ def _run(job: Job) -> dict[str, Any]:
     out = Path(p["output_dir"]) if p.get("output_dir") else None
     existing = {page.path: page for page in WikiPage.objects.filter(wiki=wiki)}
     generated = unchanged = 0
+    pending: list[WikiPage] = []  # pages whose memory is still to be created, in batches
     for number, draft in enumerate(drafts, start=1):
         _check_cancel(job)
         page = existing.get(draft.path)
@@ -242,9 +244,15 @@ def _run(job: Job) -> dict[str, Any]:
         else:
             page = _page_write(job=job, wiki=wiki, page=page, draft=draft, digest=want, repo=repo)
             generated += 1
+        if wiki.namespace and page.memory_id is None:  # new, or left so by a lost run
+            pending.append(page)
+        if len(pending) >= MEMORY_BATCH:
+            _memories_attach(job=job, wiki=wiki, pages=pending)
+            pending = []
         if out is not None:
             _file_write(out, page)
         job_progress(job=job, done=number)
+    _memories_attach(job=job, wiki=wiki, pages=pending)
     vanished = [page for path, page in existing.items() if path not in {d.path for d in drafts}]
     _pages_delete(job=job, wiki=wiki, pages=vanished, out=out)
     return {"pages_generated": generated, "pages_unchanged": unchanged,
@@ -271,31 +279,44 @@ def _page_write(
         stored = digest if narrated is not False else "narration-failed:" + digest[:47]
         page.title, page.content, page.narrated = draft.title, content, narrated
         page.inputs_hash = stored
-        if wiki.namespace:
+        if wiki.namespace and page.memory_id is not None:
             page.memory_id = _memory_put(job=job, wiki=wiki, page=page)
         page.save()
     return page
 
 
 def _memory_put(*, job: Job, wiki: Wiki, page: WikiPage) -> Any:
-    """The page as a memory of the wiki's namespace: the page's memory is replaced (updated in
-    place, with a version) or created; the floor refuses a suppressed or unconsenting user."""
-    value = page.content[: settings.MEMORY_CONTENT_MAX_CHARS]
-    actor = f"wiki:{job.pk}"
-    if page.memory_id is not None:
-        try:
-            memory = memory_update(tenant=job.tenant, memory_id=str(page.memory_id), actor=actor,
-                                   value=value, user_id=wiki.namespace)  # fmt: skip
-            return memory.pk
-        except NotFound:
-            pass  # deleted by the user in between: stored again below
-    registry.processing_check(tenant=job.tenant, user_id=wiki.namespace, activity="store")
-    item = MemoryIn(value=value, key=f"wiki {wiki.name} {page.path}", tags=["wiki"],
-                    metadata={"wiki_id": str(wiki.pk), "wiki_page": page.path,
-                              "title": page.title})  # fmt: skip
-    [memory] = memories_create(tenant=job.tenant, scope=Scope(user_id=wiki.namespace),
-                               items=[item], actor=actor)  # fmt: skip
+    """A changed page replaces its memory in place (a new version; the floor refuses a
+    suppressed or unconsenting user); None when the user deleted it (created again in a batch)."""
+    try:
+        memory = memory_update(tenant=job.tenant, memory_id=str(page.memory_id),
+                               actor=f"wiki:{job.pk}", value=_memory_value(page),
+                               user_id=wiki.namespace)  # fmt: skip
+    except NotFound:
+        return None
     return memory.pk
+
+
+def _memory_value(page: WikiPage) -> str:
+    return page.content[: settings.MEMORY_CONTENT_MAX_CHARS]
+
+
+def _memories_attach(*, job: Job, wiki: Wiki, pages: list[WikiPage]) -> None:
+    """New pages as memories of the namespace, embedded together (one page at a time took
+    minutes on a large repository: docs/benchmarks.md)."""
+    if not pages:
+        return
+    registry.processing_check(tenant=job.tenant, user_id=wiki.namespace, activity="store")
+    items = [MemoryIn(value=_memory_value(page), key=f"wiki {wiki.name} {page.path}",
+                      tags=["wiki"], metadata={"wiki_id": str(wiki.pk), "wiki_page": page.path,
+                                               "title": page.title})
+             for page in pages]  # fmt: skip
+    with transaction.atomic():
+        memories = memories_create(tenant=job.tenant, scope=Scope(user_id=wiki.namespace),
+                                   items=items, actor=f"wiki:{job.pk}")  # fmt: skip
+        for page, memory in zip(pages, memories, strict=True):
+            page.memory_id = memory.pk
+        WikiPage.objects.bulk_update(pages, ["memory_id"])
 
 
 def _pages_delete(*, job: Job, wiki: Wiki, pages: list[WikiPage], out: Path | None) -> None:

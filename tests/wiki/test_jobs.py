@@ -118,6 +118,10 @@ def test_output_dir_gets_markdown_files_only_under_the_output_root(alice, repo, 
     ({"repo_path": "REPO", "llm": "yes"}, 400, None),
     ({"repo_path": "REPO", "llm": True}, 400, "llm_not_configured"),
     ({"repo_path": "REPO", "namespace": ""}, 400, None),
+    ({"repo_path": "REPO/" + "a" * 300}, 400, "invalid_path"),
+    ({"repo_path": "REPO", "output_dir": "a" * 300}, 400, "invalid_path"),
+    ({"repo_path": "REPO", "output_dir": "x\x00y"}, 400, None),
+    ({"repo_path": "REPO", "config": {"languages": "python"}}, 400, None),
 ])  # fmt: skip
 def test_bad_requests_are_refused_and_queue_nothing(alice, repo, body, status, code):
     body = {k: (v.replace("REPO", str(repo)) if isinstance(v, str) else v) for k, v in body.items()}
@@ -176,3 +180,35 @@ def test_the_parse_failure_of_a_vanished_repository_fails_the_job(alice, repo):
         (repo / name).unlink()
     job = run_job(alice, started)
     assert job["status"] in ("completed", "failed")  # never left running
+
+
+def test_the_connectors_start_a_job_on_their_fetched_tree(alice, tmp_path, settings):
+    from apps.core.errors import BadRequest
+    from apps.wiki.services import wiki_job_start
+
+    settings.WIKI_WORK_DIR = str(tmp_path / "work")
+    settings.WIKI_ALLOWED_ROOTS = []  # a fetched tree is not under the roots, and needs not be
+
+    class Kind:
+        type = "s3"
+
+    def start(config: dict) -> dict:
+        workdir = make_repo(tmp_path / "work" / "1" / "abc")
+        with tenant_scope(alice.tenant.pk):
+            return wiki_job_start(tenant=alice.tenant, repo_path=workdir, config=config,
+                                  actor="key:1", source={"connector_type": Kind(),
+                                  "connector_id": "c-1", "working_dir": True})  # fmt: skip
+
+    started = start({"languages": ["python"]})
+    assert set(started) == {"job_id", "status", "message"} and started["status"] == "pending"
+    job = run_job(alice, started["job_id"])
+    assert job["status"] == "completed" and job["pages_generated"] >= 3
+    assert not (tmp_path / "work" / "1" / "abc").exists()  # the fetched tree is removed
+    params = Job.unscoped.get(pk=started["job_id"]).params
+    assert params["repo_key"] == "connector:c-1" and params["source"]["connector_type"] == "s3"
+    again = run_job(alice, start({})["job_id"])  # the same connector: the same wiki
+    assert again["pages_generated"] == 0 and again["pages_unchanged"] == job["pages_generated"]
+    for bad in ({"llm": "yes"}, {"unknown": 1}, {"languages": [1]}, {"namespace": "x" * 201}):
+        with pytest.raises(BadRequest) as refused:
+            start(bad)
+        assert refused.value.code == "invalid_config"

@@ -7,9 +7,10 @@
 A generated tree is uploaded to moto's server on 127.0.0.1, then fetched with the connector's own
 code (apps.wiki.connectors.backends: the s3 source, its listing and its bounded, batched fetch)
 into a fresh directory, `--repeat` times; the listing and the whole fetch are timed apart. No
-database is used (`--database` is accepted for the smoke run and ignored). moto runs in this
-process (a thread), so the figures include its CPU time on the same cores: a lower bound of what
-a real S3 endpoint on a fast network gives."""
+database is used (`--database` is accepted for the smoke run and ignored). moto's server runs as its own
+process on the same two cores, so the figures include its CPU time: a lower bound of what a real
+S3 endpoint on a fast network gives. A plain boto3 client reading the objects one at a time is
+measured last, as the reference for the same server."""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ import random
 import shutil
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memplatform.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "memplatform.settings.base")
 
 ACCESS, SECRET = "AKIABENCH", "bench-secret"
 
@@ -53,6 +55,32 @@ def _upload(endpoint: str, files: int, seed: int) -> int:
     return total
 
 
+def _wait(endpoint: str) -> None:
+    import httpx
+
+    for _ in range(100):
+        try:
+            httpx.get(endpoint, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit(f"moto's server did not start at {endpoint}")
+
+
+def _boto3_sequential(endpoint: str) -> float:
+    """Seconds for a plain boto3 client to GET every object one after another: the reference."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=ACCESS,
+                          aws_secret_access_key=SECRET, region_name="us-east-1")  # fmt: skip
+    keys = [o["Key"] for page in client.get_paginator("list_objects_v2").paginate(
+        Bucket="bench-repo") for o in page.get("Contents", [])]  # fmt: skip
+    start = time.perf_counter()
+    for key in keys:
+        client.get_object(Bucket="bench-repo", Key=key)["Body"].read()
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=2000)
@@ -70,7 +98,6 @@ def main() -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
     from django.conf import settings
-    from moto.server import ThreadedMotoServer
 
     from apps.wiki.connectors import backends
 
@@ -78,10 +105,13 @@ def main() -> None:
     settings.WIKI_FETCH_MAX_FILES = files + 1
     settings.WIKI_FETCH_MAX_BYTES = 2**31 - 1
     port = _port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from moto.server import main; main()", "-H", "127.0.0.1",
+         "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     try:
         endpoint = f"http://127.0.0.1:{port}"
+        _wait(endpoint)
         size = _upload(endpoint, files, seed=14)
         config = {"endpoint": endpoint, "bucket": "bench-repo", "prefix": "repo",
                   "region": "us-east-1", "access_key": ACCESS, "secret_key": SECRET}  # fmt: skip
@@ -100,17 +130,21 @@ def main() -> None:
                 assert sum(1 for p in dest.rglob("*") if p.is_file()) == files
             finally:
                 shutil.rmtree(dest, ignore_errors=True)
+        baseline = _boto3_sequential(endpoint)
     finally:
-        server.stop()
+        server.terminate()
+        server.wait(timeout=30)
     fetch_s = statistics.median(fetches)
     figures = {
         "files": files, "bytes": size, "repeat": repeat, "batch": backends.BATCH,
         "listing_s": round(statistics.median(listings), 3), "fetch_s": round(fetch_s, 3),
         "files_per_s": round(files / fetch_s, 1), "mb_per_s": round(size / 1e6 / fetch_s, 2),
+        "boto3_sequential_files_per_s": round(files / baseline, 1),
     }  # fmt: skip
     print(f"s3 (moto, loopback): {files} files, {size / 1e6:.1f} MB; listing "
           f"{figures['listing_s']} s; fetch {figures['fetch_s']} s = "
           f"{figures['files_per_s']} files/s, {figures['mb_per_s']} MB/s (median of {repeat})")  # fmt: skip
+    print(f"baseline, boto3 one GET at a time: {figures['boto3_sequential_files_per_s']} files/s")
     if args.out:
         path = Path(args.out) / f"wiki_fetch-{int(time.time())}.json"
         path.write_text(json.dumps(figures, indent=2))

@@ -72,7 +72,8 @@ def runs(tmp_path_factory):
     made: list[str] = []
     scripts = ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
                "privacy.py", "ip_defense.py", "audit.py", "graph_extraction.py",
-               "multimodal.py", "graph.py", "wiki_fetch.py", "wiki_parse.py")  # fmt: skip
+               "multimodal.py", "graph.py", "wiki_fetch.py", "wiki_parse.py",
+               "wiki_generate.py")  # fmt: skip
     for script in scripts:
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
@@ -257,3 +258,13 @@ def test_wiki_parse_runs(runs):
     assert django["files"] >= 5 and django["symbols"] >= 50 and not django["truncated"]
     assert positive(ours["seconds"]) and positive(django["files_per_s"])
     assert "django/urls: " in stdout and " files/s" in stdout
+
+
+def test_wiki_generate_runs(runs):
+    stdout, out = runs["wiki_generate.py"].wait()
+    results = written(out, "wiki_generate")
+    ours = results["this repository (apps/wiki)"]
+    assert ours["full"]["pages"] >= 3 and ours["full"]["pages_generated"] == ours["full"]["pages"]
+    assert ours["full"]["diagrams_valid"] >= 1 and positive(ours["full"]["parse_seconds"])
+    assert 1 <= ours["incremental"]["pages_generated"] < ours["incremental"]["pages"]
+    assert "django/urls incremental: " in stdout

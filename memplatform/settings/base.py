@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "ImportMemoryTypeEnum": "apps.memories.transfer.IMPORT_MEMORY_TYPES",
         "RoleEnum": "apps.memories.models.Role",
         "ChatRoleEnum": "apps.chat.api.ROLES",
+        "WikiConnectorTypeEnum": "apps.wiki.connectors.specs.TYPE_CHOICES",
     },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],

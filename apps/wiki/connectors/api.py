@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from apps.core import fields as f
 from apps.core.api import TenantAPIView
-from apps.wiki.connectors import services
+from apps.wiki.connectors import services, specs
 from apps.wiki.connectors.specs import TYPES, config_schema
 
 TAGS = ["wiki"]
@@ -42,7 +42,7 @@ def _per_type(type_field: str) -> list[dict[str, Any]]:
 class ConnectorSaveIn(f.InputSerializer):
     schema_extra = {"oneOf": _per_type("connector_type")}
     name = f.CharField(max_length=200)
-    connector_type = f.ChoiceField(choices=sorted(TYPES))
+    connector_type = f.ChoiceField(choices=specs.TYPE_CHOICES)
     config = ObjectField()
 
 
@@ -54,7 +54,7 @@ class ConnectorTestIn(f.InputSerializer):
              "not": {"anyOf": [{"required": ["type"]}, {"required": ["config"]}]}},
         ]
     }  # fmt: skip
-    type = f.ChoiceField(choices=sorted(TYPES), required=False)
+    type = f.ChoiceField(choices=specs.TYPE_CHOICES, required=False)
     config = ObjectField(required=False)
     connector_id = f.UUIDField(required=False, help_text="a saved configuration's id")
 

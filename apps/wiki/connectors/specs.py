@@ -172,6 +172,8 @@ TYPES: dict[str, ConnectorType] = {
         ),
     )
 }
+# The type names as one choice set (the OpenAPI enum WikiConnectorTypeEnum).
+TYPE_CHOICES = sorted(TYPES)
 
 MAX_VALUE = 16384  # a private key fits; anything longer is not a configuration
 

@@ -71,9 +71,25 @@ class ConnectorBrowseIn(f.InputSerializer):
     path = f.CharField(max_length=1024, required=False, allow_blank=True, trim_whitespace=False)
 
 
+class GenerateConfigField(ObjectField):
+    """The wiki job's options (checked by apps.wiki.services.generate_config_check)."""
+
+    def openapi(self, refs: f.SchemaRefs) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "output_dir": {"type": "string"},
+                "namespace": {"type": "string"},
+                "llm": {"type": "boolean"},
+                "languages": {"type": "array", "items": {"type": "string"}},
+            },
+        }
+
+
 class ConnectorGenerateIn(f.InputSerializer):
     connector_id = f.UUIDField(help_text="a session's id (from test) or a saved configuration's")
-    config = ObjectField(
+    config = GenerateConfigField(
         required=False, help_text="the wiki generation config (POST /v1/wiki/generate)"
     )
 

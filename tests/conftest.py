@@ -130,6 +130,33 @@ def celery_worker(django_db_setup, django_db_blocker):
     log.close()
 
 
+def _worker_idle(timeout: float = 30.0) -> None:
+    """Until the test worker runs nothing and no queue holds a task (or `timeout`)."""
+    import redis
+
+    from memplatform.celery import app
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        waiting = sum(client.llen(q) for q in settings.CELERY_TASK_QUEUES_NAMES)
+        inspect = app.control.inspect(timeout=0.5)
+        busy = [t for reply in (inspect.active() or {}, inspect.reserved() or {})
+                for tasks in reply.values() for t in tasks]  # fmt: skip
+        if not waiting and not busy:
+            return
+        time.sleep(0.2)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """A test that used the real worker leaves it idle before its database is flushed: a task
+    it queued last (the graph stage after an add) would otherwise deadlock with the flush's
+    TRUNCATE."""
+    if "celery_worker" in getattr(item, "fixturenames", ()):
+        _worker_idle()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test that uses the real worker carries the `worker` marker, so `-m "not worker"` leaves
     out every test that starts one."""

@@ -107,6 +107,7 @@ def test_a_key_without_the_wiki_scope_is_refused(bob, repo):
     assert "files" not in response.json()
 
 
+@pytest.mark.django_db  # the IP guard reads its rules before authentication
 def test_no_key_is_401(client, repo):
     response = client.post(URL, {"repo_path": str(repo)}, content_type="application/json")
     assert response.status_code == 401

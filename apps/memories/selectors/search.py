@@ -28,7 +28,7 @@ from apps.memories.embeddings import get_embedder, get_second_embedder, use_bina
 from apps.memories.filters import compile_filters
 from apps.memories.models import Memory, TermStat
 from apps.memories.query import LookupText, lookup_text
-from apps.memories.selectors.linked import linked_ranking
+from apps.memories.selectors.linked import linked_ranking, rankings_fuse
 from apps.memories.selectors.rerank import (
     Hit,
     OneAnswer,
@@ -42,10 +42,6 @@ from apps.tenants.models import Tenant
 TABLE = Memory._meta.db_table
 _EMBED_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="embed")
 BM25_K1, BM25_B = 1.2, 0.75
-# The graph's linked memories count from this rank in the fusion: measured on LoCoMo --infer
-# (docs/benchmarks.md, issue 13), from 1 they took the first place from a better hit (frac@1
-# 37.4 -> 35.2); from 8 the first hits hold (37.5) and multi-hop still gains.
-LINKED_START = 8
 
 
 @dataclass
@@ -313,23 +309,6 @@ def _rankings(
     return Rankings([(r, w) for r, w in rankings if r and w], qvector, faqs, terms, linked)
 
 
-def _fuse(
-    rankings: list[tuple[list[str], float]], linked: list[str] | None = None
-) -> list[tuple[str, float]]:
-    """Weighted reciprocal rank fusion, normalised so that first in every ranking scores 1.
-    The linked memories (the graph's) count from rank LINKED_START: they lift what the other
-    rankings found lower into the first results more than they displace the first hit."""
-    k = settings.SEARCH_RRF_K
-    scores: dict[str, float] = {}
-    linked_weight = settings.SEARCH_LINKED_WEIGHT if linked else 0.0
-    for ranking, weight, start in [*((r, w, 1) for r, w in rankings),
-                                   (linked or [], linked_weight, LINKED_START)]:  # fmt: skip
-        for rank, memory_id in enumerate(ranking, start=start):
-            scores[memory_id] = scores.get(memory_id, 0.0) + weight / (k + rank)
-    best = sum(weight for _, weight in rankings) / (k + 1) + linked_weight / (k + LINKED_START)
-    return sorted(((mid, s / best) for mid, s in scores.items()), key=lambda x: -x[1])
-
-
 def _second_similarity(tenant: Tenant, ids: list[str], lookup: LookupText) -> dict[str, float]:
     """Cosine of the query with each memory's own text by the second embedder (whose vectors
     are of the value alone, without borrowed context); {} when it is off."""
@@ -363,7 +342,7 @@ def memory_search(*, tenant: Tenant, q: SearchQuery, candidates: int | None = No
     overlap = q.vector is not None or not get_embedder().local
     lookup = lookup_text(q.query, q.messages)
     found = _rankings(tenant, q, lookup, embed, n, overlap=overlap)
-    fused = _fuse(found.rankings, found.linked)
+    fused = rankings_fuse(found.rankings, found.linked)
     wanted = q.limit * 3 if q.mmr else (q.limit * 2 if q.threshold is not None else q.limit)
     # More than wanted: a memory that repeats a better one gives its place (a turn and a fact
     # drawn from it; the same words from the same turns).

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -137,6 +137,15 @@ def _relation_store(
     confidence: float,
     moment: datetime,
 ) -> Relation:
+    if predicate in SINGLE_VALUED:
+        # One slot per (subject, predicate): two stores of different objects at once would each
+        # find the other's edge uncommitted and both stay current. The second waits here until
+        # the first commits, then sees its edge and closes it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                [f"graph-slot:{tenant.pk}:{subject.pk}:{predicate}"],
+            )
     current = Relation.objects.select_for_update().filter(
         tenant=tenant,
         subject=subject,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
 
 from apps.core.tenancy import tenant_scope
 from apps.memories import services
@@ -54,7 +55,18 @@ def requeue_stalled_batches() -> int:
     return len(rows)
 
 
-@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+# A deadlock or a lost connection (OperationalError) rolls the stage's transaction back; stages
+# are idempotent, so it runs again (the graph's unique index can deadlock two stores that
+# write the same facts in opposite order: PostgreSQL aborts one of them).
+@shared_task(
+    acks_late=True,
+    soft_time_limit=240,
+    time_limit=300,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_jitter=True,
+    max_retries=4,
+)
 def run_stage(*, tenant_id: int, batch_id: str, stage: str, actor: str) -> None:
     """One unordered stage (apps.memories.registry) of a done batch, on the stage's own queue."""
     with tenant_scope(tenant_id):

@@ -39,12 +39,12 @@ def _sources(tenant, relation: Relation) -> set[str]:
 
 
 def _store(tenant, memory_id: str, *, hold: threading.Event | None = None,
-           stored: threading.Event | None = None) -> None:  # fmt: skip
+           stored: threading.Event | None = None, fact: Triple = FACT) -> None:  # fmt: skip
     """graph_store on this thread's own connection; with `hold`, the transaction stays open
     (its edge inserted, not committed) until `hold` is set."""
     try:
         with tenant_scope(tenant.pk), transaction.atomic():
-            graph_store(tenant=tenant, user_id="u1", triples=[FACT], memory_id=memory_id)
+            graph_store(tenant=tenant, user_id="u1", triples=[fact], memory_id=memory_id)
             if stored is not None:
                 stored.set()
             if hold is not None:
@@ -74,6 +74,35 @@ def test_the_same_fact_stored_at_once_makes_one_current_edge_with_both_sources(a
     loser.join(10)
     [edge] = _current(alice.tenant)
     assert _sources(alice.tenant, edge) == {first, second}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_employers_stored_at_once_leave_one_current_edge_and_close_the_other(alice):
+    # works_at holds one value: the later store closes the earlier edge even when the
+    # earlier one is not committed yet when the later one starts
+    later = Triple("Alice", "Person", "works_at", "Microsoft", "Organization")
+    with tenant_scope(alice.tenant.pk):
+        graph_store(tenant=alice.tenant, user_id="u1", triples=[], entities=[
+            ("Alice", "Person"), ("Google", "Organization"), ("Microsoft", "Organization")])  # fmt: skip
+    hold, stored = threading.Event(), threading.Event()
+    first = threading.Thread(target=_store, args=(alice.tenant, str(uuid.uuid4())),
+                             kwargs={"hold": hold, "stored": stored})  # fmt: skip
+    first.start()
+    assert stored.wait(10)
+    second = threading.Thread(target=_store, args=(alice.tenant, str(uuid.uuid4())),
+                              kwargs={"fact": later})  # fmt: skip
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # waits for the first store of this subject's employer
+    hold.set()
+    first.join(10)
+    second.join(10)
+    [edge] = _current(alice.tenant)
+    with tenant_scope(alice.tenant.pk):
+        assert edge.object.name == "Microsoft"
+        closed = Relation.objects.get(tenant=alice.tenant, predicate="works_at",
+                                      valid_to__isnull=False)  # fmt: skip
+        assert closed.object.name == "Google" and closed.valid_to == edge.valid_from
 
 
 @pytest.mark.django_db(transaction=True)

@@ -243,3 +243,27 @@ def test_concurrent_adds_with_one_event_id_store_once(alice):
     assert len({batch_id for _, batch_id in answers}) == 1
     with tenant_scope(alice.tenant.pk):
         assert Message.objects.count() == 1 and AddBatch.objects.count() == 1
+
+
+def test_an_unordered_stage_that_hits_a_deadlock_runs_again(alice):
+    # PostgreSQL aborts one of two deadlocked transactions; the stage's task retries it
+    from django.db import OperationalError
+
+    from apps.memories.tasks import run_stage
+
+    calls: list[int] = []
+
+    def run(stage_input: stages.StageInput) -> None:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected")
+
+    stages.stage_register(stages.Stage(name="test-flaky", run=run, queue="graph", ordered=False))
+    try:
+        batch_id = add(alice, messages="I live in Beijing.", infer=False).json()["batch_id"]
+        result = run_stage.apply(kwargs={"tenant_id": alice.tenant.pk, "batch_id": batch_id,
+                                         "stage": "test-flaky", "actor": "test"})  # fmt: skip
+    finally:
+        stages.stage_unregister("test-flaky")
+    assert calls == [0, 1]
+    assert result.successful()

@@ -10,6 +10,11 @@ class CompatConfig(AppConfig):
     label = "compat"
 
     def ready(self) -> None:
+        from apps.compat.cubes import compat_user_data
         from apps.jobs.kinds import job_kind_register
+        from apps.memories.registry import user_data_register
+
+        for entry in compat_user_data():  # GDPR export and erasure (apps.privacy)
+            user_data_register(entry)
 
         job_kind_register(kind="mem0_export", scope="memory")  # holds a query over memories

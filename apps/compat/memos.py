@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from apps.core.errors import BadRequest
+from apps.memories.models import Memory
+from apps.tenants.models import Tenant
 
 
 def memos_filters(value: Any) -> dict[str, Any] | None:
@@ -23,3 +26,17 @@ def memos_filters(value: Any) -> dict[str, Any] | None:
         return node
 
     return upper(value)
+
+
+def memories_by_ids(*, tenant: Tenant, memory_ids: list[str]) -> list[Memory]:
+    """The tenant's memories among `memory_ids` that are not deleted, in the order asked; ids
+    that are none of them (unknown, another tenant's, not an id) are skipped, as MemOS does."""
+    wanted = []
+    for value in memory_ids:
+        try:
+            wanted.append(str(uuid.UUID(value)))
+        except ValueError:
+            continue
+    rows = Memory.objects.filter(tenant=tenant, pk__in=wanted).exclude(status=Memory.Status.DELETED)
+    found = {str(m.pk): m for m in rows}
+    return [found[i] for i in dict.fromkeys(wanted) if i in found]

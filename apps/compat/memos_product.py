@@ -4,7 +4,9 @@
 Cubes: a MemOS cube is a memory space; here a cube id is the namespace our memories call
 `user_id`, inside the caller's tenant. `mem_cube_id` / `writable_cube_ids` name where an add or
 a chat writes (default: the caller's own `user_id`), `readable_cube_ids` where a search or a chat
-reads. A key only ever reaches cubes of its own tenant: every lookup is tenant-scoped.
+reads. A key only ever reaches cubes of its own tenant: every lookup is tenant-scoped. A cube
+registered by /product/create_cube or /product/register_cube is read only by its owner and
+readers and written only by its owner (the request's `user_id`; apps.compat.cubes).
 MemOS's `session_id` is our `conversation_id`."""
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from apps.chat.routing import model_route
 from apps.chat.services import ChatTurn, chat_complete, chat_stream_open
 from apps.chat.streaming import sse_response
 from apps.compat import serializers as cs
+from apps.compat.cubes import cubes_check
 from apps.compat.memos import memos_filters
 from apps.compat.params import body_of, feedback_message, parse_ids
 from apps.core.api import TenantAPIView
@@ -74,16 +77,22 @@ def _text(body: dict[str, Any], name: str, *, required: bool = True, limit: int 
     return value.strip()
 
 
-def _cubes(body: dict[str, Any], many: str, user_id: str) -> list[str]:
-    """The cubes named by `many` (a list) or `mem_cube_id`, else the caller's own."""
+def _cubes(
+    request: Request, body: dict[str, Any], many: str, user_id: str | None, *, write: bool = False
+) -> list[str]:
+    """The cubes named by `many` (a list) or `mem_cube_id`, else the caller's own; 403 when one
+    is a registered cube `user_id` may not read (or, with `write`, write to)."""
     value = body.get(many)
     if value:
         if not isinstance(value, list) or not all(isinstance(c, str) and c for c in value):
             raise BadRequest(f"{many} must be a list of cube ids.", code="invalid_parameter")
         if len(value) > 20:
             raise BadRequest(f"{many}: at most 20 cubes.", code="invalid_parameter")
-        return list(dict.fromkeys(value))
-    return [_text(body, "mem_cube_id", required=False) or user_id]
+        named = list(dict.fromkeys(value))
+    else:
+        named = [_text(body, "mem_cube_id", required=False) or user_id]
+    cubes_check(tenant=request.tenant, cube_ids=named, user_id=user_id, write=write)
+    return named
 
 
 def _number(body: dict[str, Any], name: str, default: Any, low: float, high: float) -> Any:
@@ -142,7 +151,7 @@ class AddView(ProductView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         out = []
-        cubes = _cubes(body, "writable_cube_ids", user_id)
+        cubes = _cubes(request, body, "writable_cube_ids", user_id, write=True)
         for cube, result in _add_to_cubes(
             request, cubes, v, async_mode=v["async_mode"], actor=self.actor
         ):
@@ -169,7 +178,7 @@ class SearchView(ProductView):
         filters = memos_filters(body.get("filter"))
         session = _text(body, "session_id", required=False) or None
         text_mem = []
-        for cube in _cubes(body, "readable_cube_ids", user_id):
+        for cube in _cubes(request, body, "readable_cube_ids", user_id):
             hits = selectors.memory_search(
                 tenant=request.tenant,
                 q=selectors.SearchQuery(
@@ -199,7 +208,7 @@ class GetAllView(ProductView):
                 code="invalid_parameter",
             )
         out = []
-        for cube in _cubes(body, "mem_cube_ids", user_id):
+        for cube in _cubes(request, body, "mem_cube_ids", user_id):
             memories = []
             if memory_type == "text_mem":
                 rows = selectors.memory_list(tenant=request.tenant, user_id=cube,
@@ -217,6 +226,8 @@ class GetMemoryView(ProductView):
     def post(self, request: Request) -> Response:
         body = body_of(request, cs.ProductGetMemoryIn)
         cube = _text(body, "mem_cube_id")
+        cubes_check(tenant=request.tenant, cube_ids=[cube], user_id=body.get("user_id") or None,
+                    write=False)  # fmt: skip
         page = int(_number(body, "page", 1, 1, 10**6))
         size = int(_number(body, "page_size", 50, 1, 500))
         queryset = selectors.memory_list(
@@ -253,6 +264,8 @@ class DeleteMemoryView(ProductView):
                     "Name what to delete: memory_ids, or writable_cube_ids.",
                     code="invalid_parameter",
                 )
+            cubes_check(tenant=request.tenant, cube_ids=[str(c) for c in cubes],
+                        user_id=body.get("user_id") or None, write=True)  # fmt: skip
             filters = memos_filters(body.get("filter"))
             session = _text(body, "session_id", required=False) or None
             memories = []
@@ -280,7 +293,7 @@ class FeedbackView(ProductView):
                                                               required=False)})  # fmt: skip
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        cubes = _cubes(body, "writable_cube_ids", user_id)
+        cubes = _cubes(request, body, "writable_cube_ids", user_id, write=True)
         out = [{"cube_id": cube, "task_id": str(result.batch.pk),
                 "decisions": result.batch.decisions}
                for cube, result in _add_to_cubes(request, cubes, v, async_mode="sync",
@@ -311,8 +324,8 @@ def _chat_turn(request: Request, body: dict[str, Any], *, actor: str) -> ChatTur
         tenant=request.tenant, user_id=user_id, messages=messages, body=upstream,
         model=model_route(body.get("model_name_or_path")), actor=actor,
         conversation_id=_text(body, "session_id", required=False),
-        read_from=_cubes(body, "readable_cube_ids", user_id),
-        write_to=_cubes(body, "writable_cube_ids", user_id) if writes else [],
+        read_from=_cubes(request, body, "readable_cube_ids", user_id),
+        write_to=_cubes(request, body, "writable_cube_ids", user_id, write=True) if writes else [],
         memory_limit=int(_number(body, "top_k", 10, 1, 50)),
         threshold=_number(body, "relativity", None, 0, 1) or None,
     )  # fmt: skip

@@ -34,14 +34,20 @@ class ApiKeyAuthentication(BaseAuthentication):
                 "Malformed Authorization header; use 'Bearer <key>' or 'Token <key>'.",
                 code="malformed_header",
             )
-        key = api_key_authenticate(raw=token.strip())
-        if key.allowed_ips:
-            _check_allowed_ip(request, key)
-        key_authenticated.send(sender=ApiKey, request=request, key=key)
-        return key, key
+        return key_of(request, token.strip())
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
+
+
+def key_of(request: Request, raw: str) -> tuple[ApiKey, ApiKey]:
+    """The key `raw` names, allowed from the client's address and by the tenant's bans: every
+    way a key is presented (Authorization, mem0's X-API-Key) goes through here."""
+    key = api_key_authenticate(raw=raw)
+    if key.allowed_ips:
+        _check_allowed_ip(request, key)
+    key_authenticated.send(sender=ApiKey, request=request, key=key)
+    return key, key
 
 
 def _check_allowed_ip(request: Request, key: ApiKey) -> None:

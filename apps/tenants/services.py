@@ -70,6 +70,23 @@ def tenant_set_status(*, tenant: Tenant, status: str) -> Tenant:
     return tenant
 
 
+def tenant_settings_update(*, tenant: Tenant, changes: dict) -> Tenant:
+    """Merge `changes` into the tenant's settings (a key set to None is removed), under a row
+    lock so two updates of different keys both land."""
+    with transaction.atomic():
+        row = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        merged = dict(row.settings or {})
+        for key, value in changes.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        row.settings = merged
+        row.save(update_fields=["settings", "updated_at"])
+    tenant.settings = merged
+    return tenant
+
+
 def validate_scopes(scopes: list[str]) -> list[str]:
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:

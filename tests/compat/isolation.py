@@ -5,6 +5,7 @@ from django.test import override_settings
 from apps.core.tenancy import tenant_scope
 from apps.graph.models import Relation
 from apps.memories.models import Memory, Message
+from apps.tenants.models import Tenant
 from tests.isolation import Probe, Setup, case
 from tests.llm_server import LlmServer
 from tests.memories.factories import make_memories
@@ -234,4 +235,175 @@ def memos_product_routes(alice) -> Setup:
         ],
         check=check,
         cleanup=cleanup,
+    )  # fmt: skip
+
+
+SERVER_MARKER = "alice-marker-mem0-server"
+
+
+@case("memories", "memories/<str:memory_id>", "memories/<str:memory_id>/history", "search",
+      "reset", "configure")  # fmt: skip
+def mem0_server_routes(alice) -> Setup:
+    """mem0's open-source REST server paths. Alice's u1 has two memories (the detail probes'
+    and one more), u2 one the listings and searches must not show charlie; charlie's reset and
+    configure act on tenant B only."""
+    mid = str(make_memories(alice.tenant, "u1", [f"{SERVER_MARKER} likes tea", "plays go"])[0].pk)
+    make_memories(alice.tenant, "u2", [f"{SERVER_MARKER} likes jazz"])
+    Tenant.objects.filter(pk=alice.tenant.pk).update(settings={"extractor": "rules"})
+    before = {user: _snapshot(alice.tenant, user) for user in ("u1", "u2", "u3")}
+
+    def check() -> None:
+        assert {user: _snapshot(alice.tenant, user) for user in before} == before
+        assert Tenant.objects.get(pk=alice.tenant.pk).settings == {"extractor": "rules"}
+
+    def added_by_alice(response) -> None:
+        assert _snapshot(alice.tenant, "u3")[1] == before["u3"][1] + 1
+
+    def all_deleted_by_alice(response) -> None:
+        assert _live(alice.tenant, "u1") == 0
+
+    def configured(response) -> None:
+        assert response.json() in ({"message": "Configuration set successfully"},) or (
+            response.json()["vector_store"]["provider"] == "pgvector"
+        )
+
+    def reset_by_alice(response) -> None:
+        with tenant_scope(alice.tenant.pk):
+            assert not Memory.objects.filter(tenant=alice.tenant).exists()
+
+    listing = {"expect_404": False, "marker": SERVER_MARKER, "control": True}
+    return Setup(
+        probes=[
+            Probe("POST", "/memories", {"messages": [{"role": "user", "content": "x"}],
+                                        "user_id": "u3", "infer": False},
+                  expect_404=False, control=added_by_alice),
+            Probe("GET", "/memories?user_id=u2", **listing),
+            Probe("GET", "/memories", **listing),
+            Probe("POST", "/search", {"query": "jazz", "user_id": "u2"}, **listing),
+            Probe("POST", "/search", {"query": "jazz", "filters": {"user_id": "u2"}}, **listing),
+            Probe("GET", f"/memories/{mid}"),
+            Probe("GET", f"/memories/{mid}/history"),
+            Probe("PUT", f"/memories/{mid}", {"text": "taken over"}),
+            Probe("DELETE", f"/memories/{mid}"),
+            Probe("DELETE", "/memories?user_id=u1", expect_404=False,
+                  control=all_deleted_by_alice),
+            Probe("GET", "/configure", expect_404=False, control=configured),
+            Probe("POST", "/configure", {"version": "v1.1"}, expect_404=False,
+                  control=configured),
+            Probe("POST", "/reset", expect_404=False, control=reset_by_alice),
+        ],
+        check=check,
+    )  # fmt: skip
+
+
+SERVER_ROUTES_MARKER = "alice-marker-memos-server"
+
+
+@case(*("product/" + p for p in ("get_memory_by_ids", "create_cube", "register_cube",
+                                 "delete_memory_by_record_id", "recover_memory_by_record_id",
+                                 "suggestions", "scheduler/status", "scheduler/allstatus",
+                                 "scheduler/task_queue_status", "scheduler/wait")))  # fmt: skip
+def memos_server_routes(alice) -> Setup:
+    """The MemOS server routes of issue 15. Alice's tenant has a memory in cube "srv-team", a
+    registered cube "srv-cube" owned by ann, a memory of "srv-del" soft-deleted under record
+    "rec", and a queued add batch of user "srv-q". Charlie naming the same ids reaches empty,
+    unregistered cubes and batch lists of his own tenant; his creates and registrations land in
+    tenant B and leave A's registration as it was."""
+    from apps.compat.cubes import cube_create, cube_memories_delete
+    from apps.compat.models import Cube, CubeDeletion
+    from apps.memories.models import AddBatch
+
+    [memory] = make_memories(alice.tenant, "srv-team", [f"{SERVER_ROUTES_MARKER} ships Fridays"])
+    mid = str(memory.pk)
+    make_memories(alice.tenant, "srv-del", ["deleted under a record"])
+    with tenant_scope(alice.tenant.pk):
+        cube_create(tenant=alice.tenant, name="Team", owner_id="ann", cube_id="srv-cube",
+                    reader_ids=["bo"])  # fmt: skip
+        cube_memories_delete(tenant=alice.tenant, cube_id="srv-del", record_id="rec",
+                             actor="test")  # fmt: skip
+        batch = str(AddBatch.objects.create(tenant=alice.tenant, user_id="srv-q", infer=True).pk)
+    before = {cube: _snapshot(alice.tenant, cube) for cube in ("srv-team", "srv-del")}
+
+    def cubes_of_a() -> set:
+        with tenant_scope(alice.tenant.pk):
+            rows = Cube.objects.filter(tenant=alice.tenant).values_list(
+                "cube_id", "name", "owner_id", "reader_ids")  # fmt: skip
+            return {(*row[:3], tuple(row[3])) for row in rows}
+
+    cubes_before = cubes_of_a()
+
+    def check() -> None:
+        assert {cube: _snapshot(alice.tenant, cube) for cube in before} == before
+        assert cubes_of_a() == cubes_before
+        with tenant_scope(alice.tenant.pk):
+            assert CubeDeletion.objects.filter(tenant=alice.tenant, record_id="rec").exists()
+            assert AddBatch.objects.get(pk=batch).status == "queued"
+
+    def created_by_alice(response) -> None:
+        assert ("srv-new", "x", "ann", ()) in cubes_of_a()
+
+    def registered_by_alice(response) -> None:
+        assert ("srv-cube", "renamed", "ann", ("bo",)) in cubes_of_a()
+
+    def deleted_by_alice(response) -> None:
+        assert response.json()["data"]["deleted"] == 1 and _live(alice.tenant, "srv-team") == 0
+
+    def recovered_by_alice(response) -> None:
+        assert response.json()["data"]["recovered"] == 1 and _live(alice.tenant, "srv-del") == 1
+
+    def answered(field: str, value: int):
+        def verify(response) -> None:
+            assert response.json()["data"][field] == value
+
+        return verify
+
+    def counted(total: int):
+        def verify(response) -> None:
+            assert response.json()["data"]["all_tasks_summary"]["total"] == total
+
+        return verify
+
+    def queued(count: int):
+        def verify(response) -> None:
+            assert response.json()["data"]["remaining_tasks_count"] == count
+
+        return verify
+
+    def waited(running: int):
+        def verify(response) -> None:
+            assert response.json()["data"]["running_tasks"] == running
+
+        return verify
+
+    listing = {"expect_404": False, "marker": SERVER_ROUTES_MARKER, "control": True}
+    mine = {"expect_404": False}
+    return Setup(
+        probes=[
+            Probe("POST", "/product/get_memory_by_ids", [mid], **listing),
+            Probe("POST", "/product/suggestions", {"user_id": "x", "mem_cube_id": "srv-team",
+                                                   "language": "en"}, **listing),
+            Probe("POST", "/product/create_cube", {"cube_name": "x", "owner_id": "ann",
+                                                   "cube_id": "srv-new"},
+                  **mine, control=created_by_alice),
+            Probe("POST", "/product/register_cube", {"mem_cube_name_or_path": "renamed",
+                                                     "mem_cube_id": "srv-cube", "user_id": "ann"},
+                  **mine, control=registered_by_alice),
+            Probe("POST", "/product/delete_memory_by_record_id",
+                  {"mem_cube_id": "srv-team", "record_id": "r2"}, **mine,
+                  verify=answered("deleted", 0),
+                  control=deleted_by_alice),
+            Probe("POST", "/product/recover_memory_by_record_id",
+                  {"mem_cube_id": "srv-del", "delete_record_id": "rec"}, **mine,
+                  verify=answered("recovered", 0),
+                  control=recovered_by_alice),
+            Probe("GET", "/product/scheduler/status?user_id=srv-q", **mine, marker=batch),
+            Probe("GET", f"/product/scheduler/status?user_id=srv-q&task_id={batch}"),
+            Probe("GET", "/product/scheduler/allstatus", **mine, verify=counted(0),
+                  control=counted(1)),
+            Probe("GET", "/product/scheduler/task_queue_status?user_id=srv-q", **mine,
+                  verify=queued(0), control=queued(1)),
+            Probe("POST", "/product/scheduler/wait?user_name=srv-q&timeout_seconds=0", None,
+                  **mine, verify=waited(0), control=waited(1)),
+        ],
+        check=check,
     )  # fmt: skip

@@ -5,3 +5,4 @@ the validation, and the OpenAPI schema is made from it); other fields of the pro
 
 from apps.compat.serializers.mem0 import *  # noqa: F403
 from apps.compat.serializers.memos import *  # noqa: F403
+from apps.compat.serializers.memos_server import *  # noqa: F403

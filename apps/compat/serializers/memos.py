@@ -218,6 +218,7 @@ class ProductGetAllIn(ProductIn):
 
 class ProductGetMemoryIn(f.InputSerializer):
     mem_cube_id = f.CharField(**ID)
+    user_id = f.CharField(required=False, allow_blank=True, allow_null=True, **ID)
     page = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=10**6)
     page_size = f.IntegerField(required=False, allow_null=True, min_value=1, max_value=500)
     filter = MemosFilterField(required=False, allow_null=True)
@@ -237,6 +238,10 @@ class ProductDeleteIn(f.InputSerializer):
     writable_cube_ids = _cubes()
     filter = MemosFilterField(required=False, allow_null=True)
     session_id = f.CharField(required=False, allow_blank=True, allow_null=True, **ID)
+    user_id = f.CharField(
+        required=False, allow_blank=True, allow_null=True,
+        help_text="for a registered cube in writable_cube_ids: its owner", **ID,
+    )  # fmt: skip
 
 
 class ProductFeedbackIn(ProductIn):

@@ -38,6 +38,7 @@ from apps.memories.services.memories import (
     time_anchor_text,
     user_memories_delete,
 )
+from apps.memories.services.restore import memories_restore
 
 __all__ = [
     "CONTEXT_MAX_CHARS",
@@ -60,6 +61,7 @@ __all__ = [
     "memories_delete",
     "memories_get",
     "memories_mention",
+    "memories_restore",
     "memories_segment_set",
     "memory_add",
     "memory_delete",

@@ -79,6 +79,9 @@ class ChatCompletionSerializer(f.InputSerializer):
     temperature = f.FloatField(required=False, min_value=0, max_value=2)
     max_tokens = f.IntegerField(required=False, min_value=1, max_value=1_000_000)
     user = f.CharField(required=False, allow_blank=True, max_length=200)
+    # mem0's OpenAI-compatible proxy names the end user here (the SDK's extra_body); first of
+    # user_id, user and X-User-ID; never sent to the model
+    user_id = f.CharField(required=False, allow_blank=True, allow_null=True, max_length=200)
     agent_id = f.CharField(required=False, allow_blank=True, max_length=200)
     conversation_id = f.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -97,14 +100,15 @@ class ChatCompletionsView(TenantAPIView):
     @extend_schema(operation_id="chat_completions", request=ChatCompletionSerializer,
                    responses={(200, "application/json"): dict,
                               (200, "text/event-stream"): ServerSentEvent}, tags=["chat"],
-                   description="OpenAI-compatible. The end user is `user` or the X-User-ID "
-                   "header; their memories are added to the context and the exchange is "
-                   "remembered. `stream: true` answers with server-sent events.")  # fmt: skip
+                   description="OpenAI-compatible. The end user is `user_id` (mem0's proxy), "
+                   "`user` or the X-User-ID header, the first given; their memories are added "
+                   "to the context and the exchange is remembered. `stream: true` answers "
+                   "with server-sent events.")  # fmt: skip
     def post(self, request: Request) -> Response | StreamingHttpResponse:
         data = ChatCompletionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        user_id = (v.get("user") or request.headers.get("X-User-ID") or "").strip() or None
+        user_id = end_user(v, request)
         turn = ChatTurn(
             tenant=request.tenant, user_id=user_id, messages=v["messages"],
             body=dict(request.data), model=model_route(v.get("model")),
@@ -119,6 +123,16 @@ class ChatCompletionsView(TenantAPIView):
         for name, value in memory_headers(turn).items():
             response[name] = value
         return response
+
+
+def end_user(v: dict[str, Any], request: Request) -> str | None:
+    """The end user whose memories the chat reads and writes: `user_id` in the body (mem0's
+    proxy, OpenAI SDK `extra_body`), else OpenAI's `user`, else the X-User-ID header; none of
+    them goes to the model. A blank one counts as absent."""
+    for value in (v.get("user_id"), v.get("user"), request.headers.get("X-User-ID")):
+        if value and value.strip():
+            return value.strip()
+    return None
 
 
 def memory_headers(turn: ChatTurn) -> dict[str, str]:

@@ -136,7 +136,7 @@ def memory_context(turn: ChatTurn) -> list[dict[str, Any]]:
 
 
 # Fields of the request that are ours to read, not the model's: the rest passes through.
-OURS = {"user", "messages", "model", "agent_id", "conversation_id"}
+OURS = {"user", "user_id", "messages", "model", "agent_id", "conversation_id"}
 
 
 def upstream_body(turn: ChatTurn, messages: list[dict[str, Any]], *, stream: bool) -> dict:

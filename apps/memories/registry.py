@@ -283,7 +283,9 @@ def processing_check(*, tenant: Tenant, user_id: str, activity: str) -> None:
 # registered a handler for its type, else it is refused as today. `parse` checks one part while
 # the request is validated (raising an ApiError: nothing is written yet) and returns what `store`
 # takes; `store` runs inside the add's transaction, once the turn's Message row exists, so a
-# failed add keeps neither. A message of such parts only gets `placeholder` as its turn text.
+# failed add keeps neither, and returns the memories it made (a document's chunks), which the
+# add answers with its turns. A message of such parts only gets `placeholder` as its turn text.
+# A message's content may also be one part alone (mem0: `"content": {"type": "pdf_url", ...}`).
 
 
 @dataclass(frozen=True)
@@ -291,7 +293,8 @@ class ContentPartHandler:
     name: str
     types: tuple[str, ...]
     parse: Callable[[dict[str, Any]], Any]
-    store: Callable[..., None]  # (*, tenant, user_id, role, message_id, parsed: list) -> None
+    # (*, tenant, user_id, role, message_id, parsed: list) -> memories it made, or None
+    store: Callable[..., list[Memory] | None]
     placeholder: str = "[attachment]"
     # What identifies a parsed part in an add's idempotency fingerprint (URL, payload digest).
     fingerprint: Callable[[Any], str] = repr
@@ -314,14 +317,18 @@ def content_parts_fingerprint(parts: list[tuple[str, Any]]) -> list[str]:
 
 def content_parts_store(
     *, tenant: Tenant, user_id: str, role: str, message_id: int, parts: list[tuple[str, Any]]
-) -> None:
-    """Hand each parsed part of a stored message to its handler (in the add's transaction)."""
+) -> list[Memory]:
+    """Hand each parsed part of a stored message to its handler (in the add's transaction);
+    the memories they made (a document's chunks) are answered with the add's."""
     by_handler: dict[str, list[Any]] = {}
     for name, parsed in parts:
         by_handler.setdefault(name, []).append(parsed)
+    made: list[Memory] = []
     for name, parsed_parts in by_handler.items():
-        _CONTENT_PART_HANDLERS[name].store(tenant=tenant, user_id=user_id, role=role,
-                                           message_id=message_id, parsed=parsed_parts)  # fmt: skip
+        made += _CONTENT_PART_HANDLERS[name].store(tenant=tenant, user_id=user_id, role=role,
+                                                   message_id=message_id,
+                                                   parsed=parsed_parts) or []  # fmt: skip
+    return made
 
 
 # --- relations (mem0's `relations`, for apps.compat) ----------------------------------------------

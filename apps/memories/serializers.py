@@ -23,9 +23,17 @@ ID_FIELD = {"max_length": 200, "required": False, "allow_blank": False}
 NON_BLANK = {"type": "string", "pattern": f.NON_BLANK_PATTERN}
 
 
+def _one_part(content: Any, accept_parts: bool) -> Any:
+    """mem0 sends a single part as the content itself ({"type": "pdf_url", ...}): a list of it."""
+    if accept_parts and isinstance(content, dict) and content_part_handler(content.get("type")):
+        return [content]
+    return content
+
+
 def _content_text(content: Any, *, accept_parts: bool = False) -> str:
     """A message content: a string, or a list of parts ({"type": "text", "text": ...}); with
-    `accept_parts`, parts a registered handler takes (image_url) are skipped here."""
+    `accept_parts`, parts a registered handler takes (image_url, pdf_url) are skipped here."""
+    content = _one_part(content, accept_parts)
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -77,6 +85,7 @@ class ContentField(f.SchemaField):
             )
         content = content.strip()
         if not content:
+            data = _one_part(data, self.accept_parts)
             parts = data if self.accept_parts and isinstance(data, list) else []
             handlers = [content_part_handler(p.get("type")) for p in parts if isinstance(p, dict)]
             handler = next((h for h in handlers if h), None)
@@ -96,6 +105,21 @@ class ContentField(f.SchemaField):
             array["items"] = {"anyOf": [*array["items"]["anyOf"], image]}
             array["contains"] = {"anyOf": [*array["contains"]["anyOf"], image]}
             array["description"] += " Image parts (image_url) are kept as multimodal items."
+        documents = [t for t in ("pdf_url", "mdx_url", "txt_url") if content_part_handler(t)]
+        if self.accept_parts and documents:
+            ref = {"type": "object", "properties": {
+                "url": {"type": "string", "description": "data: URL, base64, or http(s) URL"},
+                "data": {"type": "string", "description": "base64"},
+                "text": {"type": "string", "description": "mdx_url / txt_url only"}}}  # fmt: skip
+            document = {"type": "object", "required": ["type"], "properties": {
+                "type": {"type": "string", "enum": documents},
+                **{t: {"anyOf": [ref, {"type": "string"}]} for t in documents}}}  # fmt: skip
+            array = schema["oneOf"][1]
+            array["items"] = {"anyOf": [*array["items"]["anyOf"], document]}
+            array["contains"] = {"anyOf": [*array["contains"]["anyOf"], document]}
+            array["description"] += (" Document parts (pdf_url, mdx_url, txt_url) are kept as "
+                                     "documents and cut into memories.")  # fmt: skip
+            schema["oneOf"].append(document)  # mem0: one part as the content itself
         return schema
 
 
@@ -110,6 +134,7 @@ class MessageInSerializer(f.InputSerializer):
         # Non-text parts with a registered handler (apps.memories.registry): checked here, stored
         # with the turn. Their errors are the handler's (a 400 with its own code).
         raw = self.initial_data.get("content") if isinstance(self.initial_data, dict) else None
+        raw = _one_part(raw, True)
         attrs["parts"] = []
         for part in raw if isinstance(raw, list) else []:
             handler = content_part_handler(part.get("type")) if isinstance(part, dict) else None

@@ -1,4 +1,5 @@
-"""What the floor's add paths hand to this app: mem0 / OpenAI `image_url` content parts.
+"""What the floor's add paths hand to this app: mem0 / OpenAI `image_url` content parts, and mem0's
+document parts (`pdf_url`, `mdx_url`, `txt_url`: apps.multimodal.documents).
 
 Each image of a turn becomes its own multimodal item tied to the turn's message id, in the add's
 transaction. A remote URL is kept and never fetched; a data: URL's bytes are kept as an object
@@ -14,10 +15,12 @@ from typing import Any
 from django.db import transaction
 from kombu.exceptions import KombuError
 
+from apps.memories.models import Memory
 from apps.memories.registry import ContentPartHandler
 from apps.multimodal.caption import captioning_on
+from apps.multimodal.documents import KINDS, document_part
 from apps.multimodal.parts import Part, image_url_part
-from apps.multimodal.services import item_store
+from apps.multimodal.services import documents_store, item_store
 from apps.tenants.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -58,4 +61,26 @@ image_url_handler = ContentPartHandler(
     store=image_parts_store,
     placeholder="[image]",
     fingerprint=part_fingerprint,
+)
+
+
+def document_parts_store(
+    *, tenant: Tenant, user_id: str, role: str, message_id: int, parsed: list[Any]
+) -> list[Memory]:
+    return documents_store(tenant=tenant, user_id=user_id, message_id=message_id, parts=parsed)
+
+
+def document_fingerprint(part: Any) -> str:
+    return f"{part.kind}:{part.sha256}"
+
+
+# mem0's document parts: kept as a Document of the turn and cut into memories (page numbers in
+# each memory's metadata).
+document_handler = ContentPartHandler(
+    name="document",
+    types=tuple(KINDS),
+    parse=document_part,
+    store=document_parts_store,
+    placeholder="[document]",
+    fingerprint=document_fingerprint,
 )

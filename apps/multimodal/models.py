@@ -62,3 +62,26 @@ class MultimodalObject(TenantOwnedModel):
             models.UniqueConstraint(fields=["item", "part"], name="mm_object_item_part_unique")
         ]
         indexes = [models.Index(fields=["tenant", "user_id"], name="mm_object_user_idx")]
+
+
+class Document(TenantOwnedModel):
+    """A document part of an add's turn (mem0's pdf_url / mdx_url / txt_url): the bytes as sent or
+    fetched, kept as the source of the memories its text was cut into (each memory's metadata
+    names this document, its pages and its chunk index). Bytes in PostgreSQL, as objects are."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user_id = models.CharField(max_length=200)
+    message_id = models.BigIntegerField(null=True, blank=True)  # the add turn it came with
+    kind = models.CharField(max_length=8)  # pdf | mdx | txt
+    url = models.CharField(max_length=2048, blank=True, default="")  # fetched from, else ""
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100, default="application/octet-stream")
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    pages = models.PositiveIntegerField(default=1)
+    chars = models.PositiveIntegerField(default=0)
+    chunks = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "user_id", "created_at"], name="mm_doc_user_idx")]

@@ -9,10 +9,13 @@ from typing import Any
 from django.db import transaction
 
 from apps.memories import registry
+from apps.memories.models import Memory, Message
+from apps.memories.services import MemoryIn, Scope, memories_create, message_source
 from apps.memories.text import tsvector_literal
 from apps.multimodal import sql
 from apps.multimodal.caption import CaptionError, describe
-from apps.multimodal.models import MultimodalItem, MultimodalObject
+from apps.multimodal.documents import DocumentPart
+from apps.multimodal.models import Document, MultimodalItem, MultimodalObject
 from apps.multimodal.parts import MAX_CAPTION, Part
 from apps.tenants.models import Tenant
 
@@ -126,3 +129,45 @@ def item_caption(*, tenant_id: int, item_id: str) -> bool:
         literal, _ = tsvector_literal(f"{item.text}\n{item.captions}")
         sql.search_vector_write(tenant_id=tenant_id, item_id=str(item.pk), literal=literal)
     return True
+
+
+def documents_store(
+    *, tenant: Tenant, user_id: str, message_id: int, parts: list[DocumentPart]
+) -> list[Memory]:
+    """Keep each document of an add's turn and cut its text into memories of the user, in the
+    turn's scope (agent, conversation, time), each naming the document, its pages and its chunk
+    index. Runs in the add's transaction (the gates were asked for the whole add)."""
+    message = Message.objects.get(tenant=tenant, pk=message_id)
+    scope = Scope(user_id=user_id, agent_id=message.agent_id,
+                  conversation_id=message.conversation_id)  # fmt: skip
+    made: list[Memory] = []
+    for part in parts:
+        doc = Document.objects.create(
+            tenant=tenant, user_id=user_id, message_id=message_id, kind=part.kind, url=part.url,
+            sha256=part.sha256, content_type=part.content_type, size=len(part.data),
+            data=part.data, pages=part.page_count, chars=part.chars, chunks=len(part.chunks),
+        )  # fmt: skip
+        about = {"document_id": str(doc.pk), "document_type": part.kind,
+                 "chunk_count": len(part.chunks)}  # fmt: skip
+        items = [
+            MemoryIn(
+                value=chunk.text,
+                metadata={
+                    **message.metadata,
+                    **about,
+                    "page": chunk.page,
+                    "chunk_index": chunk.index,
+                },
+                sources=[message_source(message)],
+                occurred_at=message.timestamp,
+                kind="document",
+            )
+            for chunk in part.chunks
+        ]
+        made += memories_create(tenant=tenant, scope=scope, items=items, actor="document")
+    return made
+
+
+def user_documents_erase(*, tenant: Tenant, user_id: str) -> int:
+    deleted, _ = Document.objects.filter(tenant=tenant, user_id=user_id).delete()
+    return deleted

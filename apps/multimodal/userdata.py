@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from apps.memories.registry import UserData
-from apps.multimodal.models import MultimodalItem, MultimodalObject
-from apps.multimodal.services import user_items_erase
+from apps.multimodal.models import Document, MultimodalItem, MultimodalObject
+from apps.multimodal.services import user_documents_erase, user_items_erase
 from apps.tenants.models import Tenant
 
 CHUNK = 500
@@ -45,8 +45,32 @@ def user_items_count(*, tenant: Tenant, user_id: str) -> int:
     return items + MultimodalObject.objects.filter(tenant=tenant, user_id=user_id).count()
 
 
+def user_documents_export(*, tenant: Tenant, user_id: str) -> Iterator[dict[str, Any]]:
+    """The documents as sent (their chunks are memories, exported with the memories)."""
+    docs = Document.objects.filter(tenant=tenant, user_id=user_id).order_by("created_at")
+    for doc in docs.iterator(chunk_size=50):
+        yield {
+            "id": str(doc.pk), "kind": doc.kind, "url": doc.url, "message_id": doc.message_id,
+            "sha256": doc.sha256, "content_type": doc.content_type, "size": doc.size,
+            "pages": doc.pages, "chunks": doc.chunks, "created_at": doc.created_at.isoformat(),
+            "data_base64": base64.b64encode(bytes(doc.data)).decode(),
+        }  # fmt: skip
+
+
+def user_documents_count(*, tenant: Tenant, user_id: str) -> int:
+    return Document.objects.filter(tenant=tenant, user_id=user_id).count()
+
+
 def multimodal_user_data() -> list[UserData]:
     return [
+        UserData(
+            name="documents",
+            export=user_documents_export,
+            count=user_documents_count,
+            erase=user_documents_erase,
+            models=("multimodal.Document",),
+            order=45,
+        ),
         UserData(
             name="multimodal_items",
             export=user_items_export,
@@ -54,5 +78,5 @@ def multimodal_user_data() -> list[UserData]:
             erase=user_items_erase,
             models=("multimodal.MultimodalItem", "multimodal.MultimodalObject"),
             order=45,
-        )
+        ),
     ]

@@ -402,6 +402,24 @@ MULTIMODAL_EXACT_MAX = env_int("MULTIMODAL_EXACT_MAX", 20000, minimum=0)
 # (a task after the add; the caption is searchable by /v1/multimodal/search).
 MULTIMODAL_CAPTION_IMAGES = env_bool("MULTIMODAL_CAPTION_IMAGES", False)
 
+# Document parts of adds (mem0's pdf_url / mdx_url / txt_url; apps.multimodal.documents). A
+# document arrives as base64 (a data: URL, a bare base64 `url` as mem0 sends, or `data`) or as
+# `text`; an http(s) URL is fetched only when DOCUMENT_URL_FETCH is true, from public addresses
+# only (apps.core.netguard), within DOCUMENT_FETCH_TIMEOUT seconds. A document over
+# DOCUMENT_MAX_BYTES (decoded or fetched) or whose text is over DOCUMENT_MAX_CHARS is refused;
+# its text becomes memories of about DOCUMENT_CHUNK_CHARS characters each.
+DOCUMENT_URL_FETCH = env_bool("DOCUMENT_URL_FETCH", False)
+DOCUMENT_FETCH_TIMEOUT = env_int("DOCUMENT_FETCH_TIMEOUT", 15, minimum=1, maximum=300)
+DOCUMENT_MAX_BYTES = env_int(
+    "DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024, maximum=512 * 1024 * 1024
+)
+DOCUMENT_MAX_CHARS = env_int("DOCUMENT_MAX_CHARS", 200_000, minimum=1000, maximum=10_000_000)
+DOCUMENT_CHUNK_CHARS = env_int("DOCUMENT_CHUNK_CHARS", 800, minimum=100, maximum=8000)
+# Outbound requests made for a tenant (wiki connectors, document URLs) refuse hosts that resolve
+# to loopback, private, link-local or reserved addresses unless this is true (development and
+# tests only). WIKI_CONNECTORS_ALLOW_PRIVATE, its older name, is still honoured.
+OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)
+
 # Code wiki (apps.wiki). Local repositories a tenant may read: absolute directories, comma
 # separated; empty (the default) refuses every local path. Generated Markdown is written only
 # under WIKI_OUTPUT_ROOT (empty: `output_dir` is refused); symlinks and `..` cannot leave either.
@@ -422,6 +440,7 @@ WIKI_LLM_SOURCE_LINES = env_int("WIKI_LLM_SOURCE_LINES", 40, minimum=1)
 WIKI_CONNECTOR_KEYS = env.str("WIKI_CONNECTOR_KEYS", default="")
 # Connectors refuse hosts that resolve to loopback, private, link-local or reserved addresses
 # unless this is true (development and tests only: it opens the internal network to tenants).
+# The older name of OUTBOUND_ALLOW_PRIVATE: either one turns the check off (apps.core.netguard).
 WIKI_CONNECTORS_ALLOW_PRIVATE = env_bool("WIKI_CONNECTORS_ALLOW_PRIVATE", False)
 # How long a tested connector (a session) can be browsed and generated from, seconds.
 WIKI_CONNECTOR_SESSION_TTL = env_int("WIKI_CONNECTOR_SESSION_TTL", 3600, minimum=60)

@@ -295,9 +295,10 @@ def memory_add(
                     for m in messages
                 ]
             )
+            from_parts: list[Memory] = []
             for row, m in zip(rows, messages, strict=True):
-                if m.parts:  # image_url parts: kept by their app (apps.memories.registry)
-                    stages.content_parts_store(
+                if m.parts:  # image / document parts: kept by their app (apps.memories.registry)
+                    from_parts += stages.content_parts_store(
                         tenant=tenant, user_id=scope.user_id, role=m.role, message_id=row.pk,
                         parts=m.parts,
                     )  # fmt: skip
@@ -305,6 +306,7 @@ def memory_add(
                 tenant=tenant, scope=scope, messages=rows, contexts=contexts, actor=actor,
                 vectors=vectors,
             )  # fmt: skip
+            turns += from_parts  # a document's chunks
             made = [m for m in turns if add_event(m, [r.pk for r in rows]) == "ADD"]
             AddBatch.objects.filter(pk=batch.pk).update(memory_count=len(made))
             batch.memory_count = len(made)

@@ -1,70 +1,42 @@
 """Where a connector may go: local paths under WIKI_ALLOWED_ROOTS, and hosts that resolve only to
-public addresses.
-
-Why: a tenant names the host, so without this a connector is a proxy into our own network (the
-database, Redis, cloud metadata at 169.254.169.254). Every address a name resolves to is
-checked, not just the first, and a refused one names nothing of what answered. The check runs
-at connect time, so a DNS answer that changes between test and fetch (rebinding) is checked
-again; it does not pin the address for the library's own later lookup, a residual risk noted in
-the README. WIKI_CONNECTORS_ALLOW_PRIVATE turns the address check off (development, tests)."""
+public addresses (the address rules live in apps.core.netguard, shared with the document parts of
+adds; this module maps their refusals onto the connectors' codes)."""
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from apps.core.errors import BadRequest, Forbidden, NotFound
+from apps.core import netguard as core
+from apps.core.errors import AppError, BadRequest, Forbidden, NotFound
+
+
+def _refusal(exc: core.AddressRefused) -> AppError:
+    if exc.reason == "refused":
+        return Forbidden(exc.message, code="wiki_connector_address_refused",
+                         details={"host": exc.host})  # fmt: skip
+    if exc.reason == "not_found":
+        details = {"field": exc.field} if exc.field else None
+        return NotFound(exc.message, code="wiki_connector_host_not_found", details=details)
+    message = "the connector names no host" if exc.field == "host" else exc.message
+    return BadRequest(message, code="wiki_connector_config_invalid",
+                      details={"field": exc.field or "url"})  # fmt: skip
 
 
 def host_check(*, host: str, port: int | None = None) -> None:
-    if not host or len(host) > 253:
-        raise BadRequest(
-            "the connector names no host",
-            code="wiki_connector_config_invalid",
-            details={"field": "host"},
-        )
-    if settings.WIKI_CONNECTORS_ALLOW_PRIVATE:
-        return
     try:
-        infos = socket.getaddrinfo(host.strip("[]"), port or 443, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError, ValueError):
-        raise NotFound(f"cannot resolve {host!r}", code="wiki_connector_host_not_found") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
-            raise Forbidden(
-                f"{host!r} resolves to a loopback, private, link-local or reserved address",
-                code="wiki_connector_address_refused",
-                details={"host": host},
-            )
+        core.host_check(host=host, port=port)
+    except core.AddressRefused as exc:
+        raise _refusal(exc) from None
 
 
 def url_check(*, url: str, schemes: tuple[str, ...] = ("https", "http")) -> None:
     try:
-        parts = urlsplit(url)
-    except ValueError:  # a malformed [IPv6] host
-        raise NotFound("the URL's host cannot be resolved", code="wiki_connector_host_not_found",
-                       details={"field": "url"}) from None  # fmt: skip
-    if parts.scheme not in schemes or not parts.hostname:
-        raise BadRequest(
-            f"the URL must be {' or '.join(schemes)} with a host",
-            code="wiki_connector_config_invalid",
-            details={"field": "url"},
-        )
-    try:
-        port = parts.port
-    except ValueError:
-        raise BadRequest(
-            "the URL's port is invalid",
-            code="wiki_connector_config_invalid",
-            details={"field": "url"},
-        ) from None
-    host_check(host=parts.hostname, port=port)
+        core.url_check(url=url, schemes=schemes)
+    except core.AddressRefused as exc:
+        raise _refusal(exc) from None
 
 
 def local_path_check(*, path: str) -> Path:

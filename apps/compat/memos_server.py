@@ -42,7 +42,7 @@ class GetMemoryByIdsView(ProductView):
     read_only = True
 
     @extend_schema(operation_id="memos_product_get_memory_by_ids", tags=TAGS,
-                   request={"application/json": cs.MEMORY_IDS_SCHEMA},
+                   request=cs.ProductMemoryIdsIn,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
         found = memories_by_ids(tenant=request.tenant, memory_ids=_memory_ids(request.data))

@@ -78,7 +78,10 @@ class SchedulerWaitQuery(serializers.Serializer):
     poll_interval = serializers.FloatField(min_value=0.1, max_value=5, default=0.5)
 
 
-MEMORY_IDS_SCHEMA = {
-    "type": "array", "maxItems": MAX_IDS, "description": "memory ids (unknown ones are skipped)",
-    "items": {"type": "string", "maxLength": 200},
-}  # fmt: skip
+# The schema states the object form; MemOS's own client sends the list alone, which the view
+# accepts as well.
+class ProductMemoryIdsIn(f.InputSerializer):
+    memory_ids = serializers.ListField(
+        child=f.CharField(max_length=200), max_length=MAX_IDS,
+        help_text="memory ids (unknown ones are skipped)",
+    )  # fmt: skip

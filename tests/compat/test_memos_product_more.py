@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from apps.compat.models import Cube
+from apps.compat.models import Cube, CubeDeletion
 from apps.core.tenancy import tenant_scope
 from apps.memories.models import AddBatch, Memory, MemoryVersion
 from tests.compat.memos_package import product_models as pm
@@ -328,3 +328,23 @@ def test_scheduler_wait_returns_when_the_worker_finished_the_users_batches(celer
             "done"}  # fmt: skip
     assert {t["status"] for t in get(alice, "scheduler/status?user_id=tia")["data"]} == {
         "completed"}  # fmt: skip
+
+
+# --- privacy: cubes hold user ids ------------------------------------------------------------
+
+
+def test_gdpr_erasure_removes_the_users_cubes_readership_and_deletion_records(alice):
+    make_memories(alice.tenant, "uma", ["Uma's note"])
+    post(alice, "create_cube", {"cube_name": "Uma's", "owner_id": "uma", "cube_id": "uma-team"})
+    post(alice, "create_cube", {"cube_name": "Shared", "owner_id": "vic", "cube_id": "vic-team",
+                                "reader_ids": ["uma", "wes"]})  # fmt: skip
+    post(alice, "delete_memory_by_record_id", {"mem_cube_id": "uma", "record_id": "r"})
+    dry = alice.client().post("/v1/security/gdpr/delete", {"user_id": "uma", "dry_run": True},
+                              format="json").json()["receipt"]["counts"]  # fmt: skip
+    assert (dry["cubes"], dry["cube_deletions"]) == (2, 1)
+    erased = alice.client().post("/v1/security/gdpr/delete", {"user_id": "uma"}, format="json")
+    assert erased.status_code == 200, erased.content
+    with tenant_scope(alice.tenant.pk):
+        cubes = {c.cube_id: c.reader_ids for c in Cube.objects.all()}
+        assert not CubeDeletion.objects.filter(cube_id="uma").exists()
+    assert cubes == {"vic-team": ["wes"]}

@@ -123,7 +123,11 @@ class SuggestionsView(ProductView):
         made = suggestions.suggestions_make(tenant=request.tenant, user_id=body["mem_cube_id"],
                                             language=body.get("language"),
                                             message=_dialogue(body.get("message")))  # fmt: skip
-        return ok(made, "Suggestions retrieved successfully")
+        # MemOS's data is {"query": [...]} (dict[str, list[str]]): how the questions were made
+        # goes beside it, where MemOS's model ignores it.
+        answer = ok({"query": made["query"]}, "Suggestions retrieved successfully")
+        answer.data.update(source=made["source"], generator=made["generator"])
+        return answer
 
 
 def _dialogue(messages: list[dict[str, Any]] | None) -> list[dict[str, str]] | None:

@@ -4,6 +4,7 @@ suggestions, and the scheduler status on our add batches. Cube access rules: app
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -67,12 +68,11 @@ class RegisterCubeView(ProductView):
                    request=cs.ProductRegisterCubeIn, responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
         body = body_of(request, cs.ProductRegisterCubeIn)
-        cube_id = body.get("mem_cube_id") or None
+        cube_id = body.get("mem_cube_id") or str(uuid.uuid4())
         # MemOS's default cube of a user is named after the user: without user_id the cube is
         # owned by the user its id names.
-        owner = body.get("user_id") or cube_id or body["mem_cube_name_or_path"][:200]
         cube = cubes.cube_register(tenant=request.tenant, name=body["mem_cube_name_or_path"],
-                                   owner_id=owner, cube_id=cube_id or None,
+                                   owner_id=body.get("user_id") or cube_id, cube_id=cube_id,
                                    reader_ids=body.get("reader_ids"))  # fmt: skip
         return ok({"cube_id": cube.cube_id, "cube_name_or_path": cube.name,
                    "owner_id": cube.owner_id, "reader_ids": cube.reader_ids},

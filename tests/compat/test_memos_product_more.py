@@ -349,3 +349,26 @@ def test_gdpr_erasure_removes_the_users_cubes_readership_and_deletion_records(al
         cubes = {c.cube_id: c.reader_ids for c in Cube.objects.all()}
         assert not CubeDeletion.objects.filter(cube_id="uma").exists()
     assert cubes == {"vic-team": ["wes"]}
+
+
+def test_bodies_as_memos_request_models_dump_them_are_accepted(alice):
+    """What a client built on MemOS's own request models sends (every field, None included)."""
+    make_memories(alice.tenant, "yan", ["Yan sails on weekends"])
+    bodies = {
+        "create_cube": pm.CreateCubeRequest(cube_name="Yan", owner_id="yan", cube_id="yan-cube"),
+        "register_cube": pm.RegisterCubeRequest(mem_cube_name_or_path="/cubes/zoe"),
+        "suggestions": pm.SuggestionRequest(user_id="yan", mem_cube_id="yan"),
+        "delete_memory_by_record_id": pm.DeleteMemoryByRecordIdRequest(mem_cube_id="yan",
+                                                                        record_id="r"),
+        "recover_memory_by_record_id": pm.RecoverMemoryByRecordIdRequest(mem_cube_id="yan",
+                                                                          delete_record_id="r"),
+    }  # fmt: skip
+    answers = {path: post(alice, path, model.model_dump(mode="json"))
+               for path, model in bodies.items()}  # fmt: skip
+    assert answers["create_cube"]["data"]["cube_id"] == "yan-cube"
+    registered = answers["register_cube"]["data"]
+    assert len(registered["cube_id"]) == 36 and registered["owner_id"] == registered["cube_id"]
+    [question] = answers["suggestions"]["data"]["query"]  # zh, MemOS's default: Chinese templates
+    assert "Yan sails on weekends" in question and question.endswith("？")
+    assert answers["delete_memory_by_record_id"]["data"]["deleted"] == 1
+    assert answers["recover_memory_by_record_id"]["data"]["recovered"] == 1

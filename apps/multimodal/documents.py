@@ -226,20 +226,23 @@ def document_part(raw: dict[str, Any]) -> DocumentPart:
     data, mime, url = _payload(kind, ref)
     if len(data) > _limit():
         raise _too_large(len(data))
-    if kind == "pdf":
-        pages = pdf_pages(data)
-    else:
-        pages = [_text(data)]
+    page_count, chars, chunks = document_chunks(kind=kind, data=data)
+    return DocumentPart(
+        kind=kind, data=data, content_type=(mime or CONTENT_TYPES[kind])[:100],
+        sha256=hashlib.sha256(data).hexdigest(), url=url, page_count=page_count, chars=chars,
+        chunks=chunks,
+    )  # fmt: skip
+
+
+def document_chunks(*, kind: str, data: bytes) -> tuple[int, int, list[Chunk]]:
+    """(pages, characters, chunks) of a document's bytes; the same again for the same bytes
+    (a deferred document is cut by the worker from what was stored)."""
+    pages = pdf_pages(data) if kind == "pdf" else [_text(data)]
     chars = sum(len(p) for p in pages)
     if chars > settings.DOCUMENT_MAX_CHARS:
         raise _bad(f"the document's text is {chars} characters; the limit is "
                    f"{settings.DOCUMENT_MAX_CHARS}", "document_too_large")  # fmt: skip
-    pages = [p.replace("\x00", "") for p in pages]
-    chunks = chunks_make(pages, size=settings.DOCUMENT_CHUNK_CHARS)
+    chunks = chunks_make([p.replace("\x00", "") for p in pages], size=settings.DOCUMENT_CHUNK_CHARS)
     if not chunks:
         raise _bad("the document has no text", "document_empty")
-    return DocumentPart(
-        kind=kind, data=data, content_type=(mime or CONTENT_TYPES[kind])[:100],
-        sha256=hashlib.sha256(data).hexdigest(), url=url, page_count=len(pages), chars=chars,
-        chunks=chunks,
-    )  # fmt: skip
+    return len(pages), chars, chunks

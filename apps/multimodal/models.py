@@ -81,6 +81,9 @@ class Document(TenantOwnedModel):
     pages = models.PositiveIntegerField(default=1)
     chars = models.PositiveIntegerField(default=0)
     chunks = models.PositiveIntegerField(default=0)
+    # done: its memories exist; queued: a big document, cut into memories by a task after the
+    # add (apps.multimodal.tasks.chunk_document); refused: a processing gate refused it meanwhile
+    status = models.CharField(max_length=16, default="done")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,15 +6,18 @@ import base64
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from kombu.exceptions import KombuError
 
+from apps.core.errors import AppError
 from apps.memories import registry
 from apps.memories.models import Memory, Message
 from apps.memories.services import MemoryIn, Scope, memories_create, message_source
 from apps.memories.text import tsvector_literal
 from apps.multimodal import sql
 from apps.multimodal.caption import CaptionError, describe
-from apps.multimodal.documents import DocumentPart
+from apps.multimodal.documents import Chunk, DocumentPart, document_chunks
 from apps.multimodal.models import Document, MultimodalItem, MultimodalObject
 from apps.multimodal.parts import MAX_CAPTION, Part
 from apps.tenants.models import Tenant
@@ -134,38 +137,82 @@ def item_caption(*, tenant_id: int, item_id: str) -> bool:
 def documents_store(
     *, tenant: Tenant, user_id: str, message_id: int, parts: list[DocumentPart]
 ) -> list[Memory]:
-    """Keep each document of an add's turn and cut its text into memories of the user, in the
-    turn's scope (agent, conversation, time), each naming the document, its pages and its chunk
-    index. Runs in the add's transaction (the gates were asked for the whole add)."""
+    """Keep each document of an add's turn and cut its text into memories of the user in the
+    turn's scope (agent, conversation, time). Runs in the add's transaction (the gates were asked
+    for the whole add). A document of more than DOCUMENT_SYNC_CHUNKS chunks is only kept here
+    (`queued`): a task cuts it once the add has committed, so the add does not wait for hundreds
+    of embeddings. Returns the memories made now."""
     message = Message.objects.get(tenant=tenant, pk=message_id)
-    scope = Scope(user_id=user_id, agent_id=message.agent_id,
-                  conversation_id=message.conversation_id)  # fmt: skip
     made: list[Memory] = []
     for part in parts:
+        later = len(part.chunks) > settings.DOCUMENT_SYNC_CHUNKS
         doc = Document.objects.create(
             tenant=tenant, user_id=user_id, message_id=message_id, kind=part.kind, url=part.url,
             sha256=part.sha256, content_type=part.content_type, size=len(part.data),
             data=part.data, pages=part.page_count, chars=part.chars, chunks=len(part.chunks),
+            status="queued" if later else "done",
         )  # fmt: skip
-        about = {"document_id": str(doc.pk), "document_type": part.kind,
-                 "chunk_count": len(part.chunks)}  # fmt: skip
-        items = [
-            MemoryIn(
-                value=chunk.text,
-                metadata={
-                    **message.metadata,
-                    **about,
-                    "page": chunk.page,
-                    "chunk_index": chunk.index,
-                },
-                sources=[message_source(message)],
-                occurred_at=message.timestamp,
-                kind="document",
-            )
-            for chunk in part.chunks
-        ]
-        made += memories_create(tenant=tenant, scope=scope, items=items, actor="document")
+        if later:
+            transaction.on_commit(_chunk_later(tenant_id=tenant.pk, document_id=str(doc.pk)))
+        else:
+            made += _chunks_create(doc=doc, message=message, chunks=part.chunks)
     return made
+
+
+def _chunks_create(*, doc: Document, message: Message, chunks: list[Chunk]) -> list[Memory]:
+    """One memory per chunk, naming the document, its page and its chunk index."""
+    about = {"document_id": str(doc.pk), "document_type": doc.kind, "chunk_count": len(chunks)}
+    items = [
+        MemoryIn(
+            value=chunk.text,
+            metadata={**message.metadata, **about, "page": chunk.page, "chunk_index": chunk.index},
+            sources=[message_source(message)],
+            occurred_at=message.timestamp,
+            kind="document",
+        )
+        for chunk in chunks
+    ]
+    scope = Scope(user_id=doc.user_id, agent_id=message.agent_id,
+                  conversation_id=message.conversation_id)  # fmt: skip
+    return memories_create(tenant=doc.tenant, scope=scope, items=items, actor="document")
+
+
+def _chunk_later(*, tenant_id: int, document_id: str) -> Any:
+    def queue() -> None:
+        from apps.multimodal.tasks import chunk_document
+
+        try:
+            chunk_document.apply_async(kwargs={"tenant_id": tenant_id, "document_id": document_id},
+                                       queue="default")  # fmt: skip
+        except (KombuError, OSError):  # Redis down: the document stays `queued`
+            logger.warning("could not queue the chunking of document %s", document_id)
+
+    return queue
+
+
+def document_chunk(*, tenant_id: int, document_id: str) -> int:
+    """Cut a `queued` document into memories (the task after a big document's add). Idempotent:
+    the document is locked and marked `done` in the transaction that writes its memories, so a
+    redelivered task finds it done. A user who withdrew consent meanwhile (the `extract` gate)
+    gets no memories: the document is marked `refused`. Returns the memories made."""
+    with transaction.atomic():
+        doc = (Document.objects.select_for_update()
+               .filter(tenant_id=tenant_id, pk=document_id, status="queued").first())  # fmt: skip
+        if doc is None:
+            return 0  # done already, or erased meanwhile
+        message = Message.objects.filter(tenant_id=tenant_id, pk=doc.message_id).first()
+        try:
+            if message is None:
+                raise AppError("the turn is gone", code="document_turn_gone")
+            registry.processing_check(tenant=doc.tenant, user_id=doc.user_id, activity="extract")
+            _, _, chunks = document_chunks(kind=doc.kind, data=bytes(doc.data))
+        except AppError as exc:
+            logger.info("document %s not cut into memories: %s", document_id, exc.code)
+            Document.objects.filter(pk=doc.pk).update(status="refused")
+            return 0
+        made = _chunks_create(doc=doc, message=message, chunks=chunks)
+        Document.objects.filter(pk=doc.pk).update(status="done", chunks=len(made))
+    return len(made)
 
 
 def user_documents_erase(*, tenant: Tenant, user_id: str) -> int:

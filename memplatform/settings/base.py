@@ -415,6 +415,9 @@ DOCUMENT_MAX_BYTES = env_int(
 )
 DOCUMENT_MAX_CHARS = env_int("DOCUMENT_MAX_CHARS", 200_000, minimum=1000, maximum=10_000_000)
 DOCUMENT_CHUNK_CHARS = env_int("DOCUMENT_CHUNK_CHARS", 800, minimum=100, maximum=8000)
+# A document of at most this many chunks is cut into memories in the add (the add answers with
+# them); a bigger one is kept by the add and cut by a task on the default queue right after.
+DOCUMENT_SYNC_CHUNKS = env_int("DOCUMENT_SYNC_CHUNKS", 32, minimum=0, maximum=10000)
 # Outbound requests made for a tenant (wiki connectors, document URLs) refuse hosts that resolve
 # to loopback, private, link-local or reserved addresses unless this is true (development and
 # tests only). WIKI_CONNECTORS_ALLOW_PRIVATE, its older name, is still honoured.

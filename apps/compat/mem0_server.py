@@ -133,6 +133,27 @@ def _refuse_unsupported(body: dict[str, Any], names: tuple[str, ...]) -> None:
                          code="unsupported_field")  # fmt: skip
 
 
+def _add_results(request: Request, result: services.AddResult, *, infer: bool) -> list[dict]:
+    """mem0 OSS's add results: with `infer` off each message stored (our turns, ADD or NOOP for
+    a repeat); with it on what extraction did to the memories (ADD, UPDATE with
+    `previous_memory`, DELETE), not the raw turns, as mem0 answers."""
+    if not infer:
+        return [{"id": str(m.pk), "memory": m.value, "event": add_event(m, result.message_ids)}
+                for m in result.memories]  # fmt: skip
+    out = []
+    for decision in result.batch.decisions or []:
+        memory_id, event = decision.get("memory_id"), decision.get("event")
+        if not memory_id or event not in {"ADD", "UPDATE", "DELETE"}:
+            continue
+        item = {"id": memory_id, "memory": decision.get("value") or "", "event": event}
+        if event == "UPDATE":
+            version = (MemoryVersion.objects.filter(tenant=request.tenant, memory_id=memory_id)
+                       .order_by("-version").first())  # fmt: skip
+            item["previous_memory"] = version.old_value if version else None
+        out.append(item)
+    return out
+
+
 class MemoriesView(Mem0ServerView):
     @extend_schema(operation_id="mem0_server_add", tags=TAGS, request=cs.Mem0ServerAddIn,
                    responses={200: dict})  # fmt: skip
@@ -158,12 +179,7 @@ class MemoriesView(Mem0ServerView):
             actor=self.actor,
         )  # fmt: skip
         self.set_audit_target("add_batch", result.batch.pk)
-        events = {d.get("memory_id"): d["event"] for d in result.batch.decisions or []}
-        return Response({"results": [
-            {"id": str(m.pk), "memory": m.value,
-             "event": events.get(str(m.pk)) or add_event(m, result.message_ids)}
-            for m in result.memories
-        ]})  # fmt: skip
+        return Response({"results": _add_results(request, result, infer=infer)})
 
     @extend_schema(operation_id="mem0_server_get_all", tags=TAGS, parameters=[
         cs.Mem0ServerListQuery], responses={200: dict})  # fmt: skip

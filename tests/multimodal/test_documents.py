@@ -175,3 +175,28 @@ def test_documents_are_exported_and_erased_with_the_user(alice):
     assert not Document.unscoped.filter(user_id="u1").exists()
     assert not Memory.unscoped.filter(user_id="u1").exists()
     assert Document.unscoped.filter(user_id="u2").count() == 1 and _chunks(alice.tenant, "u2")
+
+
+def test_a_queued_document_is_cut_once_and_not_for_a_suppressed_user(alice, settings):
+    from apps.core.tenancy import tenant_scope
+    from apps.multimodal.services import document_chunk
+    from apps.privacy import services as privacy
+
+    settings.DOCUMENT_SYNC_CHUNKS = 0  # every document is cut after the add
+    for user in ("u1", "u2"):
+        response = _add(alice, "/v1/memory/add", _pdf(), user_id=user)
+        assert response.status_code == 200, response.content
+    assert not Memory.unscoped.filter(kind="document").exists()  # nothing cut in the add
+    docs = {d.user_id: d for d in Document.unscoped.filter(tenant=alice.tenant)}
+    assert {d.status for d in docs.values()} == {"queued"}
+    with tenant_scope(alice.tenant.pk):
+        privacy.suppression_create(tenant=alice.tenant, request=None, key=alice.key,
+                                   subject=privacy.subject_of(tenant_id=alice.tenant.pk,
+                                                              user_id="u2"))  # fmt: skip
+        made = document_chunk(tenant_id=alice.tenant.pk, document_id=str(docs["u1"].pk))
+        assert made == 2 and document_chunk(tenant_id=alice.tenant.pk,
+                                            document_id=str(docs["u1"].pk)) == 0  # fmt: skip
+        assert document_chunk(tenant_id=alice.tenant.pk, document_id=str(docs["u2"].pk)) == 0
+    assert [m.metadata["page"] for m in _chunks(alice.tenant, "u1")] == [1, 2]
+    assert not _chunks(alice.tenant, "u2")
+    assert Document.unscoped.get(pk=docs["u2"].pk).status == "refused"

@@ -9,7 +9,8 @@ from rest_framework.test import APIClient
 
 from apps.compat.mem0_server import NO_FILTER, NO_ID
 from apps.core.tenancy import tenant_scope
-from apps.memories.models import Memory, Message
+from apps.graph.models import Relation
+from apps.memories.models import AddBatch, Memory, Message
 from apps.tenants.models import Tenant
 from tests.memories.factories import make_memories
 
@@ -29,6 +30,11 @@ def _counts(tenant) -> tuple[int, int]:
         return Memory.objects.filter(tenant=tenant).count(), Message.objects.filter(
             tenant=tenant
         ).count()
+
+
+def _edges(tenant) -> int:
+    with tenant_scope(tenant.pk):
+        return Relation.objects.filter(tenant=tenant).count()
 
 
 def test_the_docs_walkthrough_with_x_api_key(alice):
@@ -203,8 +209,12 @@ def test_reset_erases_the_calling_tenant_only(alice, bob, charlie):
                             "agent_id": "helper"}, format="json")  # fmt: skip
     charlie.client().post("/memories", {"messages": [{"role": "user", "content":
                           "I live in Lima"}], "user_id": "u1"}, format="json")  # fmt: skip
-    before_b = _counts(charlie.tenant)
-    assert before_b[0] > 0 and _counts(alice.tenant)[0] > 0
+    for actor in (alice, charlie):  # a graph edge of u1's in each tenant
+        edge = actor.client().post("/v1/graph/extract/llm-parse", {
+            "user_id": "u1", "response": "Relation: u1 likes jazz"}, format="json")  # fmt: skip
+        assert edge.status_code == 200, edge.content
+    before_b = _counts(charlie.tenant), _edges(charlie.tenant)
+    assert before_b[0][0] > 0 and _counts(alice.tenant)[0] > 0 and _edges(alice.tenant)
 
     refused = bob.client().post("/reset")
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "missing_scope"
@@ -213,7 +223,10 @@ def test_reset_erases_the_calling_tenant_only(alice, bob, charlie):
     response = x_api_key(alice).post("/reset")
     assert response.status_code == 200 and response.json() == {"message": "All memories reset"}
     assert _counts(alice.tenant) == (0, 0)  # hard-erased: no row left, deleted or not
-    assert _counts(charlie.tenant) == before_b
+    assert _edges(alice.tenant) == 0
+    with tenant_scope(alice.tenant.pk):
+        assert not AddBatch.objects.filter(tenant=alice.tenant).exists()
+    assert (_counts(charlie.tenant), _edges(charlie.tenant)) == before_b
     assert charlie.client().get("/memories", {"user_id": "u1"}).json()["results"]
     assert x_api_key(alice).post("/reset").status_code == 200  # idempotent
 

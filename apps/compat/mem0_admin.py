@@ -152,6 +152,8 @@ def config_apply(*, tenant: Tenant, config: dict[str, Any]) -> dict[str, Any]:
         if key == "version":
             if not isinstance(value, str | None):
                 refused["version"] = "must be a string"
+        elif value is None and key in {"llm", "embedder"}:
+            continue  # null asks for nothing
         elif key == "llm":
             changes |= _llm_changes(value, refused)
         elif key == "embedder":

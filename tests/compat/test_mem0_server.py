@@ -296,3 +296,12 @@ def test_a_wrong_x_api_key_is_401(alice):
     client.credentials(HTTP_X_API_KEY="mpk_000000000000_" + "x" * 30)
     response = client.get("/memories", {"user_id": "u"})
     assert response.status_code == 401 and response.json()["detail"]
+
+
+def test_configure_with_nulls_asks_for_nothing(alice):
+    Tenant.objects.filter(pk=alice.tenant.pk).update(settings={"extractor": "rules"})
+    body = {"version": "v1.1", "llm": None, "embedder": None, "vector_store": None}
+    response = alice.client().post("/configure", body, format="json")
+    assert response.status_code == 200, response.content
+    alice.tenant.refresh_from_db()
+    assert alice.tenant.settings == {"extractor": "rules"}

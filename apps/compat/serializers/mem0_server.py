@@ -4,7 +4,7 @@ accept them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rest_framework import serializers
 
@@ -12,6 +12,9 @@ from apps.compat.serializers.mem0 import TEXT_LIMIT, Mem0FilterField
 from apps.core import fields as f
 from apps.memories.serializers import QUERY_MAX_CHARS, MessageField
 
+NAMES = ("user_id", "agent_id", "run_id")
+ONE_ID = [{"required": [n], "properties": {n: {"type": "string", "pattern": f.NON_BLANK_PATTERN}}}
+          for n in NAMES]  # fmt: skip
 OPTIONAL_ID = {"max_length": 200, "required": False, "allow_blank": True, "allow_null": True}
 ALL_MEMORIES_LIMIT = 1000  # mem0's server lists at most this many
 
@@ -26,6 +29,12 @@ class Mem0ServerAddIn(Mem0ServerEntityIn):
     """mem0's `MemoryCreate`. `expiration_date`, `memory_type` and `prompt` are its fields too:
     taken when absent or null, refused (400) otherwise: no expiry, procedural memory or
     per-request extraction prompt exists here."""
+
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "anyOf": ONE_ID,
+        "allOf": [{"properties": {n: {"type": "null"}
+                                  for n in ("expiration_date", "memory_type", "prompt")}}],
+    }  # fmt: skip
 
     messages = MessageField()
     metadata = serializers.DictField(required=False, allow_null=True)
@@ -46,6 +55,12 @@ class Mem0ServerUpdateIn(f.InputSerializer):
 class Mem0ServerSearchIn(Mem0ServerEntityIn):
     """mem0's `SearchRequest` (the ids at the top are deprecated there in favour of `filters`).
     `limit` is the older servers' name of `top_k`."""
+
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "anyOf": [*ONE_ID, *({"required": ["filters"], "properties": {"filters": {
+            "type": "object", "required": [n], "properties": {n: {"type": "string"}}}}}
+            for n in NAMES)],
+    }  # fmt: skip
 
     query = f.CharField(max_length=QUERY_MAX_CHARS)
     filters = Mem0FilterField(required=False, allow_null=True)
@@ -68,7 +83,12 @@ class Mem0ServerListQuery(serializers.Serializer):
 
 class Mem0ServerConfigIn(f.InputSerializer):
     """mem0's `MemoryConfig` dict, for the schema: the view reads every key itself (it names
-    the keys it refuses)."""
+    the keys it refuses). The stores and paths are refused unless null."""
+
+    schema_extra: ClassVar[dict[str, Any]] = {
+        "allOf": [{"properties": {n: {"type": "null"}
+                                  for n in ("vector_store", "graph_store", "history_db_path")}}],
+    }  # fmt: skip
 
     version = f.CharField(required=False, allow_null=True, max_length=20)
     llm = serializers.DictField(required=False, allow_null=True)

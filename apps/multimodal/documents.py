@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 KINDS = {"pdf_url": "pdf", "mdx_url": "mdx", "txt_url": "txt"}
 CONTENT_TYPES = {"pdf": "application/pdf", "mdx": "text/markdown", "txt": "text/plain"}
 MAX_URL = 2048
+MAX_PAGES = 2000
 _BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
 _DATA_URL = re.compile(r"^data:([^;,]*)((?:;[^;,]*)*?)(;base64)?,(.*)$", re.DOTALL | re.I)
 # A sentence ends at . ! ? (then a space), at a Chinese / full-width stop (no space needed) or
@@ -153,6 +154,8 @@ def pdf_pages(data: bytes) -> list[str]:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise _bad("the PDF is encrypted", "document_unparsable")
+        if len(reader.pages) > MAX_PAGES:  # each page costs time to read, text or not
+            raise _bad(f"the PDF has more than {MAX_PAGES} pages", "document_too_large")
         return [(page.extract_text() or "") for page in reader.pages]
     except BadRequest:
         raise

@@ -140,12 +140,15 @@ def test_bad_documents_refuse_the_whole_add(alice, content, code):
     _refused(alice, [{"type": "text", "text": "see attached"}, content], code)
 
 
-def test_oversized_documents_are_refused(alice, settings):
+def test_oversized_documents_are_refused(alice, settings, monkeypatch):
     settings.DOCUMENT_MAX_BYTES = 1024
     _refused(alice, _pdf(base64.b64encode(b"%PDF-" + b"x" * 1100).decode()),
              "document_too_large")  # fmt: skip
     _refused(alice, {"type": "txt_url", "txt_url": {"text": "y" * 1100}}, "document_too_large")
     settings.DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+    many = base64.b64encode(pdf_bytes(["p"] * 3)).decode()
+    monkeypatch.setattr("apps.multimodal.documents.MAX_PAGES", 2)
+    _refused(alice, _pdf(many), "document_too_large")
     settings.DOCUMENT_MAX_CHARS = 1000
     _refused(alice, {"type": "txt_url", "txt_url": {"text": "z " * 600}}, "document_too_large")
 

@@ -65,7 +65,8 @@ def cubes_check(*, tenant: Tenant, cube_ids: list[str], user_id: str | None, wri
         if user_id == cube.owner_id or (not write and user_id in cube.reader_ids):
             continue
         verb = "write to" if write else "read"
-        raise Forbidden(f"User {user_id!r} may not {verb} cube {cube.cube_id!r}.",
+        who = f"User {user_id!r}" if user_id else "A request without user_id"
+        raise Forbidden(f"{who} may not {verb} the registered cube {cube.cube_id!r}.",
                         code="cube_forbidden")  # fmt: skip
 
 
@@ -76,7 +77,12 @@ def cube_memories_delete(*, tenant: Tenant, cube_id: str, record_id: str, actor:
     with transaction.atomic():
         memories = list(selectors.memory_list(tenant=tenant, user_id=cube_id).only("id"))
         deleted = services.memories_delete(tenant=tenant, memories=memories, actor=actor)
-        record, _ = CubeDeletion.objects.select_for_update().get_or_create(
+        # Two deletes under one new record id at once: one inserts, both then lock that row.
+        CubeDeletion.objects.bulk_create(
+            [CubeDeletion(tenant=tenant, cube_id=cube_id, record_id=record_id)],
+            ignore_conflicts=True,
+        )
+        record = CubeDeletion.objects.select_for_update().get(
             tenant=tenant, cube_id=cube_id, record_id=record_id
         )
         record.memory_ids = list(dict.fromkeys([*record.memory_ids, *[m.pk for m in memories]]))

@@ -134,6 +134,9 @@ class Memory(TenantOwnedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # The console shows a memory's text only to those granted this (superusers have it);
+        # support staff see "(hidden)" (apps/memories/admin.py).
+        permissions = [("view_memory_text", "Can view the text of memories")]
         indexes = [
             models.Index(fields=["tenant", "user_id", "status", "created_at"]),
             models.Index(fields=["tenant", "status", "created_at"]),

@@ -9,6 +9,7 @@ class GraphConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.graph.ranking import linked_memories
+        from apps.graph.restore import graph_memories_restored
         from apps.graph.selectors import relation_changes, relation_users, relations_for_user
         from apps.graph.services import graph_memories_removed, graph_user_forget
         from apps.graph.stage import graph_stage
@@ -21,6 +22,7 @@ class GraphConfig(AppConfig):
         )
         # A memory's deletion retracts (erasure deletes) the edges it was the only source of.
         registry.memory_removal_hook_register(graph_memories_removed)
+        registry.memory_restore_hook_register(graph_memories_restored)  # a soft delete undone
         # Search fuses the memories linked to the entities a query names (graph-aware retrieval).
         registry.linked_memories_register(linked_memories)
         for entry in graph_user_data():  # GDPR export and erasure (apps.privacy)

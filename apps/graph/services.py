@@ -138,14 +138,7 @@ def _relation_store(
     moment: datetime,
 ) -> Relation:
     if predicate in SINGLE_VALUED:
-        # One slot per (subject, predicate): two stores of different objects at once would each
-        # find the other's edge uncommitted and both stay current. The second waits here until
-        # the first commits, then sees its edge and closes it.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                [f"graph-slot:{tenant.pk}:{subject.pk}:{predicate}"],
-            )
+        slot_lock(tenant=tenant, subject_id=subject.pk, predicate=predicate)
     current = Relation.objects.select_for_update().filter(
         tenant=tenant,
         subject=subject,
@@ -187,6 +180,17 @@ def _relation_store(
         if confidence > winner.confidence:
             Relation.objects.filter(pk=winner.pk).update(confidence=confidence)
         return winner
+
+
+def slot_lock(*, tenant: Tenant, subject_id: int, predicate: str) -> None:
+    """One slot per (subject, single-valued predicate): two stores of different objects at once
+    would each miss the other's uncommitted edge and both stay current. The second waits here
+    until the first commits, then sees its edge and closes it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))",
+            [f"graph-slot:{tenant.pk}:{subject_id}:{predicate}"],
+        )
 
 
 def _relation_create(

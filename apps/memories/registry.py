@@ -170,6 +170,29 @@ def memories_removed(*, tenant: Tenant, memory_ids: list[str], erase: bool) -> N
         hook(tenant=tenant, memory_ids=memory_ids, erase=erase)
 
 
+# Called by the floor inside the transaction that brings soft-deleted memories back (status
+# `activated` again): the graph reopens the edges their deletion closed.
+
+
+class MemoryRestoreHook(Protocol):
+    def __call__(self, *, tenant: Tenant, memory_ids: list[str]) -> None: ...
+
+
+_memory_restore_hooks: list[MemoryRestoreHook] = []
+
+
+def memory_restore_hook_register(hook: MemoryRestoreHook) -> None:
+    if hook not in _memory_restore_hooks:
+        _memory_restore_hooks.append(hook)
+
+
+def memories_restored(*, tenant: Tenant, memory_ids: list[str]) -> None:
+    if not memory_ids:
+        return
+    for hook in _memory_restore_hooks:
+        hook(tenant=tenant, memory_ids=memory_ids)
+
+
 # --- linked memories (graph-aware retrieval) -----------------------------------------------------
 # Search asks every provider which memories are linked to what the query names (the graph: the
 # sources of edges within two hops of the entities named) and fuses them, nearest first, as one

@@ -155,3 +155,34 @@ def test_an_extractor_failure_on_one_turn_does_not_stop_the_others(alice, monkey
     monkeypatch.setattr(extraction, "extract", flaky)
     _run(alice, _add(alice, "u1", "boom I live in Rome.", "I live in Paris."))
     assert _edges(alice, "u1") == [("u1", "lives_in", "paris")]
+
+
+def _delete_sources(actor, city):
+    with tenant_scope(actor.tenant.pk):
+        sourced = set(RelationSource.objects.filter(relation__object__key=city)
+                      .values_list("memory_id", flat=True))  # fmt: skip
+    for memory_id in sourced:
+        assert actor.client().delete(f"/v1/memory/{memory_id}").status_code in (200, 204)
+    return [str(m) for m in sourced]
+
+
+def test_restoring_deleted_memories_reopens_the_edges_their_deletion_closed(alice):
+    from apps.memories.services import memories_restore
+
+    _run(alice, _add(alice, "u1", "I live in Paris."))
+    deleted = _delete_sources(alice, "paris")
+    assert _edges(alice, "u1") == []
+    with tenant_scope(alice.tenant.pk):
+        assert memories_restore(tenant=alice.tenant, memory_ids=deleted, actor="test") == 2
+    assert _edges(alice, "u1") == [("u1", "lives_in", "paris")]
+
+
+def test_a_restored_edge_does_not_displace_what_was_learnt_since(alice):
+    from apps.memories.services import memories_restore
+
+    _run(alice, _add(alice, "u1", "I live in Paris."))
+    deleted = _delete_sources(alice, "paris")
+    _run(alice, _add(alice, "u1", "I live in Berlin."))
+    with tenant_scope(alice.tenant.pk):
+        memories_restore(tenant=alice.tenant, memory_ids=deleted, actor="test")
+    assert _edges(alice, "u1") == [("u1", "lives_in", "berlin")]  # lives_in holds one place

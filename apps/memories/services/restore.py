@@ -8,6 +8,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
+from apps.memories import registry
 from apps.memories.models import Memory, MemoryVersion
 from apps.memories.services.memories import index_text, term_stats_apply
 from apps.tenants.models import Tenant
@@ -18,8 +19,8 @@ def memories_restore(*, tenant: Tenant, memory_ids: Sequence[str | UUID], actor:
     version (old value none, new value its text: the reverse of the DELETE version), back in
     search, listing and the keyword statistics. How many came back.
 
-    Graph edges the delete retracted stay closed: the graph re-derives edges from new turns, it
-    does not reopen them."""
+    What hangs off the memories follows them back (`registry.memories_restored`: the graph
+    reopens the edges the delete closed)."""
     if not memory_ids:
         return 0
     with transaction.atomic():
@@ -46,4 +47,5 @@ def memories_restore(*, tenant: Tenant, memory_ids: Sequence[str | UUID], actor:
             by_user.setdefault(memory.user_id, []).append(index_text(memory))
         for user_id, values in by_user.items():
             term_stats_apply(tenant_id=tenant.pk, user_id=user_id, added=values, removed=[])
+        registry.memories_restored(tenant=tenant, memory_ids=[str(m.pk) for m in locked])
     return len(locked)

@@ -30,6 +30,7 @@ LAYERS = {
     "multimodal": 3,
     "wiki": 3,
     "health": 3,  # probes and metrics look at everything; nothing imports them
+    "console": 3,  # the operator console: reads the floor and below, nothing imports it
     # next: wiki (3)
 }
 

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from unfold.admin import ModelAdmin
 
 from apps.core.errors import AppError
 from apps.tenants import services
@@ -16,7 +17,7 @@ from apps.tenants.models import SCOPES, ApiKey, Tenant
 
 
 @admin.register(Tenant)
-class TenantAdmin(admin.ModelAdmin):
+class TenantAdmin(ModelAdmin):
     list_display = ["slug", "name", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["slug", "name"]
@@ -95,7 +96,7 @@ class RevokedFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ModelAdmin):
     list_display = [
         "name", "display_prefix", "tenant", "scope_list", "is_platform_admin",
         "expires_at", "revoked_at", "last_used_at", "created_at",

@@ -58,6 +58,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # The console's theme (django-unfold) must come before django.contrib.admin.
+    "unfold",
+    "unfold.contrib.filters",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,6 +85,7 @@ INSTALLED_APPS = [
     "apps.multimodal",
     "apps.wiki",
     "apps.defense",
+    "apps.console",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +125,20 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Operator console (django-unfold) -------------------------------------------------------
+UNFOLD = {
+    "SITE_TITLE": "MemPlatform console",
+    "SITE_HEADER": "MemPlatform console",
+    "SITE_SYMBOL": "memory",
+    "SHOW_VIEW_ON_SITE": False,
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        # Built per request from the registered admins (apps.console.navigation).
+        "navigation": "apps.console.navigation.sidebar",
+    },
+}
 
 # --- PostgreSQL -----------------------------------------------------------------------------
 DATABASE_NAME = env.str("DATABASE_NAME", default="memplatform")

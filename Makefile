@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $${PYENV_ROO
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test fuzz lint format check services stop bench-locomo bench-latency bench-extraction clean
+.PHONY: run test screenshots fuzz lint format check services stop bench-locomo bench-latency bench-extraction clean
 
 $(STAMP): requirements.txt requirements-nodeps.txt
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -25,9 +25,14 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py runplatform
 
-## The whole test suite on the real PostgreSQL, Redis and a real Celery worker.
+## The whole test suite on the real PostgreSQL, Redis and a real Celery worker, the console's
+## browser tests in Debian's headless Chromium included (tests/browser; .ci/run installs it).
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The console's screenshots (docs/console/*.png, 1440x900) taken by the browser tests in Chromium.
+screenshots: $(STAMP)
+	CONSOLE_SCREENSHOTS=docs/console $(PY) -m pytest -q tests/browser $(PYTEST_ARGS)
 
 ## schemathesis (--checks all) against the live platform on its own database (memplatform_fuzz,
 ## Redis db 6): fails on a server error, or a valid request refused / an invalid one accepted on

@@ -23,6 +23,9 @@ class FailedTask(models.Model):
     exception = models.TextField()
     traceback = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when an operator re-sent the task from the console (apps.core.failed.failed_task_retry).
+    retried_at = models.DateTimeField(null=True, blank=True)
+    retry_task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,11 +1,15 @@
-"""Console: entities, relations (read-only: edges change through extraction, contradictions,
-retraction) and merges, with an action that undoes merges (apps.graph.merges.merge_undo)."""
+"""Console: entities (with a link to their relations), relations (read-only: edges change through
+extraction, contradictions and retraction; filters by predicate and current/closed) and merges,
+with an action that undoes merges (apps.graph.merges.merge_undo)."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from unfold.admin import ModelAdmin
 
 from apps.core.errors import AppError
 from apps.core.tenancy import tenant_scope
@@ -13,7 +17,9 @@ from apps.graph.merges import merge_undo
 from apps.graph.models import Entity, EntityMerge, Relation
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ModelAdmin):
+    show_full_result_count = False
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -21,22 +27,90 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
+class RelationState(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+    _CURRENT = Q(valid_to__isnull=True, invalidated_at__isnull=True)
+
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> list[tuple[str, str]]:
+        return [("current", "current"), ("closed", "closed or invalidated")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Relation]) -> QuerySet[Relation]:
+        if self.value() == "current":
+            return queryset.filter(self._CURRENT)
+        if self.value() == "closed":
+            return queryset.exclude(self._CURRENT)
+        return queryset
+
+
 @admin.register(Entity)
 class EntityAdmin(ReadOnly):
-    list_display = ["id", "tenant", "user_id", "name", "entity_type", "merged_into", "created_at"]
+    list_display = [
+        "id",
+        "tenant",
+        "user_id",
+        "name",
+        "entity_type",
+        "alias_list",
+        "merged_into",
+        "created_at",
+    ]
     list_filter = ["entity_type", "tenant"]
     search_fields = ["name", "key", "user_id"]
+    readonly_fields = [
+        "tenant",
+        "user_id",
+        "name",
+        "key",
+        "entity_type",
+        "aliases",
+        "merged_into",
+        "created_at",
+        "updated_at",
+        "relations",
+    ]
+    exclude = ["alias_keys", "trigrams"]
+    list_select_related = ["tenant", "merged_into"]
+    raw_id_fields = ["merged_into"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Entity]:
-        return Entity.unscoped.select_related("tenant")
+        return Entity.unscoped.select_related("tenant", "merged_into")
+
+    @admin.display(description="aliases")
+    def alias_list(self, obj: Entity) -> str:
+        return ", ".join(obj.aliases[:5]) + (" ..." if len(obj.aliases) > 5 else "")
+
+    @admin.display(description="relations")
+    def relations(self, obj: Entity) -> str:
+        url = reverse("admin:graph_relation_changelist")
+        return format_html(
+            '<a href="{}?subject__id__exact={}">as subject</a> &middot; '
+            '<a href="{}?object__id__exact={}">as object</a>',
+            url,
+            obj.pk,
+            url,
+            obj.pk,
+        )
 
 
 @admin.register(Relation)
 class RelationAdmin(ReadOnly):
-    list_display = ["id", "tenant", "user_id", "subject", "predicate", "object", "confidence",
-                    "valid_from", "valid_to", "invalidated_at"]  # fmt: skip
-    list_filter = ["predicate", "tenant"]
+    list_display = [
+        "id",
+        "tenant",
+        "user_id",
+        "subject",
+        "predicate",
+        "object",
+        "confidence",
+        "valid_from",
+        "valid_to",
+        "invalidated_at",
+    ]
+    list_filter = [RelationState, "predicate", "tenant"]
     search_fields = ["user_id", "subject__name", "object__name"]
+    list_select_related = ["tenant", "subject", "object"]
+    raw_id_fields = ["subject", "object"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Relation]:
         return Relation.unscoped.select_related("tenant", "subject", "object")
@@ -44,20 +118,35 @@ class RelationAdmin(ReadOnly):
 
 @admin.register(EntityMerge)
 class EntityMergeAdmin(ReadOnly):
-    list_display = ["id", "tenant", "user_id", "entity", "into", "aliases_moved", "actor",
-                    "created_at", "undone_at"]  # fmt: skip
+    list_display = [
+        "id",
+        "tenant",
+        "user_id",
+        "entity",
+        "into",
+        "aliases_moved",
+        "actor",
+        "created_at",
+        "undone_at",
+    ]
     list_filter = ["tenant"]
+    list_select_related = ["tenant", "entity", "into"]
+    raw_id_fields = ["entity", "into"]
     actions = ["undo"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EntityMerge]:
         return EntityMerge.unscoped.select_related("tenant", "entity", "into")
 
-    @admin.action(description="Undo the selected merges")
+    def has_undo_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("graph.change_entitymerge")
+
+    @admin.action(description="Undo the selected merges", permissions=["undo"])
     def undo(self, request: HttpRequest, queryset: QuerySet[EntityMerge]) -> None:
         for merge in queryset.order_by("-created_at"):  # the latest first: chains unwind
             try:
                 with tenant_scope(merge.tenant_id):
                     merge_undo(tenant=merge.tenant, merge_id=merge.pk)
+                self.log_change(request, merge, "Merge undone.")
                 self.message_user(request, f"Merge {merge.pk} undone.")
             except AppError as error:
                 self.message_user(request, f"Merge {merge.pk}: {error.message}", messages.ERROR)

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("check", databases=["default"])  # e.g. embedding dimension vs column
         call_command("bootstrap")
+        call_command("console_roles")  # the console groups (apps.console.roles)
         python = sys.executable
         queues = ",".join(settings.CELERY_TASK_QUEUES_NAMES)
         beat_schedule = settings.CELERY_BEAT_SCHEDULE_FILENAME

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -34,7 +35,10 @@ def table_estimate(*, queryset: QuerySet) -> int:
 
 def plan_estimate(*, queryset: QuerySet) -> int:
     """The planner's row estimate for the queryset (no rows are read)."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # `.none()`, or an `__in` of nothing
+        return 0
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan: Any = cursor.fetchone()[0]

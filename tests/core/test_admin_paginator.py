@@ -55,6 +55,7 @@ def test_filtered_estimate_below_threshold_falls_back_to_exact(monkeypatch):
     _fill(600)
     paginator = EstimatedCountPaginator(FailedTask.objects.filter(task_id="7").order_by("pk"), 50)
     assert paginator.count == 1
+    assert EstimatedCountPaginator(FailedTask.objects.none(), 50).count == 0
 
 
 def test_a_list_is_counted_by_len():

@@ -130,11 +130,11 @@ def open_page(browser: object, path: str) -> None:
     browser.get(browser.live_server_url + path)
 
 
-def login(browser: object, username: str, password: str = PASSWORD) -> None:
-    """Signs in through the console's login form, as a person would."""
+def login(browser: object, username: str, password: str = PASSWORD, then: str = "/admin/") -> None:
+    """Signs in through the console's login form, as a person would, landing on `then`."""
     from selenium.webdriver.common.by import By
 
-    open_page(browser, "/admin/login/?next=/admin/")
+    open_page(browser, f"/admin/login/?next={then}")
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "form [type=submit]").click()

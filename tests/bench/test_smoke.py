@@ -73,7 +73,7 @@ def runs(tmp_path_factory):
     scripts = ("latency.py", "locomo.py", "extraction.py", "add_latency.py", "dialogue.py",
                "privacy.py", "ip_defense.py", "audit.py", "graph_extraction.py",
                "multimodal.py", "graph.py", "wiki_fetch.py", "wiki_parse.py",
-               "wiki_generate.py")  # fmt: skip
+               "wiki_generate.py", "console_memory_list.py")  # fmt: skip
     for script in scripts:
         name = script.removesuffix(".py")
         run = Run(script, f"{settings.DATABASE_NAME}_bench_{name}"[:60],
@@ -268,3 +268,14 @@ def test_wiki_generate_runs(runs):
     assert ours["full"]["diagrams_valid"] >= 1 and positive(ours["full"]["parse_seconds"])
     assert 1 <= ours["incremental"]["pages_generated"] < ours["incremental"]["pages"]
     assert "django/urls incremental: " in stdout
+
+
+def test_console_memory_list_runs_from_an_empty_database(runs):
+    stdout, out = runs["console_memory_list.py"].wait()
+    results = written(out, "console_memory_list")
+    assert results["rows"] == 3000
+    for name in ("unfiltered", "tenant", "tenant + user", "status archived", "page 50",
+                 "search 'espresso'"):  # fmt: skip
+        assert results[name]["n"] == 3 and positive(results[name]["p50"]), name
+        assert results[name]["plans"] and results[name]["queries"] <= 12, name
+    assert "search 'espresso'" in stdout and "Bitmap Index Scan on memories_search_gin" in stdout

@@ -22,6 +22,7 @@ from apps.chat.routing import ChatModel
 from apps.core.degraded import postgres_failed
 from apps.core.errors import AppError, ExternalServiceError
 from apps.core.tenancy import tenant_scope
+from apps.core.usage import llm_usage_count
 from apps.memories import selectors
 from apps.memories.query import text_of
 from apps.memories.registry import processing_check
@@ -184,6 +185,7 @@ def chat_complete(turn: ChatTurn) -> dict[str, Any]:
         answer = text_of(completion["choices"][0]["message"].get("content"))
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise _upstream_error(turn.model, "a reply that is not a chat completion") from exc
+    llm_usage_count(answer=completion)
     completion.setdefault("object", "chat.completion")
     completion.setdefault("usage", {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0})
     remember(turn, answer)
@@ -266,6 +268,7 @@ def chat_stream_open(turn: ChatTurn) -> ChatStream:
         response.close()
         client.close()
         raise _upstream_error(turn.model, f"HTTP {response.status_code}")
+    llm_usage_count(answer=None)  # a stream's tokens are not known here
     return ChatStream(turn=turn, response=response, client=client)
 
 

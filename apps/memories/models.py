@@ -52,6 +52,8 @@ class AddBatch(TenantOwnedModel):
                 name="memories_batch_event_unique",
             )
         ]
+        # The console's daily rollup counts a day's failed batches per tenant (selectors.daily).
+        indexes = [models.Index(fields=["tenant", "status", "created_at"], name="batch_day_idx")]
 
 
 class Message(TenantOwnedModel):
@@ -70,6 +72,8 @@ class Message(TenantOwnedModel):
     class Meta:
         indexes = [
             models.Index(fields=["tenant", "user_id", "conversation_id", "timestamp"]),
+            # The console's daily rollup counts a day's messages per tenant (selectors.daily).
+            models.Index(fields=["tenant", "created_at"], name="message_day_idx"),
         ]
 
 

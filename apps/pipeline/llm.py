@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from apps.core.usage import llm_usage_count
+
 logger = logging.getLogger(__name__)
 
 
@@ -42,7 +44,9 @@ def chat(messages: list[dict[str, str]], *, json_mode: bool = False, max_tokens:
                 continue
             if response.status_code >= 400:
                 raise LlmError(f"HTTP {response.status_code}")
-            return str(response.json()["choices"][0]["message"]["content"] or "")
+            answer = response.json()
+            llm_usage_count(answer=answer)
+            return str(answer["choices"][0]["message"]["content"] or "")
         except httpx.TimeoutException:
             last = "timeout"
         except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:

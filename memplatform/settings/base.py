@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
     "apps.core.degraded.DegradedStatusMiddleware",
     "apps.health.metrics.MetricsMiddleware",
+    "apps.core.usage.UsageMiddleware",
     "apps.defense.middleware.IpDefenseMiddleware",
     "apps.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -132,6 +133,7 @@ UNFOLD = {
     "SITE_HEADER": "MemPlatform console",
     "SITE_SYMBOL": "memory",
     "SHOW_VIEW_ON_SITE": False,
+    "DASHBOARD_CALLBACK": "apps.console.dashboard.dashboard_callback",
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,

@@ -40,6 +40,11 @@ class IpRuleForm(forms.ModelForm):
     def validate_unique(self) -> None:
         """ip_rule_add renews an existing rule of the same level, kind and network."""
 
+    def validate_constraints(self) -> None:
+        """The same (Django 6 checks constraints apart from uniqueness): the row clean() has just
+        written through ip_rule_add would otherwise fail the form's (tenant, kind, network)
+        check whenever the network was typed in its normalised form (a bare address)."""
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.errors:

@@ -138,3 +138,14 @@ def login(browser: object, username: str, password: str = PASSWORD, then: str = 
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+
+
+def run_action(browser: object, action: str, rows: list[object]) -> None:
+    """Ticks the given changelist rows, picks `action` and runs it, as a person would."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    for row in rows:
+        row.find_element(By.CSS_SELECTOR, "input[name=_selected_action]").click()
+    Select(browser.find_element(By.NAME, "action")).select_by_value(action)
+    browser.find_element(By.CSS_SELECTOR, "button[name=index]").click()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,6 +15,7 @@ from unfold.admin import ModelAdmin
 from apps.core.errors import AppError
 from apps.tenants import services
 from apps.tenants.models import SCOPES, ApiKey, Tenant
+from apps.tenants.settings_form import TenantSettingsForm
 
 
 @admin.register(Tenant)
@@ -23,6 +25,25 @@ class TenantAdmin(ModelAdmin):
     search_fields = ["slug", "name"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["suspend", "activate"]
+    form = TenantSettingsForm
+    fieldsets = [
+        (None, {"fields": ["slug", "name", "status", "created_at", "updated_at"]}),
+        ("Limits and quotas", {"fields": ["rate_limit_per_minute"]}),
+        ("Pipeline", {"fields": ["extractor", "reconciler", "chat_infer", "heat_alpha",
+                                 "heat_beta", "heat_gamma", "heat_tau_hours",
+                                 "heat_profile_threshold"]}),
+        ("Privacy", {"fields": ["required_consents"]}),
+    ]  # fmt: skip
+
+    def save_model(
+        self, request: HttpRequest, obj: Tenant, form: TenantSettingsForm, change: bool
+    ) -> None:
+        with transaction.atomic():
+            if change:
+                obj.save(update_fields=["slug", "name", "status", "updated_at"])
+            else:
+                obj.save()
+            services.tenant_settings_update(tenant=obj, changes=form.settings_changes())
 
     def delete_model(self, request: HttpRequest, obj: Tenant) -> None:
         services.tenant_delete(tenant=obj)

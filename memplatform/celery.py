@@ -32,6 +32,10 @@ app.conf.beat_schedule = {
     },
     "expire-gdpr-exports": {"task": "apps.privacy.tasks.expire_exports", "schedule": 600.0},
     "fail-stale-wiki-jobs": {"task": "apps.wiki.tasks.fail_stale_jobs", "schedule": 60.0},
+    "requeue-queued-documents": {
+        "task": "apps.multimodal.tasks.requeue_queued_documents",
+        "schedule": 120.0,
+    },
     # The console's daily rollup (apps.console): today's and yesterday's rows, idempotent.
     "rollup-usage": {"task": "apps.console.tasks.rollup_usage", "schedule": 300.0},
 }

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import KombuError
 
 from apps.core.errors import AppError
@@ -213,6 +215,14 @@ def document_chunk(*, tenant_id: int, document_id: str) -> int:
         made = _chunks_create(doc=doc, message=message, chunks=chunks)
         Document.objects.filter(pk=doc.pk).update(status="done", chunks=len(made))
     return len(made)
+
+
+def documents_stalled(*, older_than_seconds: int, limit: int) -> list[tuple[int, str]]:
+    """(tenant id, document id) of documents still `queued` after `older_than_seconds`, every
+    tenant (the periodic requeue)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    rows = Document.unscoped.filter(status="queued", created_at__lt=cutoff).order_by("created_at")
+    return [(t, str(d)) for t, d in rows.values_list("tenant_id", "pk")[:limit]]
 
 
 def user_documents_erase(*, tenant: Tenant, user_id: str) -> int:

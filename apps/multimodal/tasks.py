@@ -21,3 +21,16 @@ def chunk_document(*, tenant_id: int, document_id: str) -> None:
 
     with tenant_scope(tenant_id):
         document_chunk(tenant_id=tenant_id, document_id=document_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+def requeue_queued_documents() -> int:
+    """Periodic: nothing accepted is lost. A big document still `queued` two minutes after its
+    add (Redis was down when the add committed, or its worker died) is queued again; cutting is
+    idempotent, so a duplicate task does nothing."""
+    from apps.multimodal.services import documents_stalled
+
+    rows = documents_stalled(older_than_seconds=120, limit=500)
+    for tenant_id, document_id in rows:
+        chunk_document.delay(tenant_id=tenant_id, document_id=str(document_id))
+    return len(rows)

@@ -203,3 +203,24 @@ def test_a_queued_document_is_cut_once_and_not_for_a_suppressed_user(alice, sett
     assert [m.metadata["page"] for m in _chunks(alice.tenant, "u1")] == [1, 2]
     assert not _chunks(alice.tenant, "u2")
     assert Document.unscoped.get(pk=docs["u2"].pk).status == "refused"
+
+
+def test_a_document_left_queued_is_queued_again(alice, settings):
+    # the add committed but its task never ran (Redis was down, or the worker died)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.core.ratelimit import redis_client
+    from apps.multimodal.tasks import requeue_queued_documents
+
+    settings.DOCUMENT_SYNC_CHUNKS = 0
+    for user in ("old", "new"):
+        assert _add(alice, "/v1/memory/add", _pdf(), user_id=user).status_code == 200
+    Document.unscoped.filter(user_id="old").update(created_at=timezone.now() - timedelta(minutes=5))
+    queue = redis_client()
+    before = queue.llen("default")
+    assert requeue_queued_documents.apply().get() == 1  # the old one; the new one has time
+    assert queue.llen("default") == before + 1
+    Document.unscoped.filter(user_id="old").update(status="done")
+    assert requeue_queued_documents.apply().get() == 0

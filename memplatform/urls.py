@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularJSONAPIView,
@@ -11,6 +12,7 @@ from apps.core.errors import error_response
 
 admin.site.site_header = "MemPlatform console"
 admin.site.site_title = "MemPlatform"
+CONSOLE_PREFIX = "/admin/"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -33,20 +35,29 @@ urlpatterns = [
 ]
 
 
-def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response(request, 404, "Not found.")
+def _console_page(request: HttpRequest, status: int) -> HttpResponse | None:
+    """Under /admin/ an error is a page for people (templates/<status>.html, no external
+    assets); everywhere else it stays the JSON envelope."""
+    if not request.path.startswith(CONSOLE_PREFIX):
+        return None
+    context = {"request_id": getattr(request, "request_id", "")}
+    return HttpResponse(render_to_string(f"{status}.html", context), status=status)
 
 
-def server_error(request: HttpRequest) -> JsonResponse:
-    return error_response(request, 500, "Internal error.")
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _console_page(request, 404) or error_response(request, 404, "Not found.")
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response(request, 400, "Bad request.")
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _console_page(request, 500) or error_response(request, 500, "Internal error.")
 
 
-def forbidden(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response(request, 403, "Forbidden.")
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _console_page(request, 400) or error_response(request, 400, "Bad request.")
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _console_page(request, 403) or error_response(request, 403, "Forbidden.")
 
 
 handler400 = bad_request

@@ -137,7 +137,25 @@ def login(browser: object, username: str, password: str = PASSWORD, then: str = 
     open_page(browser, f"/admin/login/?next={then}")
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "form [type=submit]"))
+
+
+def submit(browser: object, element: object, *keys: str) -> None:
+    """Clicks `element` (or types `keys` into it) and waits for the next page to load: Selenium
+    returns from a click before the browser has left the page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = browser.find_element(By.TAG_NAME, "html")
+    if keys:
+        element.send_keys(*keys)
+    else:
+        element.click()
+    WebDriverWait(browser, 20).until(ec.staleness_of(old))
+    WebDriverWait(browser, 20).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
 
 
 def run_action(browser: object, action: str, rows: list[object]) -> None:
@@ -148,4 +166,4 @@ def run_action(browser: object, action: str, rows: list[object]) -> None:
     for row in rows:
         row.find_element(By.CSS_SELECTOR, "input[name=_selected_action]").click()
     Select(browser.find_element(By.NAME, "action")).select_by_value(action)
-    browser.find_element(By.CSS_SELECTOR, "button[name=index]").click()
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "button[name=index]"))

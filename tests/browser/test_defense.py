@@ -8,7 +8,7 @@ from selenium.webdriver.support.ui import Select
 
 from apps.defense import guard
 from apps.defense.models import IpRule
-from tests.browser.conftest import login, run_action, screenshot
+from tests.browser.conftest import login, run_action, screenshot, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 RULES = "/admin/defense/iprule/"
@@ -25,7 +25,7 @@ def test_an_operator_bans_an_address_and_lifts_the_ban(page, operator, alice):
     Select(page.find_element(By.NAME, "kind")).select_by_value("ban")
     page.find_element(By.NAME, "network").send_keys(ADDRESS)
     page.find_element(By.NAME, "reason").send_keys("credential stuffing")
-    page.find_element(By.NAME, "_save").click()
+    submit(page, page.find_element(By.NAME, "_save"))
     assert page.current_url.endswith(RULES)
     [row] = page.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
     assert ADDRESS in row.text and "credential stuffing" in row.text
@@ -47,6 +47,6 @@ def test_a_bad_network_is_refused_on_the_form(page, operator):
     login(page, "olivia", then=f"{RULES}add/")
     Select(page.find_element(By.NAME, "kind")).select_by_value("ban")
     page.find_element(By.NAME, "network").send_keys("1.2.3")
-    page.find_element(By.NAME, "_save").click()
+    submit(page, page.find_element(By.NAME, "_save"))
     assert "not an IP address" in page.find_element(By.TAG_NAME, "body").text
     assert not IpRule.objects.exists()

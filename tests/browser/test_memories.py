@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from apps.memories.models import Memory
-from tests.browser.conftest import PASSWORD, login, open_page, screenshot
+from tests.browser.conftest import PASSWORD, login, open_page, screenshot, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MEMORIES = "/admin/memories/memory/"
@@ -47,11 +47,11 @@ def test_an_operator_finds_a_users_memory_and_reads_its_history(page, operator, 
     assert "Hamburg" in listed and "Paris" in listed and "Lisbon" in listed
     screenshot(page, "memory-list")
     search = page.find_element(By.NAME, "q")
-    search.send_keys("Hamburg", Keys.ENTER)
+    submit(page, search, "Hamburg", Keys.ENTER)
     rows = page.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
     assert len(rows) == 1
     assert "Hamburg" in rows[0].text and "u1" in rows[0].text
-    rows[0].find_element(By.CSS_SELECTOR, "a[href*='/change/']").click()
+    submit(page, rows[0].find_element(By.CSS_SELECTOR, "a[href*='/change/']"))
     assert f"/admin/memories/memory/{moved.pk}/change/" in page.current_url
     detail = body(page)
     # the versions inline: the first value and the update to the current one
@@ -73,7 +73,7 @@ def test_support_without_the_text_permission_sees_no_memory_text(page, moved):
     listed = body(page)
     assert "u1" in listed and "(hidden)" in listed
     assert not any(city in listed for city in ("Berlin", "Hamburg", "Paris", "Lisbon"))
-    page.find_element(By.NAME, "q").send_keys("Hamburg", Keys.ENTER)
+    submit(page, page.find_element(By.NAME, "q"), "Hamburg", Keys.ENTER)
     assert not page.find_elements(By.CSS_SELECTOR, "#result_list tbody tr a[href*='/change/']")
     open_page(page, f"{MEMORIES}{moved.pk}/change/")
     detail = body(page)

@@ -80,6 +80,21 @@ class BigTableAdmin(ModelAdmin):
     list_select_related = ["tenant"]
     list_per_page = 50
 
+    # List columns that show an end user's words -> the column shown instead without
+    # `memories.view_memory_text`. Chosen per request: an admin instance is shared by every
+    # thread, so it never keeps a per-request flag.
+    text_columns: dict[str, str] = {}
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        columns = list(super().get_list_display(request))
+        if can_read_text(request):
+            return columns
+        return [self.text_columns.get(c, c) for c in columns]
+
+    @admin.display(description="text")
+    def hidden(self, obj: Any) -> str:
+        return HIDDEN
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -154,6 +169,7 @@ class MemoryAdmin(BigTableAdmin):
     )
     inlines = [MemoryVersionInline]
     actions = ["archive", "restore"]
+    text_columns = {"short_value": "hidden_value"}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Memory]:
         return Memory.unscoped.defer(*HEAVY)
@@ -179,11 +195,6 @@ class MemoryAdmin(BigTableAdmin):
             where=[f"{Memory._meta.db_table}.search_vector @@ %s::tsquery"], params=[query]
         )
         return found, False
-
-    def get_list_display(self, request: HttpRequest) -> list[str]:
-        if can_read_text(request):
-            return self.list_display
-        return [f if f != "short_value" else "hidden_value" for f in self.list_display]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         shown = ["key", "value", "metadata", "sources"] if can_read_text(request) else ["text"]
@@ -270,6 +281,7 @@ class MessageAdmin(BigTableAdmin):
     list_filter = [("tenant", RelatedDropdownFilter), UserIdFilter]
     ordering = ["-pk"]
     raw_id_fields = ["batch"]
+    text_columns = {"short_content": "hidden_content"}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
         return Message.unscoped.all()
@@ -284,17 +296,15 @@ class MessageAdmin(BigTableAdmin):
 
     @admin.display(description="content")
     def short_content(self, obj: Message) -> str:
-        return shorten(obj.content) if self._text else HIDDEN
+        return shorten(obj.content)
+
+    @admin.display(description="content")
+    def hidden_content(self, obj: Message) -> str:
+        return HIDDEN
 
     @admin.display(description="content, metadata")
     def text(self, obj: Message) -> str:
         return HIDDEN
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        self._text = can_read_text(request)
-        return super().changelist_view(request, extra_context)
-
-    _text = False
 
 
 @admin.register(AddBatch)

@@ -6,6 +6,7 @@ from django.db import models
 from pgvector.django import VectorField
 
 from apps.core.tenancy import TenantOwnedModel
+from apps.memories.models import Memory
 
 
 class Segment(TenantOwnedModel):
@@ -60,3 +61,13 @@ class FaqEvent(TenantOwnedModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class FaqEntry(Memory):
+    """The console's view of the question-and-answer memories (kinds qa, faq_candidate, faq):
+    a proxy, no table of its own; they stay memories of the floor."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "FAQ entry"
+        verbose_name_plural = "FAQ entries"

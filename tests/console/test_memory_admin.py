@@ -161,7 +161,10 @@ def test_list_query_count_is_bounded(operator, tenant_a, monkeypatch):
             cursor.execute("ANALYZE memories_memory")
         with CaptureQueriesContext(connection) as captured:
             assert operator.get(LIST).status_code == 200
-        return [q["sql"] for q in captured.captured_queries]
+        # The page's own queries (the IP rules and the session are cached per process and
+        # re-read when their cache expires: not the page's N+1)
+        return [q["sql"] for q in captured.captured_queries
+                if "defense_" not in q["sql"] and "django_session" not in q["sql"]]  # fmt: skip
 
     make_memories(tenant_a, "u1", [f"fact number {i} about tea" for i in range(12)])
     page_queries()  # warms what is cached per process (the IP rules)
@@ -169,5 +172,5 @@ def test_list_query_count_is_bounded(operator, tenant_a, monkeypatch):
     make_memories(tenant_a, "u2", [f"another fact {i} about cake" for i in range(40)])
     many = page_queries()
     assert len(many) == len(few), many
-    assert len(many) <= 12
+    assert len(many) <= 8
     assert not any("COUNT(" in q.upper() and "memories_memory" in q for q in many), many

@@ -154,11 +154,12 @@ def measure(client: Client, name: str, params: dict[str, str], runs: int, strict
     with CaptureQueriesContext(connection) as captured:
         client.get(LIST, params)
     queries = [q["sql"] for q in captured.captured_queries]
+    sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
     scans = plans(queries, strict)
     result = {"n": runs, "p50": percentile(times, 50), "p95": percentile(times, 95),
-              "queries": len(queries), "plans": scans}  # fmt: skip
+              "queries": len(queries), "sql_ms": sql_ms, "plans": scans}  # fmt: skip
     print(f"{name:<28} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
-          f"{len(queries)} queries", flush=True)  # fmt: skip
+          f"{len(queries)} queries, {sql_ms:.1f} ms in SQL", flush=True)  # fmt: skip
     for scan in scans:
         print(f"    plan: {scan}")
     return result

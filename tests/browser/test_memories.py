@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from apps.console.roles import SUPPORT, console_roles_ensure
 from apps.memories.models import Memory
 from tests.browser.conftest import PASSWORD, login, open_page, screenshot, submit
 
@@ -66,9 +67,10 @@ def test_the_user_id_filter_lists_only_that_users_memories(page, operator, moved
     assert len(rows) == 1 and "Paris" in rows[0].text
 
 
-def test_support_without_the_text_permission_sees_no_memory_text(page, moved):
+def test_the_support_role_sees_memories_but_not_their_text(page, moved):
+    console_roles_ensure()
     support = get_user_model().objects.create_user(username="sam", password=PASSWORD, is_staff=True)
-    support.user_permissions.add(Permission.objects.get(codename="view_memory"))
+    support.groups.add(Group.objects.get(name=SUPPORT))
     login(page, "sam", then=MEMORIES)
     listed = body(page)
     assert "u1" in listed and "(hidden)" in listed

@@ -21,13 +21,12 @@ from rest_framework.response import Response
 
 from apps.compat import mem0
 from apps.compat import serializers as cs
-from apps.compat.params import body_of
+from apps.compat.params import body_of, floor_add
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest, NotFound
 from apps.core.fields import utc
 from apps.jobs.models import Job
 from apps.memories import registry, selectors, services
-from apps.memories import serializers as s
 from apps.memories.models import AddBatch, Memory
 from apps.memories.services.turns import add_event
 
@@ -71,28 +70,19 @@ class AddView(Mem0View):
         metadata = dict(body.get("metadata") or {})
         if body.get("app_id"):
             metadata["app_id"] = body["app_id"]
-        data = s.AddSerializer(data={
+        result = floor_add(request, {
             "messages": body["messages"], "user_id": scope.get("user_id", ""),
             "agent_id": scope.get("agent_id", ""),
             "conversation_id": scope.get("conversation_id", ""), "metadata": metadata,
             "infer": body["infer"], "async_mode": "async" if body["async_mode"] else "sync",
             "timestamp": mem0.timestamp_iso(body.get("timestamp")),
             **({"event_id": body["event_id"]} if body.get("event_id") else {}),
-        })  # fmt: skip
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        result = services.memory_add(
-            tenant=request.tenant,
-            scope=services.Scope(user_id=v["user_id"], agent_id=v["agent_id"],
-                                 conversation_id=v["conversation_id"]),
-            messages=v["parsed_messages"], event_id=v.get("event_id"), infer=v["infer"],
-            async_mode=v["async_mode"], actor=self.actor,
-        )  # fmt: skip
+        }, actor=self.actor)  # fmt: skip
         self.set_audit_target("add_batch", result.batch.pk)
         graph = {}
         if body["enable_graph"]:  # mem0's graph memory: what the add did to the user's graph
             graph["relations"] = _added_relations(result, actor=self.actor)
-        if v["async_mode"] == "async":
+        if body["async_mode"]:
             queued = {"message": "Memory processing has been queued.", "status": "PENDING",
                       "event_id": str(result.batch.pk)}  # fmt: skip
             return Response({"results": [queued], **graph})

@@ -19,13 +19,12 @@ from rest_framework.response import Response
 
 from apps.compat import mem0
 from apps.compat import mem0_admin as admin
-from apps.compat.params import body_of, json_object, parse_id
+from apps.compat.params import body_of, floor_add, json_object, parse_id
 from apps.compat.serializers import mem0_server as cs
 from apps.core.api import TenantAPIView
 from apps.core.auth import ApiKeyAuthentication, key_of
 from apps.core.errors import BadRequest, Forbidden, NotFound
 from apps.memories import selectors, services
-from apps.memories import serializers as s
 from apps.memories.models import Memory, MemoryVersion
 from apps.memories.services.turns import add_event
 from apps.tenants.models import ApiKey
@@ -164,20 +163,11 @@ class MemoriesView(Mem0ServerView):
             raise BadRequest(NO_ID, code="missing_identifier")
         _refuse_unsupported(body, ("expiration_date", "memory_type", "prompt"))
         infer = body.get("infer") is not False
-        data = s.AddSerializer(data={
+        result = floor_add(request, {
             "messages": body["messages"], "user_id": ids.get("user_id", ""),
             "agent_id": ids.get("agent_id", ""), "conversation_id": ids.get("conversation_id", ""),
             "metadata": body.get("metadata") or {}, "infer": infer, "async_mode": "sync",
-        })  # fmt: skip
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        result = services.memory_add(
-            tenant=request.tenant,
-            scope=services.Scope(user_id=v["user_id"], agent_id=v["agent_id"],
-                                 conversation_id=v["conversation_id"]),
-            messages=v["parsed_messages"], event_id=None, infer=infer, async_mode="sync",
-            actor=self.actor,
-        )  # fmt: skip
+        }, actor=self.actor)  # fmt: skip
         self.set_audit_target("add_batch", result.batch.pk)
         return Response({"results": _add_results(request, result, infer=infer)})
 

@@ -19,11 +19,10 @@ from rest_framework.response import Response
 
 from apps.compat import serializers as cs
 from apps.compat.memos import memos_filters
-from apps.compat.params import body_of, feedback_message, parse_ids
+from apps.compat.params import body_of, feedback_message, floor_add, parse_ids
 from apps.core.api import TenantAPIView
 from apps.core.errors import BadRequest, NotFound
 from apps.memories import selectors, services
-from apps.memories import serializers as s
 from apps.memories.models import AddBatch, Memory, Message
 
 TAGS = ["MemOS compatibility"]
@@ -96,20 +95,11 @@ def _add(
     metadata = {**info, **({"source": body["source"]} if body.get("source") else {}),
                 **({"app_id": body["app_id"]} if body.get("app_id") else {}),
                 **({"custom_tags": tags} if tags else {})}  # fmt: skip
-    data = s.AddSerializer(data={
+    result = floor_add(request, {
         "messages": messages, "user_id": user_id or agent_id, "agent_id": agent_id,
         "conversation_id": _one(body.get("conversation_id"), "conversation_id"),
         "metadata": metadata, "infer": True, "async_mode": "async" if async_mode else "sync",
-    })  # fmt: skip
-    data.is_valid(raise_exception=True)
-    v = data.validated_data
-    result = services.memory_add(
-        tenant=request.tenant,
-        scope=services.Scope(user_id=v["user_id"], agent_id=v["agent_id"],
-                             conversation_id=v["conversation_id"]),
-        messages=v["parsed_messages"], event_id=None, infer=True, async_mode=v["async_mode"],
-        actor=actor,
-    )  # fmt: skip
+    }, actor=actor)  # fmt: skip
     batch = result.batch
     return ok({"success": batch.status != AddBatch.Status.FAILED, "task_id": str(batch.pk),
                "status": STATUS.get(batch.status, batch.status)})  # fmt: skip

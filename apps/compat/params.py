@@ -1,5 +1,5 @@
 """What every compatibility adapter checks in the bodies other clients send: a JSON object,
-ids that are ids, and the user turn a feedback becomes."""
+ids that are ids, the user turn a feedback becomes, and the add every adapter ends in."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 
 from apps.core.errors import BadRequest
+from apps.memories import serializers as s
+from apps.memories import services
 
 
 def json_object(request: Request) -> dict[str, Any]:
@@ -45,3 +47,19 @@ def feedback_message(content: str, when: Any) -> dict[str, Any]:
     if when:
         message["timestamp"] = when.isoformat() if isinstance(when, datetime) else when
     return message
+
+
+def floor_add(request: Request, fields: dict[str, Any], *, actor: str) -> services.AddResult:
+    """An adapter's add, once its body is mapped onto the platform's add fields (`messages`,
+    `user_id`, `agent_id`, `conversation_id`, `metadata`, `infer`, `async_mode`, ...): the
+    platform's own validation, then the floor's add in the caller's tenant."""
+    data = s.AddSerializer(data=fields)
+    data.is_valid(raise_exception=True)
+    v = data.validated_data
+    return services.memory_add(
+        tenant=request.tenant,
+        scope=services.Scope(user_id=v["user_id"], agent_id=v["agent_id"],
+                             conversation_id=v["conversation_id"]),
+        messages=v["parsed_messages"], event_id=v.get("event_id"), infer=v["infer"],
+        async_mode=v["async_mode"], actor=actor,
+    )  # fmt: skip

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 from unfold.admin import ModelAdmin
-from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
+from unfold.contrib.filters.admin import DropdownFilter, RelatedDropdownFilter
 
 from apps.core.errors import AppError
 from apps.memories.admin import (
@@ -80,6 +80,18 @@ class UserProfileAdmin(BigTableAdmin):
         return HIDDEN
 
 
+class FaqKindFilter(DropdownFilter):
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("faq_candidate", "candidate"), ("faq", "FAQ"), ("qa", "question and answer")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return queryset.filter(kind=value) if value in QA_KINDS else queryset
+
+
 @admin.register(FaqEntry)
 class FaqEntryAdmin(BigTableAdmin):
     """Candidates (kind faq_candidate), promoted FAQs (faq) and plain question-and-answer
@@ -87,7 +99,7 @@ class FaqEntryAdmin(BigTableAdmin):
 
     list_display = ["tenant", "user_id", "kind", "question", "mentions", "access_count",
                     "updated_at"]  # fmt: skip
-    list_filter = [("tenant", RelatedDropdownFilter), ("kind", ChoicesDropdownFilter)]
+    list_filter = [("tenant", RelatedDropdownFilter), FaqKindFilter]
     ordering = ["-pk"]
     actions = ["promote", "demote"]
     text_columns = {"question": "hidden_question"}
@@ -102,11 +114,6 @@ class FaqEntryAdmin(BigTableAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.get_fields(request, obj)
-
-    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "kind":  # the filter's choices: the three FAQ kinds only
-            db_field.choices = [(k, k) for k in QA_KINDS]
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="question")
     def question(self, obj: FaqEntry) -> str:

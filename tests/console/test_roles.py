@@ -4,8 +4,8 @@ nothing, operators run the platform's domains but not privacy, compliance runs p
 from __future__ import annotations
 
 import base64
-import io
 import hashlib
+import io
 
 from django.contrib.auth.models import Group
 from django.core.management import call_command

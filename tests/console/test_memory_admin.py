@@ -10,9 +10,10 @@ from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from apps.core.tenancy import tenant_scope
-from apps.memories.models import Memory, MemoryVersion
+from apps.memories.models import AddBatch, Memory, MemoryVersion, Message
 from tests.memories.factories import make_memories
 
 LIST = "/admin/memories/memory/"
@@ -92,6 +93,15 @@ def test_text_is_hidden_without_the_permission(support, memories):
     assert detail.status_code == 200
     assert "flowerpot" not in detail.content.decode()
     assert "(hidden)" in detail.content.decode()
+    with tenant_scope(memories[0].tenant_id):
+        batch = AddBatch.objects.create(tenant_id=memories[0].tenant_id, user_id="u1",
+                                        decisions=[{"event": "ADD", "value": SECRET}])  # fmt: skip
+        Message.objects.create(tenant_id=memories[0].tenant_id, batch=batch, user_id="u1",
+                               content=SECRET, timestamp=timezone.now())  # fmt: skip
+    for url in ("/admin/memories/message/", "/admin/memories/addbatch/",
+                f"/admin/memories/addbatch/{batch.pk}/change/"):  # fmt: skip
+        page = support.get(url)
+        assert page.status_code == 200 and "flowerpot" not in page.content.decode(), url
     version = MemoryVersion.unscoped.get(memory=memories[0])
     versions = support.get(f"/admin/memories/memoryversion/{version.pk}/change/")
     assert versions.status_code == 200 and "flowerpot" not in versions.content.decode()

@@ -8,7 +8,9 @@ from apps.memories import services
 from apps.memories.models import AddBatch
 
 
-@shared_task(acks_late=True, soft_time_limit=240, time_limit=300, queue="ingest")
+@shared_task(
+    acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=300, queue="ingest"
+)
 def process_batch(*, tenant_id: int, batch_id: str, actor: str) -> None:
     with tenant_scope(tenant_id):
         batch = AddBatch.objects.select_related("tenant").filter(pk=batch_id).first()
@@ -16,7 +18,9 @@ def process_batch(*, tenant_id: int, batch_id: str, actor: str) -> None:
             services.batch_process(batch=batch, actor=actor)
 
 
-@shared_task(acks_late=True, soft_time_limit=50, time_limit=60, queue="maintenance")
+@shared_task(
+    acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=60, queue="maintenance"
+)
 def flush_access_counts() -> int:
     """Periodic: fold search-hit counters from Redis into the memories (heat input)."""
     from apps.memories.access import access_flush
@@ -24,7 +28,9 @@ def flush_access_counts() -> int:
     return access_flush()
 
 
-@shared_task(acks_late=True, soft_time_limit=3000, time_limit=3300, queue="maintenance")
+@shared_task(
+    acks_late=True, ignore_result=True, soft_time_limit=3000, time_limit=3300, queue="maintenance"
+)
 def import_memories(*, tenant_id: int, job_id: str) -> None:
     """An async import (apps.memories.transfer): the request validated and staged the rows."""
     from apps.memories.transfer import import_run
@@ -33,7 +39,9 @@ def import_memories(*, tenant_id: int, job_id: str) -> None:
         import_run(job_id=job_id)
 
 
-@shared_task(acks_late=True, soft_time_limit=50, time_limit=60, queue="maintenance")
+@shared_task(
+    acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=60, queue="maintenance"
+)
 def requeue_stalled_batches() -> int:
     """Periodic: nothing accepted is lost. An async batch whose task never ran (queued for over
     two minutes) or whose worker died (running past the task time limit) is queued again;
@@ -60,6 +68,7 @@ def requeue_stalled_batches() -> int:
 # write the same facts in opposite order: PostgreSQL aborts one of them).
 @shared_task(
     acks_late=True,
+    ignore_result=True,
     soft_time_limit=240,
     time_limit=300,
     autoretry_for=(OperationalError,),

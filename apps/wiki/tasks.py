@@ -5,7 +5,7 @@ from celery import shared_task
 from apps.core.tenancy import tenant_scope
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3300, time_limit=3600,
+@shared_task(acks_late=True, ignore_result=True, reject_on_worker_lost=True, soft_time_limit=3300, time_limit=3600,
              queue="wiki")  # fmt: skip
 def wiki_generate_task(*, tenant_id: int, job_id: str) -> None:
     """A wiki job (apps.wiki.services.wiki_job_run): claims the job, so a duplicate does nothing
@@ -16,7 +16,9 @@ def wiki_generate_task(*, tenant_id: int, job_id: str) -> None:
         wiki_job_run(job_id=job_id)
 
 
-@shared_task(acks_late=True, soft_time_limit=50, time_limit=60, queue="maintenance")
+@shared_task(
+    acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=60, queue="maintenance"
+)
 def fail_stale_jobs() -> int:
     """Periodic: wiki jobs left `running` by a lost worker are failed with a visible error."""
     from apps.wiki.services import wiki_jobs_fail_stale

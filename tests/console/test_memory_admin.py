@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.audit.models import AuditEvent
 from apps.core.tenancy import tenant_scope
 from apps.memories.models import AddBatch, Memory, MemoryVersion, Message
 from tests.memories.factories import make_memories
@@ -130,6 +131,8 @@ def test_archive_then_restore(operator, memories, tenant_a):
         events = list(MemoryVersion.objects.filter(memory=target).values_list("event", "actor"))
     assert events[-1] == ("UPDATE", "console:op")
     assert LogEntry.objects.filter(object_id=str(target.pk), action_flag=CHANGE).count() == 1
+    audited = AuditEvent.unscoped.filter(tenant=tenant_a, target_id=str(target.pk))
+    assert audited.count() == 1 and audited.get().request_id == "console:op"
     # Archived memories leave the default listing filters (status) and come back on restore.
     assert _ids(operator.get(LIST, {"status__exact": "archived"})) == {str(target.pk)}
 

@@ -79,9 +79,8 @@ def memories_unarchive(
             from_status=Memory.Status.ARCHIVED,
             to=Memory.Status.ACTIVATED,
         )
-        restored = getattr(registry, "memories_restored", None)
-        if restored is not None:  # the graph reopens what the archive closed, where it can
-            restored(tenant=tenant, memory_ids=[str(m.pk) for m in moved])
+        # The graph reopens the edges the archive closed, where they still hold.
+        registry.memories_restored(tenant=tenant, memory_ids=[str(m.pk) for m in moved])
     return [str(m.pk) for m in moved]
 
 

@@ -58,7 +58,11 @@ def browser(live_server) -> Iterator[object]:
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_window_size(WIDTH, HEIGHT)
+    # The page itself 1440x900 (the window size counts the browser's frame too).
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
+    )
     driver.set_page_load_timeout(30)
     try:
         yield driver
@@ -118,10 +122,13 @@ def operator(transactional_db):
     )
 
 
-def screenshot(browser: object, name: str) -> None:
-    """With CONSOLE_SCREENSHOTS=<dir>, saves the current page as <dir>/<name>.png."""
+def screenshot(browser: object, name: str, show: object = None) -> None:
+    """With CONSOLE_SCREENSHOTS=<dir>, saves the page (scrolled to the element `show` if given)
+    as <dir>/<name>.png, 1440x900."""
     folder = os.environ.get("CONSOLE_SCREENSHOTS", "")
     if folder:
+        if show is not None:
+            browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", show)
         Path(folder).mkdir(parents=True, exist_ok=True)
         browser.save_screenshot(str(Path(folder) / f"{name}.png"))
 

@@ -58,7 +58,8 @@ def test_an_operator_finds_a_users_memory_and_reads_its_history(page, operator, 
     # the versions inline: the first value and the update to the current one
     assert "I live in Berlin." in detail and "I live in Hamburg now." in detail
     assert "Paris" not in detail and "Lisbon" not in detail
-    screenshot(page, "memory-detail")
+    berlin = page.find_element(By.XPATH, "//*[normalize-space(text())='I live in Berlin.']")
+    screenshot(page, "memory-detail", show=berlin)
 
 
 def test_the_user_id_filter_lists_only_that_users_memories(page, operator, moved):

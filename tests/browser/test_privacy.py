@@ -42,7 +42,8 @@ def test_a_compliance_officer_erases_a_user_and_reads_the_receipt(page, operator
     counts = page.find_element(By.CSS_SELECTOR, "table.receipt-counts").text
     assert f"memories {erasure.counts['memories']}" in counts and erasure.counts["memories"] >= 2
     assert "Berlin" not in shown  # a receipt counts, it does not quote
-    screenshot(page, "privacy-receipt")
+    receipt = page.find_element(By.XPATH, f"//code[text()='{erasure.receipt_hash}']")
+    screenshot(page, "privacy-receipt", show=receipt)
     users = set(Memory.unscoped.filter(tenant=alice.tenant).values_list("user_id", flat=True))
     assert users == {"u2"}
 

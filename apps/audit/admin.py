@@ -12,6 +12,7 @@ from unfold.admin import ModelAdmin
 
 from apps.audit.chain import chain_verify
 from apps.audit.models import AuditEvent
+from apps.core.admin_filters import exact_filter
 from apps.tenants.models import Tenant
 
 
@@ -33,9 +34,15 @@ class AuditEventAdmin(ModelAdmin):
         "redacted",
         "short_hash",
     ]
-    list_filter = ["tenant", "action", "status_code", "target_type", "redacted", "created_at"]
+    list_filter = [
+        "tenant",
+        exact_filter("action", "action (e.g. console.change)"),
+        exact_filter("status_code", "status code"),
+        "redacted",
+        "created_at",
+    ]
+    list_filter_submit = True
     search_fields = ["action", "target_id", "end_user_id", "request_id", "hash"]
-    date_hierarchy = "created_at"
     list_select_related = ["tenant"]
     show_full_result_count = False
     actions = ["verify_chain"]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin
 
+from apps.core.admin_filters import exact_filter
 from apps.core.errors import AppError
 from apps.core.tenancy import tenant_scope
 from apps.graph.merges import merge_undo
@@ -55,7 +56,8 @@ class EntityAdmin(ReadOnly):
         "merged_into",
         "created_at",
     ]
-    list_filter = ["entity_type", "tenant"]
+    list_filter = [exact_filter("entity_type", "type"), "tenant"]
+    list_filter_submit = True
     search_fields = ["name", "key", "user_id"]
     readonly_fields = [
         "tenant",
@@ -107,7 +109,8 @@ class RelationAdmin(ReadOnly):
         "valid_to",
         "invalidated_at",
     ]
-    list_filter = [RelationState, "predicate", "tenant"]
+    list_filter = [RelationState, exact_filter("predicate"), "tenant"]
+    list_filter_submit = True
     search_fields = ["user_id", "subject__name", "object__name"]
     list_select_related = ["tenant", "subject", "object"]
     raw_id_fields = ["subject", "object"]

@@ -14,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html_join
 from unfold.admin import ModelAdmin
 
+from apps.core.admin_filters import exact_filter
 from apps.multimodal.models import MultimodalItem, MultimodalObject
 
 _SHOWN = ("type", "mime_type", "url", "caption", "transcript", "name", "dimension")
@@ -41,7 +42,8 @@ def _part_summary(index: int, part: Any) -> tuple[int, str]:
 @admin.register(MultimodalItem)
 class MultimodalItemAdmin(ModelAdmin):
     list_display = ("id", "tenant", "user_id", "role", "created_at")
-    list_filter = ("role", "tenant")
+    list_filter = (exact_filter("role"), "tenant")
+    list_filter_submit = True
     search_fields = ("user_id",)
     readonly_fields = (
         "id",

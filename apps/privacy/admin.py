@@ -16,6 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from unfold.admin import ModelAdmin
 
+from apps.core.admin_filters import exact_filter
 from apps.core.errors import AppError
 from apps.core.tenancy import tenant_scope
 from apps.privacy.export import export_file, export_start
@@ -233,7 +234,8 @@ class ConsentAdmin(ModelAdmin):
         "method",
         "api_key_id",
     ]
-    list_filter = ["granted", "purpose", "tenant"]
+    list_filter = ["granted", exact_filter("purpose"), "tenant"]
+    list_filter_submit = True
     search_fields = ["user_id", "purpose"]
     readonly_fields = [
         "tenant",

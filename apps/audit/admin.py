@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from unfold.admin import ModelAdmin
 
 from apps.audit.chain import chain_verify
@@ -86,6 +87,16 @@ class AuditEventAdmin(ModelAdmin):
             self._verify(request, tenant_id=tenant.pk, slug=tenant.slug)
         changelist = reverse("admin:audit_auditevent_changelist")
         return HttpResponseRedirect(f"{changelist}?tenant__id__exact={tenant_id}")
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        tenant_id = request.GET.get("tenant__id__exact", "")
+        if tenant_id.isdigit():  # a tenant's events are shown: offer its chain's verification
+            url = reverse("admin:audit_auditevent_verify", args=[int(tenant_id)])
+            link = format_html('<a href="{}">Verify this tenant\'s audit chain</a>', url)
+            self.message_user(request, link, messages.INFO)
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.verify_tenant_view)

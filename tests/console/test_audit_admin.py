@@ -27,6 +27,7 @@ def test_audit_events_filter_and_verify_per_tenant(alice, charlie):
         "action=console.add",
     ):
         assert carol.get(f"{EVENTS}?{query}").status_code == 200
+    assert f"{EVENTS}verify/{alice.tenant.pk}/" in page  # offered on the tenant's list
     verified = carol.get(f"{EVENTS}verify/{alice.tenant.pk}/", follow=True).content.decode()
     assert "Audit chain of acme: ok, 1 events checked" in verified
     assert carol.post(f"{EVENTS}{AuditEvent.unscoped.first().pk}/delete/").status_code == 403

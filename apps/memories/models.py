@@ -140,6 +140,7 @@ class Memory(TenantOwnedModel):
     class Meta:
         # The console shows a memory's text only to those granted this (superusers have it);
         # support staff see "(hidden)" (apps/memories/admin.py).
+        verbose_name_plural = "memories"
         permissions = [("view_memory_text", "Can view the text of memories")]
         indexes = [
             models.Index(fields=["tenant", "user_id", "status", "created_at"]),
@@ -177,6 +178,9 @@ class MemoryVersion(TenantOwnedModel):
 
     class Meta:
         ordering = ["memory", "version"]
+
+    def __str__(self) -> str:  # no text: the console's support role may not read it
+        return f"version {self.version} ({self.event.lower()})"
 
 
 class TermStat(TenantOwnedModel):

@@ -19,6 +19,14 @@ PRIMARY = "var(--color-primary-600)"
 PALE = "var(--color-primary-300)"
 AMBER = "#f59e0b"
 RED = "#dc2626"
+# Chart.js options for every chart: unlike unfold's defaults, a legend (the charts hold several
+# series) and bars side by side.
+CHART_OPTIONS = json.dumps({
+    "animation": False,
+    "maintainAspectRatio": False,
+    "plugins": {"legend": {"display": True, "position": "top", "align": "end"}},
+    "scales": {"y": {"beginAtZero": True}},
+})  # fmt: skip
 
 
 def _chart(labels: list[str], datasets: list[dict[str, Any]]) -> str:
@@ -104,5 +112,6 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
         selected_tenant=tenant_id,
         workers_alive=live.workers_alive(),
         days=DAYS,
+        chart_options=CHART_OPTIONS,
     )
     return context

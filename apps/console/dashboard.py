@@ -106,11 +106,14 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
         context["rollup_down"] = False
     except DatabaseError:
         tenants, context["rollup_down"] = [], True
-    context.update(_queue_charts())
+    queues = _queue_charts()
+    context.update(queues)
+    # Redis unreachable for the queues: no ping either (it would go through the same Redis).
+    workers = None if queues["queues_down"] else live.workers_alive()
     context.update(
         tenants=tenants,
         selected_tenant=tenant_id,
-        workers_alive=live.workers_alive(),
+        workers_alive=workers,
         days=DAYS,
         chart_options=CHART_OPTIONS,
     )

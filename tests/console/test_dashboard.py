@@ -107,7 +107,7 @@ def test_dashboard_when_redis_is_unreachable(operator, fresh_live, monkeypatch):
     started = time.monotonic()
     response = operator.get("/admin/")
     assert response.status_code == 200
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # no wait on a dead Redis (bound loose: shared CI)
     page = response.content.decode()
     assert 'id="queues-down"' in page
     assert re.search(r'id="workers-alive"[^>]*>unknown<', page)

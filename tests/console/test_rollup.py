@@ -9,11 +9,18 @@ import pytest
 
 from apps.console.models import DailyUsage
 from apps.console.tasks import rollup_usage
+from apps.core.degraded import redis_recovered
 from apps.core.tenancy import tenant_scope
 from apps.core.usage import percentile_ms, usage_count
 from apps.memories.models import Memory, Message
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _redis_up():
+    """Counts are skipped while Redis is marked down: a test before may have left it marked."""
+    redis_recovered()
 
 
 def today_row(tenant) -> DailyUsage:

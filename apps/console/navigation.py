@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 
 # (title, icon, [(app_label, model_name or "*"), ...]); order is the sidebar's order.
 DOMAINS: list[tuple[str, str, list[tuple[str, str]]]] = [
@@ -61,7 +62,7 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
             continue
         index = _domain_of(opts.app_label, opts.model_name)
         order = (_order_in_domain(index, opts.app_label, opts.model_name), str(opts.verbose_name))
-        item = {"title": str(opts.verbose_name_plural).capitalize(), "link": link}
+        item = {"title": capfirst(str(opts.verbose_name_plural)), "link": link}
         groups.setdefault(index, []).append((order, item))
     result: list[dict[str, Any]] = [
         {"title": "Console", "separator": False, "items": [

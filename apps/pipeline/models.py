@@ -61,6 +61,7 @@ class FaqEvent(TenantOwnedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "FAQ event"
 
 
 class FaqEntry(Memory):

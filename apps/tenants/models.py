@@ -60,6 +60,7 @@ class ApiKey(TenantOwnedModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["tenant", "created_at"])]
+        verbose_name = "API key"
 
     def __str__(self) -> str:
         return f"{self.name or 'key'} ({self.display_prefix})"

@@ -40,6 +40,9 @@ class ReadOnly(ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # wikis and their pages follow their jobs and the API, never a bare delete
+
 
 @admin.register(SavedConnector)
 class SavedConnectorAdmin(ReadOnly):

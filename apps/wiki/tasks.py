@@ -5,8 +5,8 @@ from celery import shared_task
 from apps.core.tenancy import tenant_scope
 
 
-@shared_task(acks_late=True, ignore_result=True, reject_on_worker_lost=True, soft_time_limit=3300, time_limit=3600,
-             queue="wiki")  # fmt: skip
+@shared_task(acks_late=True, ignore_result=True, reject_on_worker_lost=True,
+             soft_time_limit=3300, time_limit=3600, queue="wiki")  # fmt: skip
 def wiki_generate_task(*, tenant_id: int, job_id: str) -> None:
     """A wiki job (apps.wiki.services.wiki_job_run): claims the job, so a duplicate does nothing
     and a redelivery after a lost worker resumes a stale one."""

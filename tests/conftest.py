@@ -121,7 +121,10 @@ def celery_worker(django_db_setup, django_db_blocker):
     else:
         proc.kill()
         raise RuntimeError("the Celery worker did not come up within 60 s")
+    global _worker_running
+    _worker_running = True
     yield proc
+    _worker_running = False
     proc.terminate()
     try:
         proc.wait(timeout=30)
@@ -148,13 +151,40 @@ def _worker_idle(timeout: float = 30.0) -> None:
         time.sleep(0.2)
 
 
+_worker_running = False  # the session's real worker (celery_worker) has started
+
+
+def _flushes(item: pytest.Item) -> bool:
+    """The test's database is emptied by TRUNCATE afterwards (transactional tests, live servers),
+    not rolled back."""
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker is not None and bool(marker.kwargs.get("transaction")))
+    )
+
+
+def tasks_settle() -> None:
+    """What a test queued (an add's batch, the graph stage, a wiki job, ...) must not outlive its
+    data: once the session's worker runs, it finishes the tasks before the flush (a task running
+    during the flush's TRUNCATE deadlocks with it); before that, they are dropped from the test
+    broker instead of reaching a later test's worker with ids that no longer exist."""
+    import redis
+
+    if _worker_running:
+        _worker_idle()
+    else:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(*settings.CELERY_TASK_QUEUES_NAMES)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    """A test that used the real worker leaves it idle before its database is flushed: a task
-    it queued last (the graph stage after an add) would otherwise deadlock with the flush's
-    TRUNCATE."""
-    if "celery_worker" in getattr(item, "fixturenames", ()):
-        _worker_idle()
+    """A test that used the real worker, or whose database is flushed, leaves no task running
+    or waiting before the flush (see tasks_settle)."""
+    if "celery_worker" in getattr(item, "fixturenames", ()) or _flushes(item):
+        tasks_settle()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -105,29 +105,11 @@ def page(browser, live_server) -> Iterator[object]:
     browser.get_log("performance")
     browser.live_server_url = live_server.url
     yield browser
-    _tasks_settle()
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"
               and not e["message"].startswith(f"{live_server.url}/favicon.ico ")]  # fmt: skip
     outside = outside_requests(browser.get_log("performance"))
     assert not errors, f"JavaScript errors in the console: {errors}"
     assert not outside, f"requests to hosts other than loopback: {outside}"
-
-
-def _tasks_settle() -> None:
-    """What the test's API calls queued (graph stage, wiki job, ...) must not outlive its data:
-    a session worker started by another test finishes it before the database is flushed (a task
-    running during the flush's TRUNCATE deadlocks with it); with no worker, the tasks are dropped
-    from the test broker instead of reaching a later test's worker with ids that no longer exist."""
-    import redis
-    from django.conf import settings
-
-    from memplatform.celery import app
-    from tests.conftest import _worker_idle
-
-    if app.control.ping(timeout=0.3):
-        _worker_idle()
-    else:
-        redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(*settings.CELERY_TASK_QUEUES_NAMES)
 
 
 @pytest.fixture

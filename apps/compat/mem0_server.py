@@ -287,6 +287,8 @@ class ConfigureView(Mem0ServerView):
     @extend_schema(operation_id="mem0_server_configure", tags=TAGS, request=cs.Mem0ServerConfigIn,
                    responses={200: dict})  # fmt: skip
     def post(self, request: Request) -> Response:
+        if not int(request.META.get("CONTENT_LENGTH") or 0):  # mem0's server requires its config
+            raise BadRequest("The body must be mem0's config, a JSON object.", code="invalid_body")
         changes = admin.config_apply(tenant=request.tenant, config=json_object(request))
         self.set_audit_target("tenant_settings", ",".join(sorted(changes)) or "none")
         return Response({"message": "Configuration set successfully"})

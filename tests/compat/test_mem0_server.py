@@ -305,3 +305,9 @@ def test_configure_with_nulls_asks_for_nothing(alice):
     assert response.status_code == 200, response.content
     alice.tenant.refresh_from_db()
     assert alice.tenant.settings == {"extractor": "rules"}
+
+
+def test_configure_without_a_body_is_400(alice):
+    response = alice.client().post("/configure")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_body"
